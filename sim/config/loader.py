@@ -1,0 +1,285 @@
+"""Load a scenario: YAML -> `extends:` chain -> overrides -> validated `Scenario`.
+
+Every problem is reported as `file:line: key.path: expected ..., found ...`, with the closest valid
+name suggested for an unknown key, and all problems of a file at once rather than one per run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, ScenarioError
+from .schema import RefugeeProfile, Scenario
+from .yaml_lines import KeyPath, load_yaml_with_lines
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@dataclass
+class Sources:
+    """Where each value of a resolved scenario came from: key path -> (file, line)."""
+
+    lines: dict[KeyPath, tuple[str, int]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # the extends chain, child first
+
+    def locate(self, path: KeyPath) -> tuple[str | None, int | None]:
+        """The file and line of the longest prefix of `path` that a file gave."""
+        for n in range(len(path), -1, -1):
+            hit = self.lines.get(tuple(path[:n]))
+            if hit:
+                return hit
+        return (self.files[0] if self.files else None), None
+
+
+def resolve_scenario_path(name: str | Path, relative_to: Path | None = None) -> Path:
+    """A path as given, else relative to `relative_to`, else a built-in scenario by name."""
+    p = Path(name)
+    candidates = [p]
+    if relative_to is not None and not p.is_absolute():
+        candidates.insert(0, relative_to / p)
+    candidates += [SCENARIO_DIR / p, SCENARIO_DIR / f"{p}.yaml"]
+    for c in candidates:
+        if c.is_file():
+            return c
+    return candidates[0]
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _load_chain(path: Path, stack: tuple[Path, ...], sources: Sources,
+                at: tuple[str | None, int | None]) -> dict:
+    resolved = path.resolve()
+    if resolved in stack:
+        chain = " -> ".join(p.name for p in stack + (resolved,))
+        raise ScenarioError.single(at[0], at[1], "extends", f"'extends' makes a cycle: {chain}")
+    if not path.is_file():
+        if at[0] is not None:
+            raise ScenarioError.single(at[0], at[1], "extends",
+                                       f"parent scenario '{path}' not found")
+        raise ScenarioError.single(str(path), None, "", "file not found")
+    data, lines = load_yaml_with_lines(path)
+    file = str(path)
+    if data is None:
+        raise ScenarioError.single(file, None, "", "the scenario is empty; expected a mapping "
+                                                   "with at least 'municipalities'")
+    if not isinstance(data, dict):
+        raise ScenarioError.single(file, 1, "", f"expected a mapping of keys, found {type(data).__name__}")
+    sources.files.append(file)
+    parent_name = data.pop("extends", None)
+    merged: dict = {}
+    if parent_name is not None:
+        if not isinstance(parent_name, str):
+            raise ScenarioError.single(file, lines.get(("extends",), (file, None))[1], "extends",
+                                       "expected a file name, e.g. 'extends: typical_2006.yaml'")
+        parent = resolve_scenario_path(parent_name, relative_to=path.parent)
+        merged = _load_chain(parent, stack + (resolved,), sources, lines[("extends",)])
+    lines.pop(("extends",), None)
+    sources.lines.update(lines)  # the child's positions win over the parent's
+    return _deep_merge(merged, data)
+
+
+# --- turning pydantic's errors into messages for people --------------------------------------
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Union-with-None and Annotated wrappers."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if len(args) == 1 or models:
+                annotation = models[0] if models else args[0]
+            else:
+                return annotation
+        else:
+            return annotation
+
+
+def _field_names(model: type[BaseModel]) -> dict[str, Any]:
+    """Input names (aliases where given) -> annotation."""
+    return {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
+
+
+def _walk(path: KeyPath) -> tuple[KeyPath, Any]:
+    """Follow `path` through the schema; return the data-key prefix and the type found there."""
+    node: Any = Scenario
+    kept: list[str] = []
+    for key in path:
+        node = _unwrap(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            names = _field_names(node)
+            if key not in names:
+                return tuple(kept), node  # e.g. pydantic's union branch names: stop here
+            node = names[key]
+        elif typing.get_origin(node) is dict:
+            node = typing.get_args(node)[1]
+        elif typing.get_origin(node) is list:
+            node = typing.get_args(node)[0]
+        else:
+            return tuple(kept), node
+        kept.append(str(key))
+    return tuple(kept), _unwrap(node)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+def _problems_from_validation(exc: ValidationError, sources: Sources,
+                              prefix: KeyPath = ()) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[KeyPath] = set()
+    for err in exc.errors():
+        loc = prefix + tuple(str(x) for x in err["loc"])
+        kept, _ = _walk(loc)
+        if err["type"] == "extra_forbidden":
+            parent, model = _walk(loc[:-1])
+            unknown = loc[-1]
+            names = sorted(_field_names(model)) if isinstance(model, type) and issubclass(model, BaseModel) else []
+            close = difflib.get_close_matches(unknown, names, n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            valid = f" (valid keys: {', '.join(names)})" if names and not close else ""
+            file, line = sources.locate(loc)
+            problems.append(Problem(file, line, ".".join(loc), f"unknown key '{unknown}'{hint}{valid}"))
+            continue
+        if kept in seen:
+            continue  # one message per key, even when a union produced several
+        seen.add(kept)
+        file, line = sources.locate(kept)
+        msg = err["msg"]
+        if err["type"] == "missing":
+            text = "is required but missing"
+        elif err["type"] == "value_error":
+            text = msg.removeprefix("Value error, ")
+        else:
+            text = f"expected {msg[0].lower() + msg[1:]}".replace("expected input should be", "expected")
+            if "input" in err:
+                text += f", found {_describe(err['input'])}"
+        problems.append(Problem(file, line, ".".join(kept), text))
+    return problems
+
+
+def _check_references(s: Scenario, sources: Sources) -> list[Problem]:
+    """Checks across sections: names that must refer to municipalities, and a non-empty population."""
+    munis = set(s.municipalities)
+    problems: list[Problem] = []
+
+    def need(name: str, path: KeyPath, what: str):
+        if name not in munis:
+            close = difflib.get_close_matches(name, sorted(munis), n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(munis))})"
+            file, line = sources.locate(path)
+            problems.append(Problem(file, line, ".".join(path), f"{what} '{name}' is not a municipality of this scenario{hint}"))
+
+    for name, m in s.municipalities.items():
+        for i, other in enumerate(m.commuting_to):
+            need(other, ("municipalities", name, "commuting_to", str(i)), "commuting destination")
+    for name, e in s.employers.items():
+        need(e.municipality, ("employers", name, "municipality"), "employer's municipality")
+    for name, a in s.staffing_agencies.items():
+        for i, m in enumerate(a.municipalities):
+            need(m, ("staffing_agencies", name, "municipalities", str(i)), "agency municipality")
+        for i, m in enumerate(a.partner_municipalities):
+            need(m, ("staffing_agencies", name, "partner_municipalities", str(i)), "partner municipality")
+    for name, g in s.secondary_agreements.items():
+        need(g.from_municipality, ("secondary_agreements", name, "from"), "sending municipality")
+        need(g.to_municipality, ("secondary_agreements", name, "to"), "receiving municipality")
+        if g.from_municipality == g.to_municipality:
+            file, line = sources.locate(("secondary_agreements", name, "to"))
+            problems.append(Problem(file, line, f"secondary_agreements.{name}.to",
+                                    "an agreement must move people to another municipality"))
+    if not problems:
+        from ..population import expected_arrivals  # local: population imports config
+        if expected_arrivals(s) == 0:
+            file, line = sources.locate(("municipalities",))
+            problems.append(Problem(file, line, "municipalities",
+                                    "the scenario has no refugees: every municipality's arrivals are 0"))
+    return problems
+
+
+def _check_profiles(s: Scenario, sources: Sources) -> list[Problem]:
+    problems: list[Problem] = []
+    base = s.refugee_profile.model_dump()
+    for name, m in s.municipalities.items():
+        if m.profile:
+            try:
+                RefugeeProfile.model_validate(_deep_merge(base, m.profile))
+            except ValidationError as exc:
+                problems += _problems_from_validation(exc, sources, ("municipalities", name, "profile"))
+    return problems
+
+
+def apply_overrides(data: dict, overrides: list[tuple[str, Any]], sources: Sources) -> dict:
+    """Set `key.path` values (from the command line) on raw scenario data."""
+    for dotted, value in overrides:
+        keys = dotted.split(".")
+        node = data
+        for k in keys[:-1]:
+            if not isinstance(node.get(k), dict):
+                node[k] = {}
+            node = node[k]
+        node[keys[-1]] = value
+        sources.lines[tuple(keys)] = ("--set", 0)
+    return data
+
+
+def load_scenario_with_sources(path: str | Path, overrides: list[tuple[str, Any]] | None = None
+                               ) -> tuple[Scenario, Sources]:
+    sources = Sources()
+    data = _load_chain(resolve_scenario_path(path), (), sources, (None, None))
+    if overrides:
+        data = apply_overrides(data, overrides, sources)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problems_from_validation(exc, sources)) from None
+    problems = _check_profiles(scenario, sources) + _check_references(scenario, sources)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario, sources
+
+
+def load_scenario(path: str | Path, overrides: list[tuple[str, Any]] | None = None) -> Scenario:
+    """Load, resolve and validate a scenario file; raise ScenarioError with located problems."""
+    return load_scenario_with_sources(path, overrides)[0]
+
+
+def scenario_from_dict(data: dict) -> Scenario:
+    """Validate scenario data built in code (tests, sweeps); errors still name the key path."""
+    sources = Sources(files=["<dict>"])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problems_from_validation(exc, sources)) from None
+    problems = _check_profiles(scenario, sources) + _check_references(scenario, sources)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def parse_set_value(text: str) -> Any:
+    """A `--set` value is read as YAML, so `40`, `true` and `[a, b]` have their natural types."""
+    return yaml.safe_load(text)

@@ -1,0 +1,355 @@
+"""The scenario: every lever, labour market, instrument and behavioural parameter, typed and checked.
+
+Shapes follow shared/BRIEF.md. Municipalities, employers, staffing agencies and secondary agreements
+are mappings keyed by name, so that a scenario that `extends:` another can override one value of
+one municipality without copying the rest. Monetary amounts are in SEK (DKK scenarios convert).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import Section
+from .behaviour import EDUCATION_LEVELS, Behaviour
+
+Education = Literal["none", "compulsory", "upper_secondary", "tertiary"]
+
+# Sectors of employers and of refugees' prior occupations. A fixed vocabulary, so that a typo is
+# caught and matching an occupation to an employer is exact.
+SECTORS = (
+    "manufacturing", "construction", "retail_hospitality", "cleaning_logistics", "health_care",
+    "education", "public_administration", "agriculture_forestry", "professional_services",
+)
+Sector = Literal[
+    "manufacturing", "construction", "retail_hospitality", "cleaning_logistics", "health_care",
+    "education", "public_administration", "agriculture_forestry", "professional_services",
+]
+
+Share = Field(ge=0, le=1)
+
+
+def _shares_sum_to_one(shares: dict[str, float], what: str) -> dict[str, float]:
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"{what} must add up to 1, they add up to {total:g}")
+    return shares
+
+
+class Simulation(Section):
+    start_date: dt.date = Field(dt.date(2006, 1, 2), description="First simulated week (a Monday is usual).")
+    years: int = Field(5, ge=1, le=40, description="Simulated years (52 weeks each).")
+    step: Literal["week"] = Field("week", description="The model steps one week at a time.")
+    seed: int = Field(1, ge=0, description="Seed of every random stream (common random numbers).")
+
+
+class SelfSufficiency(Section):
+    """M8: own work income above living costs, kept over time (BRIEF 'What the model must measure')."""
+
+    threshold_share_of_living_costs: float = Field(
+        1.0, ge=0, le=5,
+        description="Weekly earnings must reach this share of the person's living costs (own adult "
+                    "norm plus their share of the children's). 1.0 = covers living costs.")
+    min_weeks: int = Field(
+        13, ge=1, le=104,
+        description="Consecutive weeks above the threshold before a person counts as "
+                    "self-sufficient (13 = three months). Assumption; configurable.")
+
+
+class Metrics(Section):
+    self_sufficiency: SelfSufficiency = SelfSufficiency()
+    kora_window_weeks: int = Field(
+        156, ge=1, le=520, description="KORA's 3-year window (seed 004), counted from arrival.")
+    kora_min_job_weeks: int = Field(
+        3, ge=1, le=52, description="KORA: a job of at least 3 consecutive weeks (seed 004).")
+
+
+class AgeProfile(Section):
+    mean: float = Field(31.0, ge=18, le=64, description="Mean age of adult arrivals. Assumption.")
+    sd: float = Field(9.0, ge=0, le=30)
+
+
+class EngagementProfile(Section):
+    mean: float = Field(0.5, ge=0.01, le=0.99, description="Mean engagement at intake (0-1).")
+    sd: float = Field(0.15, ge=0, le=0.45)
+
+
+class HouseholdProfile(Section):
+    couple_share: float = Field(
+        0.5, ge=0, le=1, description="Share of adult arrivals who come with an adult partner. Assumption.")
+    young_children_share: float = Field(
+        0.35, ge=0, le=1, description="Share of households with a child under school age. Assumption.")
+    children_mean: float = Field(1.2, ge=0, le=10, description="Mean number of children per household.")
+
+
+class RefugeeProfile(Section):
+    """Who arrives: the attributes every rule depends on (BRIEF 'Agents: Refugee')."""
+
+    age: AgeProfile = AgeProfile()
+    female_share: float = Field(0.45, ge=0, le=1, description="Share of adult arrivals who are women.")
+    education_shares: dict[Education, float] = Field(
+        {"none": 0.15, "compulsory": 0.35, "upper_secondary": 0.30, "tertiary": 0.20},
+        description="Highest completed education of men (and of women unless given separately).")
+    education_shares_female: dict[Education, float] | None = Field(
+        None, description="Highest completed education of women, if it differs.")
+    prior_work_share_male: float = Field(0.8, ge=0, le=1, description="Men with work experience.")
+    prior_work_share_female: float = Field(0.45, ge=0, le=1, description="Women with work experience.")
+    occupation_shares: dict[Sector, float] = Field(
+        {"manufacturing": 0.15, "construction": 0.12, "retail_hospitality": 0.18,
+         "cleaning_logistics": 0.12, "health_care": 0.10, "education": 0.08,
+         "public_administration": 0.05, "agriculture_forestry": 0.12, "professional_services": 0.08},
+        description="Sector of prior occupation, for those with work experience.")
+    health_limitation_share: float = Field(0.15, ge=0, le=1, description="Share with a health limitation.")
+    engagement: EngagementProfile = EngagementProfile()
+    household: HouseholdProfile = HouseholdProfile()
+    permit_to_arrival_weeks_mean: float = Field(
+        12.0, ge=0, le=260, description="Mean weeks from residence permit to settling in the municipality.")
+
+    @field_validator("education_shares", "education_shares_female")
+    @classmethod
+    def _edu(cls, v):
+        if v is None:
+            return v
+        missing = set(EDUCATION_LEVELS) - set(v)
+        if missing:
+            raise ValueError(f"education shares need every level; missing {sorted(missing)}")
+        return _shares_sum_to_one(v, "education shares")
+
+    @field_validator("occupation_shares")
+    @classmethod
+    def _occ(cls, v):
+        if not v:
+            raise ValueError("give at least one sector")
+        return _shares_sum_to_one(v, "occupation shares")
+
+
+class Arrivals(Section):
+    """Either arrivals per year (a number for every year, or a list, one per year) or one cohort."""
+
+    per_year: float | list[float] | None = Field(
+        None, description="Refugees settled per year; a list gives one number per year (later years none).")
+    cohort: int | None = Field(None, ge=0, description="One cohort of this size arriving in `cohort_week`.")
+    cohort_week: int = Field(0, ge=0, description="Week of the cohort's arrival.")
+
+    @field_validator("per_year")
+    @classmethod
+    def _non_negative(cls, v):
+        values = v if isinstance(v, list) else [v] if v is not None else []
+        if any(x < 0 for x in values):
+            raise ValueError("arrivals cannot be negative")
+        if isinstance(v, list) and not v:
+            raise ValueError("give at least one year's arrivals")
+        return v
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if (self.per_year is None) == (self.cohort is None):
+            raise ValueError("give exactly one of per_year or cohort")
+        return self
+
+
+class Programme(Section):
+    """The municipality's introduction rules: the levers of BRIEF's table."""
+
+    plan_weeks: int = Field(
+        8, ge=0, le=52, description="Weeks to draw up the individual action plan (Falkenberg: 5; seed 000 prop. 1).")
+    job_focus: bool = Field(False, description="Job focus from day one (seed 000 prop. 1).")
+    hours_per_week: float = Field(
+        20, ge=0, le=60, description="Programme hours a week (typical under 20, full time 40; seed 000 prop. 2).")
+    allowance: Literal["wage_like", "social_assistance"] = Field(
+        "social_assistance",
+        description="Wage-like introduction allowance paid for following the plan, or means-tested "
+                    "social assistance (seed 000 prop. 3).")
+    sanctions: bool = Field(False, description="Waiting-day sanction (karens) when the plan is not followed.")
+    income_offset: bool = Field(
+        True, description="Extra earnings deducted from the support krona for krona (inkomstavräkning).")
+    allowance_sek_per_week: float = Field(
+        1900, ge=0, le=20000,
+        description="Wage-like allowance per week (Falkenberg: slightly above social assistance). Assumption.")
+    summer_break_weeks: int = Field(
+        0, ge=0, le=16, description="Weeks of summer pause from ISO week 27 (seed 000 prop. 4).")
+    summer_courses: bool = Field(
+        False, description="Summer courses or projects replace the pause (Sorsele forest project, seed 000).")
+    summer_course_hours: float = Field(20, ge=0, le=60, description="Hours a week of summer courses.")
+    alternate_sfi_with_internship: bool = Field(
+        False, description="SFI alternated with internship from the start (seed 000 prop. 5, Värnamo).")
+    internship_share_of_week: float = Field(
+        0.5, ge=0, le=1, description="Share of programme hours at the internship (Värnamo: afternoons).")
+    first_internship_week: int = Field(
+        26, ge=0, le=260,
+        description="Earliest week after arrival for an internship (Värnamo: a few weeks; "
+                    "Fredensborg: within 72 hours; Struer: within a month).")
+    internship_weeks: int = Field(13, ge=1, le=104, description="Length of one internship cycle (Fredensborg: 13).")
+    competence_matched_followup: bool = Field(
+        False, description="A second internship matched to the person's competences (Fredensborg).")
+    vocational_sfi: bool = Field(False, description="SFI adapted to occupation (SFI-X; seed 002).")
+    organisation: Literal["labour_market", "social_services"] = Field(
+        "social_services", description="Competence perspective or care perspective (seed 000 prop. 7).")
+    validation: Literal["none", "office", "university"] = Field(
+        "none", description="Validation of education: none, a validation office, or with university "
+                            "certification (seed 000 prop. 8).")
+    early_competence_mapping: bool = Field(
+        False, description="Competences mapped before arrival, in the asylum centre (Fredensborg; seed 003).")
+    childcare_wait_weeks: int = Field(
+        26, ge=0, le=260, description="Weeks until childcare is arranged (Struer: before arrival). Assumption.")
+    programme_weeks: int = Field(
+        104, ge=4, le=260, description="Length of the introduction period (seed 000: two to three years).")
+
+
+class Staff(Section):
+    coaches: float = Field(1.0, ge=0, le=1000, description="Full-time coaches working with the refugees.")
+    coach_share_at_employers: float = Field(
+        0.2, ge=0, le=1, description="Share of coaches' time spent at employers (seed 000 prop. 1).")
+    internship_coordinators: float = Field(
+        0.5, ge=0, le=1000, description="Full-time internship coordinators (Värnamo: 3, one mostly for refugees).")
+
+
+class Network(Section):
+    host_families: int = Field(0, ge=0, le=100000, description="Host or network families (Värnamo ~50, Struer 30).")
+    employer_network_strength: float = Field(
+        0.2, ge=0, le=1, description="Base relationship between coaches and employers (seed 000 prop. 10).")
+    own_staff_internship_share: float = Field(
+        0.0, ge=0, le=0.2,
+        description="Internship places in the municipality's own organisation as a share of its "
+                    "staff (seed 000 prop. 1: e.g. 5 %).")
+    municipal_staff: int = Field(
+        0, ge=0, le=1000000, description="Employees of the municipality itself (hosts its own interns).")
+
+
+class LabourMarket(Section):
+    unemployment_foreign_born: float = Field(
+        0.12, ge=0, le=1, description="Unemployment among the foreign-born (Solna 2007: 2.7 %).")
+    vacancy_fill_by_others_per_week: float = Field(
+        0.25, ge=0, le=1,
+        description="Weekly chance that an open vacancy is filled by someone else. Assumption.")
+
+
+class Municipality(Section):
+    label: str | None = Field(None, description="Name to show in reports.")
+    reception_agreement_per_year: float = Field(
+        0, ge=0, le=100000, description="Places in the reception agreement (Värnamo: 30).")
+    three_year_agreement: bool = Field(
+        False, description="A 3-year agreement, which brings the stimulus payment (seed 000).")
+    housing_capacity_per_year: float | None = Field(
+        None, ge=0, description="Settlements a year housing allows; caps arrivals by secondary agreement.")
+    arrivals: Arrivals
+    profile: dict | None = Field(None, description="Overrides of the scenario's refugee profile.")
+    programme: Programme = Programme()
+    staff: Staff = Staff()
+    network: Network = Network()
+    labour_market: LabourMarket = LabourMarket()
+    commuting_to: list[str] = Field(
+        [], description="Municipalities whose employers residents can reach by commuting (seed 002, Umeå region).")
+
+
+class Employer(Section):
+    """One kind of employer in one municipality; `count` identical employers are created."""
+
+    municipality: str
+    sector: Sector
+    public: bool = False
+    count: int = Field(1, ge=1, le=100000)
+    employees: int = Field(20, ge=1, le=1000000)
+    vacancies_per_year: float = Field(
+        2.0, ge=0, le=100000, description="New vacancies open to refugees per employer per year.")
+    hours_per_week: float = Field(38.0, ge=1, le=60)
+    hourly_wage_sek: float | None = Field(None, ge=0, description="Defaults to the national wage.")
+    min_swedish: float = Field(0.3, ge=0, le=1, description="Swedish level required.")
+    min_education: Education = "none"
+    requires_validation: bool = Field(False, description="Only validated credentials count (qualified jobs).")
+    intern_places: int = Field(0, ge=0, le=100000, description="Interns it hosts at once; 0 = unwilling.")
+    takes_subsidised: bool = Field(True, description="Willing to take subsidised hires (instegsjobb).")
+    hiring_bias: float = Field(0.3, ge=0, le=1, description="Share of foreign-born applicants turned away for origin.")
+    relationship: float | None = Field(
+        None, ge=0, le=1, description="Relationship with the coaches; defaults to the municipality's network strength.")
+
+
+class AgencyCriteria(Section):
+    min_swedish: float = Field(0.6, ge=0, le=1, description="Language (Falkenberg/Manpower criteria, seed 000).")
+    min_engagement: float = Field(0.55, ge=0, le=1, description="Social competence and drive.")
+    min_education: Education = "compulsory"
+
+
+class StaffingAgency(Section):
+    municipalities: list[str] = Field(description="Municipalities where it recruits and places staff.")
+    partner_municipalities: list[str] = Field(
+        [], description="Municipalities with a partnership: referrals and published criteria (seed 000 prop. 6).")
+    hires_per_year: float = Field(10, ge=0, le=100000, description="Hires of newcomers it can make a year.")
+    criteria: AgencyCriteria = AgencyCriteria()
+    hours_per_week: float = Field(32.0, ge=1, le=60)
+    sector: Sector = "cleaning_logistics"
+
+
+class SecondaryAgreement(Section):
+    """Seed 000 prop. 9: a municipality with capacity takes newcomers from an overloaded one."""
+
+    from_municipality: str = Field(alias="from")
+    to_municipality: str = Field(alias="to")
+    places_per_year: float = Field(ge=0, le=100000)
+    within_weeks_of_arrival: int = Field(
+        26, ge=1, le=260, description="Only newcomers within this many weeks of arrival move.")
+
+
+class Nystartsjobb(Section):
+    enabled: bool = True
+    window_weeks_after_permit: int = Field(156, ge=0, le=520, description="First 3 years after the permit (seed 000).")
+
+
+class Instegsjobb(Section):
+    enabled: bool = True
+    window_weeks_after_permit: int = Field(78, ge=0, le=520, description="First 18 months after the permit (seed 000).")
+    subsidy_public: float = Field(0.5, ge=0, le=1, description="Wage subsidy, public sector (seed 000).")
+    subsidy_private: float = Field(0.75, ge=0, le=1, description="Wage subsidy, private sector (seed 000).")
+    hours_per_week: float = Field(25, ge=1, le=60, description="Hours of the job; combined with SFI. Assumption.")
+
+
+class National(Section):
+    """National instruments of 2007 (seed 000) and money amounts."""
+
+    nystartsjobb: Nystartsjobb = Nystartsjobb()
+    instegsjobb: Instegsjobb = Instegsjobb()
+    stimulus_payment_sek: float = Field(
+        10000, ge=0, description="Per person received, to municipalities with 3-year agreements (seed 000).")
+    performance_bonus_sek: float = Field(
+        20000, ge=0,
+        description="Per adult who within a year of the permit passes SFI or has an internship or "
+                    "work for `performance_bonus_min_weeks` (seed 000).")
+    performance_bonus_min_weeks: int = Field(
+        12, ge=1, le=52, description="'For a certain time' in seed 000. Assumption.")
+    flat_rate_compensation_sek: float = Field(
+        186000, ge=0,
+        description="State flat-rate compensation (schablonersättning) per adult, paid at arrival. "
+                    "Assumption: approximate 2007 level.")
+    living_costs_adult_sek_per_week: float = Field(
+        1650, ge=0, description="Living costs of an adult incl. housing (social assistance norm). Assumption.")
+    living_costs_child_sek_per_week: float = Field(
+        550, ge=0, description="Living costs per child. Assumption.")
+    hourly_wage_sek: float = Field(110, ge=0, description="Entry-level hourly wage, 2006. Assumption.")
+    coach_cost_sek_per_year: float = Field(480000, ge=0, description="Cost of one coach or coordinator. Assumption.")
+
+
+class Scenario(Section):
+    name: str = Field("scenario", description="Short name used in results.")
+    description: str = ""
+    simulation: Simulation = Simulation()
+    metrics: Metrics = Metrics()
+    refugee_profile: RefugeeProfile = RefugeeProfile()
+    municipalities: dict[str, Municipality]
+    employers: dict[str, Employer] = {}
+    staffing_agencies: dict[str, StaffingAgency] = {}
+    secondary_agreements: dict[str, SecondaryAgreement] = {}
+    national: National = National()
+    behaviour: Behaviour = Behaviour()
+
+    @field_validator("municipalities")
+    @classmethod
+    def _at_least_one(cls, v):
+        if not v:
+            raise ValueError("a scenario needs at least one municipality")
+        return v
+
+    @property
+    def weeks(self) -> int:
+        return 52 * self.simulation.years

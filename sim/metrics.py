@@ -1,0 +1,253 @@
+"""What the model measures (BRIEF 'What the model must measure'), recorded with array operations.
+
+Each week the recorder adds, for people exactly N months after arrival (and after the permit), their
+state, employment and self-sufficiency to a panel indexed by (municipality, sex, education at
+arrival, month). Rates by months since arrival are then counts over the people observed at that
+month: people who arrived too late to reach it are right-censored and simply not counted, and people
+who moved away are no longer observed. Calendar-week totals per municipality and every payment are
+kept too. No per-person weekly history is stored.
+
+Definitions:
+- employed: any paid work in the week (a job of any kind, own business, or extra work), as in
+  Swedish register statistics (one hour in the reference week; FIGURES.md);
+- self-sufficient: work income at least `threshold_share_of_living_costs` times the person's living
+  costs for `min_weeks` consecutive weeks (mechanism 8); both settings are in `metrics`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .states import (EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATES, PRESENT,
+                     SEX_NAMES, STATE_NAMES, WORKING, State)
+
+PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
+            "stimulus_payment", "performance_bonus", "staff"]
+# Panel channels: counts of people at a month mark.
+CHANNELS = ["observed", "employed", "self_sufficient", "sfi_passed", "had_contact"] + [f"state_{s}" for s in STATE_NAMES]
+PERMIT_CHANNELS = ["observed", "employed", "self_sufficient"]
+HEADLINE_MONTHS = [6, 12, 18, 24, 30, 36, 48, 60]
+JOB_STATES = np.zeros(N_STATES, dtype=bool)  # an ordinary job in KORA's sense
+JOB_STATES[[State.AGENCY_JOB, State.REGULAR_JOB, State.OWN_BUSINESS]] = True
+
+
+def month_marks(n_weeks: int) -> np.ndarray:
+    """For each duration in weeks, the month it marks (the week closest to N months), or -1."""
+    months = np.arange(0, n_weeks * 12 // 52 + 2)
+    weeks = np.round(months * 52 / 12).astype(np.int64)
+    out = np.full(n_weeks + 1, -1, dtype=np.int64)
+    ok = weeks <= n_weeks
+    out[weeks[ok]] = months[ok]
+    return out
+
+
+class Recorder:
+    def __init__(self, model):
+        self.model = model
+        T = model.n_weeks
+        K = model.munis.n
+        self.n_months = T * 12 // 52 + 1
+        self.n_groups = K * 2 * 4
+        self.mark = month_marks(T + 520)  # durations since permit can exceed the run
+        self.panel = np.zeros((self.n_groups, self.n_months, len(CHANNELS)), dtype=np.int32)
+        self.permit_panel = np.zeros((self.n_groups, self.n_months, len(PERMIT_CHANNELS)), dtype=np.int32)
+        self.weekly_states = np.zeros((T, K, N_STATES), dtype=np.int32)
+        self.weekly_employed = np.zeros((T, K), dtype=np.int32)
+        self.weekly_self_sufficient = np.zeros((T, K), dtype=np.int32)
+        self.payments = np.zeros((T, K, len(PAYMENTS)), dtype=np.float64)
+        self.internships_started_by_sector_public = np.zeros(2, dtype=np.int64)  # [private, public]
+        self.hires_route = np.zeros(6, dtype=np.int64)
+        self.last_muni_employed = np.zeros(K, dtype=np.int64)
+        self.last_muni_self_sufficient = np.zeros(K, dtype=np.int64)
+        self._t = 0
+
+    # --- called by the processes ---
+    def pay(self, kind: str, muni: np.ndarray, amount) -> None:
+        if len(muni) == 0:
+            return
+        w = np.broadcast_to(np.asarray(amount, dtype=np.float64), muni.shape)
+        self.payments[self._t, :, PAYMENTS.index(kind)] += np.bincount(muni, weights=w, minlength=self.model.munis.n)
+
+    def pay_staff(self, munis, cost_per_week: float) -> None:
+        self.payments[self._t, :, PAYMENTS.index("staff")] += (munis.coaches + munis.coordinators) * cost_per_week
+
+    def internship_started(self, host: np.ndarray) -> None:
+        pub = self.model.employers.public[host]
+        self.internships_started_by_sector_public += [np.count_nonzero(~pub), np.count_nonzero(pub)]
+
+    def hires_by_route(self, route: np.ndarray) -> None:
+        self.hires_route += np.bincount(route, minlength=6)
+
+    def begin_week(self, t: int) -> None:
+        self._t = t
+
+    # --- the weekly record ---
+    def record(self, t: int) -> None:
+        m = self.model
+        P = m.population
+        n = P.n_arrived
+        K = m.munis.n
+        st = P.state[:n]
+        muni = P.municipality[:n].astype(np.int64)
+        present = PRESENT[st]
+        employed = present & (WORKING[st] | P.extra_work[:n])
+        ss = present & P.self_sufficient[:n]
+        self.weekly_states[t] = np.bincount(muni * N_STATES + st, minlength=K * N_STATES).reshape(K, N_STATES)
+        self.weekly_employed[t] = np.bincount(muni[employed], minlength=K)
+        self.weekly_self_sufficient[t] = np.bincount(muni[ss], minlength=K)
+        self.last_muni_employed = self.weekly_employed[t]
+        self.last_muni_self_sufficient = self.weekly_self_sufficient[t]
+
+        # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
+        metrics = m.scenario.metrics
+        in_job = present & JOB_STATES[st]
+        P.job_run[:n] = np.where(in_job, P.job_run[:n] + 1, 0)
+        dur = t - P.ti_arrival[:n]
+        window = dur < metrics.kora_window_weeks
+        P.kora_job[:n] |= window & (P.job_run[:n] >= metrics.kora_min_job_weeks)
+        idx = np.nonzero(window)[0]
+        P.kora_weeks[idx, KORA_OF_STATE[st[idx]]] += 1
+
+        group = (muni * 2 + P.female[:n]) * 4 + m.education0[:n]
+        # Months since arrival.
+        month = self.mark[np.minimum(dur, len(self.mark) - 1)]
+        sel = np.nonzero(present & (month >= 0) & (month < self.n_months))[0]
+        if len(sel):
+            base = (group[sel] * self.n_months + month[sel]) * len(CHANNELS)
+            flags = [np.ones(len(sel), bool), employed[sel], ss[sel],
+                     P.ti_sfi_passed[:n][sel] >= 0, P.ti_first_contact[:n][sel] >= 0]
+            parts = [base[f] + c for c, f in enumerate(flags)]
+            parts.append(base + len(flags) + st[sel])
+            np.add.at(self.panel.reshape(-1), np.concatenate(parts), 1)
+        # Months since the residence permit.
+        dp = t - P.ti_permit[:n]
+        pmonth = self.mark[np.clip(dp, 0, len(self.mark) - 1)]
+        sel = np.nonzero(present & (dp >= 0) & (pmonth >= 0) & (pmonth < self.n_months))[0]
+        if len(sel):
+            base = (group[sel] * self.n_months + pmonth[sel]) * len(PERMIT_CHANNELS)
+            parts = [base, base[employed[sel]] + 1, base[ss[sel]] + 2]
+            np.add.at(self.permit_panel.reshape(-1), np.concatenate(parts), 1)
+
+    def cost_totals(self) -> np.ndarray:
+        """Payments summed over weeks: (municipality, payment kind)."""
+        return self.payments.sum(axis=0)
+
+
+# --- results: tables and figures from a finished run ----------------------------------------
+
+def _panel_frame(panel: np.ndarray, channels: list[str], muni_names: list[str], clock: str) -> pd.DataFrame:
+    G, Mo, C = panel.shape
+    K = G // 8
+    g = np.arange(G)
+    muni = g // 8
+    female = (g // 4) % 2
+    edu = g % 4
+    flat = panel.reshape(G * Mo, C)
+    keep = flat[:, 0] > 0
+    gi = np.repeat(g, Mo)[keep]
+    df = pd.DataFrame(flat[keep], columns=channels)
+    df.insert(0, "education", np.array(EDUCATION_NAMES)[edu[gi]])
+    df.insert(0, "sex", np.array(SEX_NAMES)[female[gi]])
+    df.insert(0, "municipality", np.array(muni_names)[muni[gi]] if K else [])
+    df.insert(0, f"months_since_{clock}", np.tile(np.arange(Mo), G)[keep])
+    return df
+
+
+def by_duration(model, clock: str = "arrival") -> pd.DataFrame:
+    """Counts by months since arrival (or permit), municipality, sex and education at arrival."""
+    rec = model.recorder
+    if clock == "arrival":
+        return _panel_frame(rec.panel, CHANNELS, model.munis.names, clock)
+    if clock == "permit":
+        return _panel_frame(rec.permit_panel, PERMIT_CHANNELS, model.munis.names, clock)
+    raise ValueError("clock must be 'arrival' or 'permit'")
+
+
+def rates(panel: np.ndarray, channel: int, group_mask: np.ndarray | None = None) -> np.ndarray:
+    """Share with `channel` among those observed, by month; NaN where no one was observed."""
+    p = panel if group_mask is None else panel[group_mask]
+    obs = p[:, :, 0].sum(axis=0)
+    num = p[:, :, channel].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(obs > 0, num / np.maximum(obs, 1), np.nan)
+
+
+def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float:
+    """Median time to event with right-censoring; NaN if the curve never falls to one half."""
+    if len(durations) == 0:
+        return float("nan")
+    times = np.unique(durations[observed])
+    at_risk_sorted = np.sort(durations)
+    surv = 1.0
+    for tt in times:
+        at_risk = len(at_risk_sorted) - np.searchsorted(at_risk_sorted, tt, side="left")
+        events = np.count_nonzero(observed & (durations == tt))
+        surv *= 1.0 - events / max(at_risk, 1)
+        if surv <= 0.5:
+            return float(tt)
+    return float("nan")
+
+
+def run_figures(model) -> dict:
+    """The headline figures of one finished run (one replicate), as plain numbers."""
+    P, rec = model.population, model.recorder
+    T = model.n_weeks
+    n = P.n_arrived
+    months = HEADLINE_MONTHS
+    G = rec.n_groups
+    female_mask = (np.arange(G) // 4) % 2 == 1
+    out: dict = {"refugees": int(n)}
+
+    def at_months(series):
+        return {str(mo): (float(series[mo]) if mo < len(series) and not np.isnan(series[mo]) else None)
+                for mo in months}
+
+    out["self_sufficiency"] = at_months(rates(rec.panel, CHANNELS.index("self_sufficient")))
+    out["employment"] = at_months(rates(rec.panel, CHANNELS.index("employed")))
+    out["employment_by_sex"] = {
+        "female": at_months(rates(rec.panel, CHANNELS.index("employed"), female_mask)),
+        "male": at_months(rates(rec.panel, CHANNELS.index("employed"), ~female_mask)),
+    }
+    out["self_sufficiency_by_sex"] = {
+        "female": at_months(rates(rec.panel, CHANNELS.index("self_sufficient"), female_mask)),
+        "male": at_months(rates(rec.panel, CHANNELS.index("self_sufficient"), ~female_mask)),
+    }
+    arr = P.ti_arrival[:n]
+    left = P.ti_left[:n]
+    # First-year measures: people whose first year lies inside the run and who stayed that year.
+    year1 = (arr + 52 <= T) & ((left < 0) | (left - arr >= 52))
+    denom = np.count_nonzero(year1)
+
+    def share(mask, base):
+        d = np.count_nonzero(base)
+        return float(np.count_nonzero(mask & base) / d) if d else None
+
+    out["labour_market_contact_year1"] = share((P.ti_first_contact[:n] >= 0) & (P.ti_first_contact[:n] - arr < 52), year1)
+    out["sfi_completed_year1"] = share((P.ti_sfi_passed[:n] >= 0) & (P.ti_sfi_passed[:n] - arr < 52), year1)
+    out["internship_year1"] = share((P.ti_first_internship[:n] >= 0) & (P.ti_first_internship[:n] - arr < 52), year1)
+    win = model.scenario.metrics.kora_window_weeks
+    full = arr + win <= T
+    out["job_3_weeks_within_3_years"] = share(P.kora_job[:n], full)
+    if np.count_nonzero(full):
+        w = P.kora_weeks[:n][full].mean(axis=0)
+        out["weeks_in_state_first_3_years"] = {k: float(v) for k, v in zip(KORA_CATEGORIES, w)}
+        out["ever_in_state_first_3_years"] = {k: float(v) for k, v in zip(KORA_CATEGORIES, (P.kora_weeks[:n][full] > 0).mean(axis=0))}
+    else:
+        out["weeks_in_state_first_3_years"] = {k: None for k in KORA_CATEGORIES}
+        out["ever_in_state_first_3_years"] = {k: None for k in KORA_CATEGORIES}
+    # Time to self-sufficiency since arrival, right-censored at the end of the run or on leaving.
+    event = P.ti_self_sufficient[:n] >= 0
+    end = np.where(left >= 0, left, T - 1)
+    dur = np.where(event, P.ti_self_sufficient[:n], end) - arr
+    median = kaplan_meier_median(dur, event)
+    out["median_weeks_to_self_sufficiency"] = None if np.isnan(median) else median  # None: not reached
+    costs = rec.cost_totals()
+    out["costs_sek"] = {k: float(costs[:, i].sum()) for i, k in enumerate(PAYMENTS)}
+    out["costs_sek_per_refugee"] = float(costs[:, :3].sum() / max(n, 1))
+    pub = rec.internships_started_by_sector_public
+    out["private_share_of_internships"] = float(pub[0] / pub.sum()) if pub.sum() else None
+    first = P.ti_first_internship[:n]
+    got = first >= 0
+    out["median_weeks_to_first_internship"] = float(np.median(first[got] - arr[got])) if got.any() else None
+    return out

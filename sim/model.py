@@ -1,0 +1,251 @@
+"""IntroductionModel: the weekly model of municipal refugee introduction (a `mesa.Model`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from .agents import AgencyTable, Employer, EmployerTable, Municipality, MunicipalityTable, StaffingAgency
+from .config import Scenario, load_scenario
+from .config.schema import SECTORS
+from .metrics import Recorder, by_duration, run_figures
+from .population import Population, RefugeeView
+from .processes.arrivals import arrive, post_vacancies, transfer
+from .processes.choice import SegmentChooser, reach_pairs
+from .processes.income import income
+from .processes.internships import internships
+from .processes.matching import matching
+from .processes.programme import programme
+from .processes.programme_end import programme_end
+from .processes.separations import separations
+from .rng import Streams
+from .states import PRESENT, STATE_NAMES, WORKING, State
+
+
+@dataclass
+class Agreement:
+    """A secondary agreement's weekly quota, carried between weeks."""
+
+    name: str
+    src: int
+    dst: int
+    places_per_week: float
+    within_weeks: int
+    credit: float = 0.0
+    moved: int = 0
+
+
+class _Choosers:
+    def __init__(self, munis: MunicipalityTable, employers: EmployerTable, agencies: AgencyTable):
+        m_idx, e_idx = reach_pairs(munis.reach, employers.municipality)
+        self.employer = SegmentChooser(m_idx, e_idx, munis.n)
+        n_sec = len(SECTORS)
+        self.employer_by_sector = SegmentChooser(m_idx * n_sec + employers.sector[e_idx], e_idx, munis.n * n_sec)
+        a_m, a_idx = np.nonzero(agencies.reach.T)
+        self.agency = SegmentChooser(a_m.astype(np.int64), a_idx.astype(np.int64), munis.n)
+
+
+class IntroductionModel(mesa.Model):
+    """Refugees, municipalities, employers and staffing agencies, one week per step.
+
+    The weekly order of phases (each a function in `sim/processes/`, vectorised over people):
+
+    1. Arrivals and transfers (`arrivals.py`): this week's refugees settle (state pays flat-rate
+       compensation and stimulus); secondary agreements move newcomers from overloaded to
+       receiving municipalities; employers post this week's vacancies.
+    2. Programme (`programme.py`): action plans are completed after the municipality's N weeks and
+       validation starts; SFI progress from tuition and workplace hours; summer break (pause and
+       idleness) or summer courses; waiting-day sanctions; engagement drifts toward its target;
+       dropout into passive assistance and reactivation.
+    3. Internships (`internships.py`): cycles that end convert to a hire at the host (within its
+       vacancies) or return to the programme; coordinators (limited capacity) and own search place
+       eligible people at willing employers; hosting builds employer relationships.
+    4. Matching (`matching.py`): own search, coaches and host-family networks contact employers,
+       extra work and agency jobs act as bridges; hires at most the employer's open vacancies per
+       week; subsidised jobs (instegsjobb) inside their national window; staffing agencies hire on
+       their criteria; unfilled vacancies may be taken by others; extra work starts and ends.
+    5. Separations (`separations.py`): subsidies end (kept on or let go), jobs and businesses end,
+       regular education starts and ends, people move away or reach 65.
+    6. Income (`income.py`): earnings, allowance or social assistance with or without income offset,
+       wage subsidies, performance bonus, and self-sufficiency.
+    7. End of programme (`programme_end.py`): the introduction period ends; those without work move
+       to social assistance or no support.
+    8. Recording (`metrics.Recorder`, then Mesa's DataCollector).
+
+    Random draws come from named streams (`rng.Streams`), one per phase, each drawn once per week
+    for every arrived person, so a lever changes outcomes only through its effect.
+
+    Construct with a `Scenario` (or a path to a YAML scenario) and an optional seed that overrides
+    the scenario's. For `mesa.batch_run`, pass the scenario inside a list:
+    `batch_run(IntroductionModel, {"scenario": [s], "seed": [1, 2, 3]}, max_steps=260)`.
+    """
+
+    def __init__(self, scenario: Scenario | str = "typical_2006", seed: int | None = None,
+                 collect: bool = True):
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        seed = scenario.simulation.seed if seed is None else int(seed)
+        super().__init__(rng=seed)
+        self.scenario = scenario
+        self.seed = seed
+        self.behaviour = scenario.behaviour
+        self.n_weeks = scenario.weeks
+        self.streams = Streams(seed)
+        self.n_sectors = len(SECTORS)
+        start = scenario.simulation.start_date
+        self.dates = [start + dt.timedelta(weeks=k) for k in range(self.n_weeks + 1)]
+        self.week_of_year = np.array([d.isocalendar()[1] for d in self.dates], dtype=np.int32)
+
+        self.munis = MunicipalityTable(scenario)
+        self.municipalities_table = self.munis
+        self.employers = EmployerTable(scenario, self.munis)
+        self.agencies = AgencyTable(scenario, self.munis)
+        self.choosers = _Choosers(self.munis, self.employers, self.agencies)
+        self.population = Population(scenario, self.streams)
+        self.education0 = self.population.education.copy()
+        P = self.population
+        years = scenario.simulation.years + 1
+        self.settled = np.zeros((self.munis.n, years), dtype=np.int64)
+        np.add.at(self.settled, (P.home.astype(np.int64), np.minimum(P.ti_arrival // 52, years - 1)), 1)
+        self.received = np.zeros((self.munis.n, years), dtype=np.int64)
+        names = self.munis.names
+        self.agreements = [
+            Agreement(k, names.index(g.from_municipality), names.index(g.to_municipality),
+                      g.places_per_year / 52.0, g.within_weeks_of_arrival)
+            for k, g in scenario.secondary_agreements.items()]
+
+        # Mesa agents: few and rich; their state lives in the tables above.
+        self.municipality_agents = [Municipality(self, i, name, scenario.municipalities[name])
+                                    for i, name in enumerate(names)]
+        self.employer_agents = [Employer(self, i, name) for i, name in enumerate(self.employers.names)]
+        self.agency_agents = [StaffingAgency(self, i, name) for i, name in enumerate(self.agencies.names)]
+
+        self.sanctioned = np.zeros(0, dtype=bool)
+        self.household_need = np.zeros(0)
+        self.support_paid = np.zeros(0)
+        self.recorder = Recorder(self)
+        self.collect = collect
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "week": lambda m: m.t,
+                "date": lambda m: m.dates[m.t].isoformat(),
+                "present": lambda m: int(m.recorder.weekly_states[m.t][:, PRESENT].sum()),
+                "employed": lambda m: int(m.recorder.weekly_employed[m.t].sum()),
+                "self_sufficient": lambda m: int(m.recorder.weekly_self_sufficient[m.t].sum()),
+                "employment_rate": lambda m: m._rate(m.recorder.weekly_employed[m.t].sum()),
+                "self_sufficiency_rate": lambda m: m._rate(m.recorder.weekly_self_sufficient[m.t].sum()),
+                **{f"in_{s}": (lambda k: (lambda m: int(m.recorder.weekly_states[m.t][:, k].sum())))(k)
+                   for k, s in enumerate(STATE_NAMES) if k != State.NOT_ARRIVED},
+                "payments_sek": lambda m: float(m.recorder.payments[m.t].sum()),
+            },
+            agenttype_reporters={
+                Municipality: {"residents": "residents", "employed": "employed",
+                               "self_sufficient": "self_sufficient"},
+            },
+        )
+        self.t = -1
+        self.running = True
+
+    # --- stepping ---
+    def step(self) -> None:
+        """One week, in the order given in the class docstring."""
+        if self.t + 1 >= self.n_weeks:
+            self.running = False
+            return
+        self.t += 1
+        t = self.t
+        self.recorder.begin_week(t)
+        arrive(self, t)
+        transfer(self, t)
+        post_vacancies(self, t)
+        programme(self, t)
+        internships(self, t)
+        matching(self, t)
+        separations(self, t)
+        income(self, t)
+        programme_end(self, t)
+        self.recorder.record(t)
+        if self.collect:
+            self.datacollector.collect(self)
+        if self.t + 1 >= self.n_weeks:
+            self.running = False
+
+    def run(self) -> "IntroductionModel":
+        """Run to the end of the simulated period."""
+        while self.running:
+            self.step()
+        return self
+
+    # --- inspection and results ---
+    def refugee(self, i: int) -> RefugeeView:
+        """A read-only snapshot of refugee `i`."""
+        return RefugeeView.of(self.population, i, max(self.t, 0), self.munis.names)
+
+    def settled_in_year(self, muni: int, year: int) -> int:
+        return int(self.settled[muni, year] + self.received[muni, year])
+
+    def _rate(self, count) -> float:
+        present = self.recorder.weekly_states[self.t][:, PRESENT].sum()
+        return float(count / present) if present else 0.0
+
+    def figures(self) -> dict:
+        """Headline figures of this run (see `sim.metrics.run_figures`)."""
+        return run_figures(self)
+
+    def by_duration(self, clock: str = "arrival") -> pd.DataFrame:
+        """Counts by months since arrival or permit, municipality, sex and education."""
+        return by_duration(self, clock)
+
+    def weekly(self) -> pd.DataFrame:
+        """Tidy weekly series per municipality: states, employed, self-sufficient, payments."""
+        rec = self.recorder
+        T = self.t + 1
+        frames = []
+        for k, name in enumerate(self.munis.names):
+            d = {"week": np.arange(T), "date": [x.isoformat() for x in self.dates[:T]], "municipality": name}
+            for s, sname in enumerate(STATE_NAMES):
+                if s != State.NOT_ARRIVED:
+                    d[sname] = rec.weekly_states[:T, k, s]
+            d["employed"] = rec.weekly_employed[:T, k]
+            d["self_sufficient"] = rec.weekly_self_sufficient[:T, k]
+            from .metrics import PAYMENTS
+            for j, pname in enumerate(PAYMENTS):
+                d[f"{pname}_sek"] = rec.payments[:T, k, j]
+            frames.append(pd.DataFrame(d))
+        return pd.concat(frames, ignore_index=True)
+
+    def check_invariants(self) -> list[str]:
+        """Conditions that must hold every week; returns what is violated (empty when all hold)."""
+        P, E, n = self.population, self.employers, self.population.n_arrived
+        problems = []
+        st = P.state[:n]
+        if np.any(st == State.NOT_ARRIVED):
+            problems.append("an arrived person is in NOT_ARRIVED")
+        if np.any(P.state[n:] != State.NOT_ARRIVED):
+            problems.append("a person not yet arrived has a state")
+        if np.any(E.open_vacancies < 0):
+            problems.append("an employer filled more vacancies than it had")
+        interns = np.bincount(P.intern_host[:n][st == State.INTERNSHIP], minlength=E.n)
+        if not np.array_equal(interns, E.interns):
+            problems.append("interns per employer disagree with the people in internships")
+        if np.any(E.interns > E.intern_places):
+            problems.append("an employer hosts more interns than it has places")
+        job = np.isin(st, [State.SUBSIDISED_JOB, State.REGULAR_JOB])
+        if np.any(P.employer[:n][job] < 0) or np.any(P.employer[:n][~job] >= 0):
+            problems.append("employer set for someone without a job, or missing for someone with one")
+        sub = st == State.SUBSIDISED_JOB
+        if np.any(self.t - P.ti_permit[:n][sub] > self.scenario.national.instegsjobb.window_weeks_after_permit):
+            problems.append("a subsidised job outside its window")
+        if np.any(~PRESENT[st] & (P.earnings[:n] > 0)):
+            problems.append("earnings for someone who has left")
+        if len(self.support_paid) == n and np.any(~PRESENT[st] & (self.support_paid > 0)):
+            problems.append("support paid to someone who has left")
+        if np.any(WORKING[st] & (P.job_hours[:n] <= 0)):
+            problems.append("a job with no hours")
+        if np.any(P.municipality[:n] < 0) or np.any(P.municipality[:n] >= self.munis.n):
+            problems.append("a municipality index out of range")
+        return problems

@@ -1,0 +1,278 @@
+"""The refugee population as a structure of arrays: one NumPy array per attribute.
+
+Everyone who will arrive during the run is drawn at construction, from the `arrivals`, `profile` and
+`households` streams only, and sorted by arrival week: the people present in week t are a prefix
+of the arrays, and no policy lever can change who arrives or their attributes (common random
+numbers). Slots never move; a transfer to another municipality changes `municipality` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config.behaviour import EDUCATION_LEVELS
+from .config.schema import SECTORS, RefugeeProfile, Scenario
+from .rng import Streams
+from .states import EDUCATION_NAMES, STATE_NAMES, State
+
+NO_ONE = -1
+YOUNG_CHILD_SCHOOL_AGE = 6.0  # years; Swedish children start school (förskoleklass) at six.
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for k, v in override.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def arrivals_by_year(scenario: Scenario) -> list[tuple[int, int, int]]:
+    """(municipality index, first week, count) blocks; a cohort is one block of one week."""
+    blocks = []
+    for m, muni in enumerate(scenario.municipalities.values()):
+        a = muni.arrivals
+        if a.cohort is not None:
+            if a.cohort > 0 and a.cohort_week < scenario.weeks:
+                blocks.append((m, a.cohort_week, a.cohort))
+            continue
+        per_year = a.per_year if isinstance(a.per_year, list) else [a.per_year] * scenario.simulation.years
+        for y, n in enumerate(per_year[: scenario.simulation.years]):
+            if round(n) > 0:
+                blocks.append((m, 52 * y, int(round(n))))
+    return blocks
+
+
+def expected_arrivals(scenario: Scenario) -> int:
+    return sum(n for _, _, n in arrivals_by_year(scenario))
+
+
+def municipality_profile(scenario: Scenario, name: str) -> RefugeeProfile:
+    muni = scenario.municipalities[name]
+    if not muni.profile:
+        return scenario.refugee_profile
+    return RefugeeProfile.model_validate(_deep_merge(scenario.refugee_profile.model_dump(), muni.profile))
+
+
+def _beta(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarray:
+    var = min(sd * sd, mean * (1 - mean) * 0.99)
+    if var <= 0:
+        return np.full(n, mean, dtype=np.float32)
+    k = mean * (1 - mean) / var - 1
+    return rng.beta(mean * k, (1 - mean) * k, n).astype(np.float32)
+
+
+class Population:
+    """Arrays over every refugee slot. Attributes are documented where they are created."""
+
+    def __init__(self, scenario: Scenario, streams: Streams):
+        b = scenario.behaviour
+        blocks = arrivals_by_year(scenario)
+        n = sum(c for _, _, c in blocks)
+        self.n = n
+        rng_arr, rng_prof, rng_hh = (streams.get(k) for k in ("arrivals", "profile", "households"))
+
+        cols: dict[str, list[np.ndarray]] = {k: [] for k in (
+            "ti_arrival", "home", "female", "partner", "household", "n_children",
+            "youngest_age", "age", "education", "prior_work", "occupation", "health",
+            "engagement", "permit_lag", "aptitude_z", "prior_swedish", "carer")}
+        offset = 0
+        hh_offset = 0
+        names = list(scenario.municipalities)
+        for m, week0, count in blocks:
+            prof = municipality_profile(scenario, names[m])
+            hh = prof.household
+            # Households of one or two adults that add up to `count` people (couples arrive together).
+            couple_hh_share = hh.couple_share / (2 - hh.couple_share) if hh.couple_share < 1 else 1.0
+            is_couple = rng_hh.random(count) < couple_hh_share
+            sizes = 1 + is_couple.astype(np.int64)
+            ends = np.cumsum(sizes)
+            k = int(np.searchsorted(ends, count, side="right"))
+            sizes = sizes[:k]
+            if sizes.sum() < count:
+                sizes = np.append(sizes, 1)
+            n_hh = len(sizes)
+            if scenario.municipalities[names[m]].arrivals.cohort is not None:
+                hh_week = np.full(n_hh, week0, dtype=np.int64)
+            else:  # spread over the year
+                hh_week = week0 + np.floor(rng_arr.random(n_hh) * 52).astype(np.int64)
+            young = rng_hh.random(n_hh) < hh.young_children_share
+            n_kids = rng_hh.poisson(hh.children_mean, n_hh)
+            n_kids = np.where(young, np.maximum(n_kids, 1), n_kids)
+            youngest = np.where(young, rng_hh.random(n_hh) * YOUNG_CHILD_SCHOOL_AGE, -1.0)
+            # Primary carer of a child under school age: the mother in most couples (assumption,
+            # see behaviour.household), the adult in a single-adult household.
+            mother_cares = rng_hh.random(n_hh) < b.household.primary_carer_female_share
+            person_hh = np.repeat(np.arange(n_hh), sizes)
+            first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            pos_in_hh = np.arange(count) - first[person_hh]
+            in_couple = sizes[person_hh] == 2
+            # In couples the first adult is the woman (assumption: the childcare mechanism needs a
+            # mother and a father); singles are women with the share that keeps `female_share`.
+            single_f = (prof.female_share - hh.couple_share / 2) / max(1e-9, 1 - hh.couple_share)
+            single_f = float(np.clip(single_f, 0, 1))
+            female = np.where(in_couple, pos_in_hh == 0, rng_hh.random(count) < single_f)
+            partner = np.where(in_couple, offset + np.where(pos_in_hh == 0, np.arange(count) + 1,
+                                                            np.arange(count) - 1), NO_ONE)
+            cols["ti_arrival"].append(hh_week[person_hh].astype(np.int32))
+            cols["home"].append(np.full(count, m, dtype=np.int16))
+            cols["female"].append(female)
+            cols["partner"].append(partner.astype(np.int32))
+            cols["household"].append((hh_offset + person_hh).astype(np.int32))
+            cols["n_children"].append(n_kids[person_hh].astype(np.int8))
+            cols["youngest_age"].append(youngest[person_hh].astype(np.float32))
+            cols["carer"].append(young[person_hh] & np.where(in_couple, female == mother_cares[person_hh], True))
+            hh_offset += n_hh
+
+            age = np.clip(rng_prof.normal(prof.age.mean, prof.age.sd, count), 18, 64)
+            edu_m = np.array([prof.education_shares[e] for e in EDUCATION_LEVELS])
+            edu_f = np.array([(prof.education_shares_female or prof.education_shares)[e] for e in EDUCATION_LEVELS])
+            u = rng_prof.random(count)
+            edu = np.where(female, np.searchsorted(np.cumsum(edu_f), u, side="right"),
+                           np.searchsorted(np.cumsum(edu_m), u, side="right")).clip(0, 3)
+            u = rng_prof.random(count)
+            prior_work = u < np.where(female, prof.prior_work_share_female, prof.prior_work_share_male)
+            occ_names = list(prof.occupation_shares)
+            occ_cdf = np.cumsum([prof.occupation_shares[s] for s in occ_names])
+            occ_local = np.searchsorted(occ_cdf, rng_prof.random(count), side="right").clip(0, len(occ_names) - 1)
+            occ_global = np.array([SECTORS.index(s) for s in occ_names])[occ_local]
+            cols["age"].append(age.astype(np.float32))
+            cols["education"].append(edu.astype(np.int8))
+            cols["prior_work"].append(prior_work)
+            cols["occupation"].append(np.where(prior_work, occ_global, NO_ONE).astype(np.int8))
+            cols["health"].append(rng_prof.random(count) < prof.health_limitation_share)
+            cols["engagement"].append(_beta(rng_prof, prof.engagement.mean, prof.engagement.sd, count))
+            lag_mean = prof.permit_to_arrival_weeks_mean
+            cols["permit_lag"].append(np.round(rng_prof.gamma(2.0, lag_mean / 2.0, count)).astype(np.int32)
+                                      if lag_mean > 0 else np.zeros(count, np.int32))
+            cols["aptitude_z"].append(rng_prof.standard_normal(count).astype(np.float32))
+            cols["prior_swedish"].append(rng_prof.random(count) < b.language.prior_swedish_share)
+            offset += count
+
+        def cat(key, dtype):
+            return np.concatenate(cols[key]).astype(dtype) if cols[key] else np.zeros(0, dtype)
+
+        ti_arrival = cat("ti_arrival", np.int32)
+        order = np.argsort(ti_arrival, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(n)
+
+        def take(key, dtype):
+            return cat(key, dtype)[order]
+
+        # --- fixed attributes (drawn at construction) ---
+        self.ti_arrival = ti_arrival[order]                      # week settled in the municipality
+        self.ti_permit = self.ti_arrival - take("permit_lag", np.int32)  # week of residence permit
+        self.home = take("home", np.int16)                       # municipality of settlement
+        self.female = take("female", bool)
+        partner = take("partner", np.int32)
+        self.partner = np.where(partner >= 0, rank[np.maximum(partner, 0)], NO_ONE).astype(np.int32)
+        self.household = take("household", np.int32)
+        self.n_children = take("n_children", np.int8)
+        self.youngest_age = take("youngest_age", np.float32)     # years at arrival; -1 = no young child
+        self.age0 = take("age", np.float32)                      # age at arrival
+        self.education = take("education", np.int8)             # 0 none .. 3 tertiary
+        self.prior_work = take("prior_work", bool)
+        self.occupation = take("occupation", np.int8)            # sector index of prior occupation, -1 none
+        self.health = take("health", bool)                       # health limitation
+        aptitude_z = take("aptitude_z", np.float32)
+        sd = b.language.aptitude_sd
+        self.aptitude = np.exp(sd * aptitude_z - sd * sd / 2).astype(np.float32)  # learning speed, mean 1
+        self.baseline_engagement = take("engagement", np.float32)  # engagement mapped at intake
+        adults = np.where(self.partner >= 0, 2, 1)
+        self.primary_carer = take("carer", bool)             # cares for a child under school age
+        self.children_share = (self.n_children / adults).astype(np.float32)  # children per adult
+
+        # --- dynamic state ---
+        self.state = np.full(n, State.NOT_ARRIVED, dtype=np.uint8)
+        self.municipality = self.home.copy()
+        self.ti_state = np.zeros(n, np.int32)
+        self.plan_done = np.zeros(n, bool)
+        self.swedish = np.where(take("prior_swedish", bool), 0.3, 0.0).astype(np.float32)
+        self.engagement = self.baseline_engagement.copy()
+        self.validated = np.zeros(n, np.int8)                # 0 no, 1 validation office, 2 university
+        self.ti_validated = np.full(n, NO_ONE, np.int32)     # week validation completes
+        self.employer = np.full(n, NO_ONE, np.int32)         # employer of the current job
+        self.agency = np.full(n, NO_ONE, np.int16)           # staffing agency of an agency job
+        self.intern_host = np.full(n, NO_ONE, np.int32)      # host of the current internship
+        self.last_host = np.full(n, NO_ONE, np.int32)        # host of the most recent internship
+        self.internships = np.zeros(n, np.int8)
+        self.ti_internship_end = np.full(n, NO_ONE, np.int32)
+        self.matched_internship = np.zeros(n, bool)          # current internship matched to competences
+        self.job_hours = np.zeros(n, np.float32)
+        self.hourly_wage = np.zeros(n, np.float32)
+        self.extra_work = np.zeros(n, bool)                  # extra work beside the programme
+        self.ti_subsidy_end = np.full(n, NO_ONE, np.int32)
+        self.ti_education_end = np.full(n, NO_ONE, np.int32)
+        self.transferred = np.zeros(n, bool)                 # moved under a secondary agreement
+        self.earnings = np.zeros(n, np.float32)              # this week's work income (SEK)
+        self.weeks_above = np.zeros(n, np.int16)             # consecutive weeks above the threshold
+        self.self_sufficient = np.zeros(n, bool)
+        self.ti_self_sufficient = np.full(n, NO_ONE, np.int32)  # first week self-sufficient
+        self.ti_first_contact = np.full(n, NO_ONE, np.int32)    # first internship or paid work
+        self.ti_first_internship = np.full(n, NO_ONE, np.int32)
+        self.ti_first_job = np.full(n, NO_ONE, np.int32)
+        self.ti_sfi_passed = np.full(n, NO_ONE, np.int32)
+        self.job_run = np.zeros(n, np.int16)                 # consecutive weeks in paid work
+        self.kora_job = np.zeros(n, bool)                    # a job of >= 3 weeks in KORA's window
+        self.ti_left = np.full(n, NO_ONE, np.int32)
+        self.contact_weeks_year1 = np.zeros(n, np.int16)     # weeks of internship or work, 1st year after permit
+        self.kora_weeks = np.zeros((n, 7), np.int16)         # weeks per KORA category in the window
+        self.sanctions = np.zeros(n, np.int16)
+        self.n_arrived = 0
+
+    def age(self, t: int) -> np.ndarray:
+        return self.age0 + (t - self.ti_arrival) / 52.0
+
+
+@dataclass(frozen=True)
+class RefugeeView:
+    """A read-only snapshot of one refugee, for inspection and tests (not for the hot path)."""
+
+    index: int
+    state: str
+    municipality: str
+    home_municipality: str
+    age: float
+    female: bool
+    education: str
+    prior_work: bool
+    occupation: str | None
+    health_limitation: bool
+    partner: int | None
+    children: int
+    primary_carer: bool
+    swedish: float
+    engagement: float
+    validated: int
+    employer: int | None
+    internships: int
+    earnings_sek_per_week: float
+    self_sufficient: bool
+    weeks_since_arrival: int
+    weeks_since_permit: int
+    transferred: bool
+
+    @classmethod
+    def of(cls, pop: Population, i: int, t: int, muni_names: list[str]) -> "RefugeeView":
+        if not 0 <= i < pop.n:
+            raise IndexError(f"refugee {i} does not exist (population has {pop.n})")
+        occ = int(pop.occupation[i])
+        return cls(
+            index=i, state=STATE_NAMES[pop.state[i]], municipality=muni_names[pop.municipality[i]],
+            home_municipality=muni_names[pop.home[i]],
+            age=float(pop.age0[i] + (t - pop.ti_arrival[i]) / 52.0),
+            female=bool(pop.female[i]), education=EDUCATION_NAMES[pop.education[i]],
+            prior_work=bool(pop.prior_work[i]), occupation=SECTORS[occ] if occ >= 0 else None,
+            health_limitation=bool(pop.health[i]),
+            partner=int(pop.partner[i]) if pop.partner[i] >= 0 else None,
+            children=int(pop.n_children[i]), primary_carer=bool(pop.primary_carer[i]),
+            swedish=float(pop.swedish[i]), engagement=float(pop.engagement[i]),
+            validated=int(pop.validated[i]),
+            employer=int(pop.employer[i]) if pop.employer[i] >= 0 else None,
+            internships=int(pop.internships[i]), earnings_sek_per_week=float(pop.earnings[i]),
+            self_sufficient=bool(pop.self_sufficient[i]),
+            weeks_since_arrival=int(t - pop.ti_arrival[i]), weeks_since_permit=int(t - pop.ti_permit[i]),
+            transferred=bool(pop.transferred[i]),
+        )

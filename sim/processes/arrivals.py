@@ -1,0 +1,82 @@
+"""Phase 1: arrivals, secondary-agreement transfers, and employers posting vacancies."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..states import State
+
+
+def arrive(model, t: int) -> None:
+    """Settle this week's arrivals; the state pays flat-rate compensation and stimulus."""
+    P, M, nat = model.population, model.munis, model.scenario.national
+    start = P.n_arrived
+    stop = int(np.searchsorted(P.ti_arrival, t, side="right"))
+    if stop == start:
+        return
+    new = np.arange(start, stop)
+    P.state[new] = State.PLAN
+    P.ti_state[new] = t
+    P.n_arrived = stop
+    muni = P.municipality[new]
+    model.recorder.pay("flat_rate_compensation", muni, nat.flat_rate_compensation_sek)
+    stim = M.three_year_agreement[muni]
+    model.recorder.pay("stimulus_payment", muni[stim], nat.stimulus_payment_sek)
+
+
+def transfer(model, t: int) -> None:
+    """Secondary agreements (seed 000 prop. 9): newcomers move from an overloaded municipality.
+
+    Whole households move; newest arrivals first within the agreement's window; the receiving
+    municipality's housing capacity for the year caps what it takes. The receiving municipality's
+    programme and labour market apply from the move on (mechanism 7).
+    """
+    agreements = model.agreements
+    if not agreements:
+        return
+    P, M = model.population, model.munis
+    n = P.n_arrived
+    u = model.streams.uniform("transfers", n)
+    year = t // 52
+    for g in agreements:
+        g.credit += g.places_per_week
+        quota = int(g.credit)
+        spare = M.housing_capacity[g.dst] - model.settled_in_year(g.dst, year)
+        quota = int(min(quota, max(spare, 0)))
+        if quota <= 0:
+            continue
+        st = P.state[:n]
+        eligible = ((P.municipality[:n] == g.src) & ((st == State.PLAN) | (st == State.PROGRAMME))
+                    & ~P.transferred[:n] & (t - P.ti_arrival[:n] < g.within_weeks))
+        # Household heads: singles, and the first adult of a couple; a couple moves if both may.
+        idx = np.nonzero(eligible)[0]
+        partner = P.partner[idx]
+        couple = partner >= 0
+        head = ~couple | (partner > idx)
+        partner_ok = ~couple | eligible[np.maximum(partner, 0)]
+        heads = idx[head & partner_ok]
+        if len(heads) == 0:
+            continue
+        # Newest arrivals first, ties broken by the transfers stream.
+        order = np.lexsort((u[heads], -P.ti_arrival[heads]))
+        heads = heads[order]
+        size = np.where(P.partner[heads] >= 0, 2, 1)
+        take = np.cumsum(size) <= quota
+        movers_heads = heads[take]
+        movers = np.concatenate([movers_heads, P.partner[movers_heads][P.partner[movers_heads] >= 0]])
+        if len(movers) == 0:
+            continue
+        P.municipality[movers] = g.dst
+        P.transferred[movers] = True
+        model.received[g.dst, year] += len(movers)
+        g.credit -= len(movers)
+        g.moved += len(movers)
+
+
+def post_vacancies(model, t: int) -> None:
+    """Employers open vacancies at their yearly rate (fractions carried over; no draws needed)."""
+    E = model.employers
+    E.vacancy_credit += E.vacancies_per_week
+    new = np.floor(E.vacancy_credit).astype(np.int32)
+    E.vacancy_credit -= new
+    E.open_vacancies += new

@@ -1,0 +1,172 @@
+"""Phase 4: matching. Own search, coaches and host-family networks make contacts with employers
+(mechanism 3); extra work and agency work act as bridges (mechanism 5); each contact may end in a
+hire (mechanism 2), at most as many per employer per week as it has open vacancies. Staffing
+agencies hire on their criteria regardless of origin (mechanism 5); subsidised jobs are decided in
+`hire_probability` inside their national windows (mechanism 6)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..states import PRESENT, WORKING, State
+from .choice import rank_within
+from .hiring import (AGENCY_BRIDGE, COACH, EXTRA_WORK_BRIDGE, NETWORK, OWN, hire_probability,
+                     mark_contact, start_jobs, within_vacancies)
+from .programme import availability, in_programme_period
+
+# Rows of the weekly draw: 0-4 contact per route, 5-9 employer per route, 10-14 hire per route,
+# then one row per use.
+CONTACT, EMPLOYER, HIRE = 0, 5, 10
+(TARGETING, PRIORITY, HOURS, EXTRA_WORK, AGENCY, APPLY, AGENCY_PRIORITY,
+ AGENCY_HOURS, N_ROWS) = range(15, 24)
+
+
+def matching(model, t: int) -> None:
+    P, M, E, b = model.population, model.munis, model.employers, model.behaviour
+    n = P.n_arrived
+    if n == 0:
+        return
+    s = b.search
+    # Always the same draws per person and week, whatever happens below (common random numbers).
+    u = model.streams.uniform("matching", (N_ROWS, n))  # rows: see the constants above
+    st = P.state[:n]
+    muni = P.municipality[:n]
+    period = in_programme_period(model, t, n)
+    avail = availability(model, t, n)
+    eng = P.engagement[:n]
+    present = PRESENT[st]
+    not_working = present & ~WORKING[st] & (st != State.EDUCATION)
+    seeking = not_working & (P.plan_done[:n] | M.job_focus[muni])
+
+    # Contact rates per route (per person per week).
+    offset_here = period & M.income_offset[muni]
+    own_rate = (s.own_contacts_per_week * 2.0 * eng * avail
+                * np.where(M.job_focus[muni], s.job_focus_multiplier, 1.0)
+                * np.where(offset_here, s.income_offset_multiplier, 1.0))
+    n_seek = np.bincount(muni[seeking & period], minlength=M.n)
+    coach_contacts = M.coaches * M.coach_share * s.coach_contacts_per_week
+    coach_p = np.minimum(1.0, coach_contacts / np.maximum(n_seek, 1))[muni] * avail * period
+    n_present = np.bincount(muni[present], minlength=M.n)
+    net_rate = M.host_families * s.network_contacts_per_family_week / np.maximum(n_present, 1)
+    p_route = np.stack([
+        1.0 - np.exp(-own_rate),
+        coach_p,
+        (1.0 - np.exp(-net_rate[muni])) * avail,
+        np.where(P.extra_work[:n], b.jobs.extra_work_to_regular_per_week, 0.0),
+        np.where(st == State.AGENCY_JOB, b.jobs.agency_to_regular_per_week, 0.0),
+    ])
+    can = np.stack([seeking, seeking, seeking, seeking, st == State.AGENCY_JOB])
+    contact = can & (u[CONTACT:CONTACT + 5] < p_route)
+
+    # Which employer each contact reaches: weighted by open vacancies, in reach (commuting);
+    # coaches target the person's own sector when they know it (early mapping, or a drawn-up plan).
+    route, who = np.nonzero(contact)
+    if len(who):
+        vac = E.open_vacancies.astype(np.float64)
+        m = muni[who].astype(np.int64)
+        emp = model.choosers.employer.choose(m, u[EMPLOYER + route, who], vac)
+        mapped = M.early_mapping[muni[who]]
+        targeting = np.where(mapped, s.mapped_sector_targeting, s.unmapped_sector_targeting)
+        targeted = (route == COACH) & (P.occupation[who] >= 0) & (u[TARGETING, who] < targeting)
+        if targeted.any():
+            key = m * model.n_sectors + np.maximum(P.occupation[who], 0)
+            by_sector = model.choosers.employer_by_sector.choose(key, u[EMPLOYER + route, who], vac)
+            emp = np.where(targeted & (by_sector >= 0), by_sector, emp)
+        keep = emp >= 0
+        route, who, emp = route[keep], who[keep], emp[keep]
+        p, subsidised = hire_probability(model, t, who, emp, route)
+        success = u[HIRE + route, who] < p
+        route, who, emp, subsidised = route[success], who[success], emp[success], subsidised[success]
+        # One offer per person: the first route in the order own, coach, network, bridges.
+        order = np.lexsort((route, who))
+        route, who, emp, subsidised = route[order], who[order], emp[order], subsidised[order]
+        first = np.ones(len(who), dtype=bool)
+        first[1:] = who[1:] != who[:-1]
+        route, who, emp, subsidised = route[first], who[first], emp[first], subsidised[first]
+        ok = within_vacancies(emp, u[PRIORITY, who], E.open_vacancies)
+        route, who, emp, subsidised = route[ok], who[ok], emp[ok], subsidised[ok]
+        subsidised &= route < EXTRA_WORK_BRIDGE  # a bridge is an ordinary hire by the client
+        model.recorder.hires_by_route(route)
+        start_jobs(model, t, who, emp, subsidised, u[HOURS, who])
+
+    _extra_work(model, t, u, n, period)
+    _agencies(model, t, u, n, period, avail)
+    _vacancies_filled_by_others(model)
+
+
+def _extra_work(model, t, u, n, period) -> None:
+    """Evening and weekend work beside the programme: found by own search, worth less under
+    income offset (seed 000, Falkenberg: the right to earn extra is often the way in)."""
+    P, M, s, j = model.population, model.munis, model.behaviour.search, model.behaviour.jobs
+    st = P.state[:n]
+    muni = P.municipality[:n]
+    eligible = ((st == State.PROGRAMME) | (st == State.INTERNSHIP) | (st == State.PASSIVE)
+                | (st == State.NO_SUPPORT)) & (P.swedish[:n] >= 0.2)
+    offset_here = (period & M.income_offset[muni]) | (st == State.PASSIVE)
+    p = (s.extra_work_per_week * 2.0 * P.engagement[:n]
+         * np.where(offset_here, s.extra_work_offset_multiplier, 1.0))
+    has = P.extra_work[:n]
+    # One draw decides both starting (if without) and ending (if with) extra work.
+    start = eligible & ~has & (u[EXTRA_WORK] < p)
+    stop = has & ((u[EXTRA_WORK] < j.extra_work_end_per_week) | ~eligible)
+    P.extra_work[:n] = (has & ~stop) | start
+    if start.any():
+        mark_contact(P, np.nonzero(start)[0], t)
+
+
+def _agencies(model, t, u, n, period, avail) -> None:
+    """Staffing agencies hire people who meet their published criteria, regardless of origin."""
+    A, P, M, b = model.agencies, model.population, model.munis, model.behaviour
+    if A.n == 0:
+        return
+    st = P.state[:n]
+    muni = P.municipality[:n]
+    A.credit = np.minimum(A.credit + A.hires_per_week, np.maximum(A.hires_per_week * 4, 1.0))
+    seeking = (PRESENT[st] & ~WORKING[st] & (st != State.EDUCATION) & (st != State.INTERNSHIP)
+               & (P.plan_done[:n] | M.job_focus[muni]))
+    who = np.nonzero(seeking)[0]
+    if len(who) == 0:
+        return
+    agency = model.choosers.agency.choose(muni[who].astype(np.int64), u[AGENCY, who], A.credit)
+    keep = agency >= 0
+    who, agency = who[keep], agency[keep]
+    meets = ((P.swedish[who] >= A.min_swedish[agency]) & (P.engagement[who] >= A.min_engagement[agency])
+             & (P.education[who] >= A.min_education[agency]))
+    # With a partnership, coaches refer everyone who meets the criteria; otherwise only the
+    # person's own applications reach the agency.
+    partner = A.partner[agency, muni[who]]
+    own = 1.0 - np.exp(-b.search.own_contacts_per_week * b.search.agency_application_without_partnership
+                       * 2.0 * P.engagement[who] * avail[who])
+    applies = meets & (partner | (u[APPLY, who] < own))
+    who, agency = who[applies], agency[applies]
+    ok = rank_within(agency, u[AGENCY_PRIORITY, who]) < np.floor(A.credit[agency])
+    who, agency = who[ok], agency[ok]
+    if len(who) == 0:
+        return
+    from .hiring import end_internship
+    end_internship(model, who[P.state[who] == State.INTERNSHIP])
+    h = b.hiring
+    P.state[who] = State.AGENCY_JOB
+    P.ti_state[who] = t
+    P.agency[who] = agency
+    P.employer[who] = -1
+    P.extra_work[who] = False
+    part = u[AGENCY_HOURS, who] < np.where(P.female[who], h.part_time_share_female, h.part_time_share_male)
+    P.job_hours[who] = np.where(part, A.hours[agency] * h.part_time_hours_share, A.hours[agency])
+    P.hourly_wage[who] = model.scenario.national.hourly_wage_sek
+    first = P.ti_first_job[who] < 0
+    P.ti_first_job[who[first]] = t
+    mark_contact(P, who, t)
+    counts = np.bincount(agency, minlength=A.n)
+    A.credit -= counts
+    A.hires += counts
+
+
+def _vacancies_filled_by_others(model) -> None:
+    """Open vacancies not taken by a refugee this week may go to someone else."""
+    E, M = model.employers, model.munis
+    if E.n == 0:
+        return
+    p = M.fill_by_others[E.municipality]
+    taken = model.streams.get("vacancies").binomial(np.maximum(E.open_vacancies, 0), p)
+    E.open_vacancies -= taken.astype(np.int32)

@@ -1,0 +1,26 @@
+"""Phase 7: the end of the introduction period. Those still in programme activity without work move
+to social assistance (or to no support, if their household covers its costs)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..states import State
+from .hiring import end_internship
+
+
+def programme_end(model, t: int) -> None:
+    P, M = model.population, model.munis
+    n = P.n_arrived
+    if n == 0:
+        return
+    st = P.state[:n]
+    ending = (t - P.ti_arrival[:n]) == M.programme_weeks[P.municipality[:n]]
+    ending &= (st == State.PLAN) | (st == State.PROGRAMME) | (st == State.INTERNSHIP)
+    idx = np.nonzero(ending)[0]
+    if len(idx) == 0:
+        return
+    end_internship(model, idx[P.state[idx] == State.INTERNSHIP])
+    need = model.household_need[idx]
+    P.state[idx] = np.where(need > 0, State.PASSIVE, State.NO_SUPPORT)
+    P.ti_state[idx] = t

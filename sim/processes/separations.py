@@ -1,0 +1,102 @@
+"""Phase 5: job separations and other transitions: subsidies ending, agency and regular jobs
+ending, businesses opening and closing, regular education, moving away, reaching 65."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..states import PRESENT, WORKING, State
+from .hiring import end_internship
+from .programme import in_programme_period
+
+EDUCATION_ENTRY_MAX_AGE = 35
+EDUCATION_ENTRY_MIN_SWEDISH = 0.7
+BUSINESS_MIN_SWEDISH = 0.5
+BUSINESS_HOURS = 35.0
+RETIREMENT_AGE = 65.0
+MAX_BIRTH_AGE = 42.0
+
+
+def births(model, t: int, n: int, u: np.ndarray, age: np.ndarray) -> None:
+    """A birth makes the household's youngest child a newborn and the mother its primary carer."""
+    P = model.population
+    rate = model.behaviour.household.birth_rate_per_year / 52.0
+    mother = np.nonzero(PRESENT[P.state[:n]] & P.female[:n] & (age < MAX_BIRTH_AGE) & (u < rate))[0]
+    if len(mother) == 0:
+        return
+    partner = P.partner[mother]
+    parents = np.concatenate([mother, partner[partner >= 0]])
+    P.youngest_age[parents] = -(t - P.ti_arrival[parents]) / 52.0  # age 0 this week
+    P.n_children[parents] += 1
+    adults = np.where(P.partner[parents] >= 0, 2, 1)
+    P.children_share[parents] = P.n_children[parents] / adults
+    P.primary_carer[mother] = True
+    P.primary_carer[partner[partner >= 0]] = False
+
+
+def separations(model, t: int) -> None:
+    P, E, b = model.population, model.employers, model.behaviour
+    n = P.n_arrived
+    if n == 0:
+        return
+    j = b.jobs
+    u = model.streams.uniform("separations", (5, n))
+    st = P.state[:n]
+    period = in_programme_period(model, t, n)
+    back_to = np.where(period, State.PROGRAMME, State.PASSIVE).astype(np.uint8)
+
+    # Subsidised jobs end with their window: kept on as a regular job, or let go.
+    sub_end = (st == State.SUBSIDISED_JOB) & (P.ti_subsidy_end[:n] <= t)
+    kept = sub_end & (u[0] < j.subsidised_conversion)
+    P.state[:n][kept] = State.REGULAR_JOB
+    P.job_hours[:n][kept] = E.hours[P.employer[:n][kept]]
+    lost = (sub_end & ~kept)
+    lost |= (st == State.REGULAR_JOB) & (u[0] < j.regular_separation_per_week)
+    lost |= (st == State.AGENCY_JOB) & (u[0] < j.agency_separation_per_week)
+    lost |= (st == State.OWN_BUSINESS) & (u[0] < j.business_failure_per_week)
+    # Regular education ends; people return to search with an upper-secondary level at least.
+    edu_end = (st == State.EDUCATION) & (P.ti_education_end[:n] <= t)
+    P.education[:n][edu_end] = np.maximum(P.education[:n][edu_end], 2)
+    out = lost | edu_end
+    P.state[:n][out] = back_to[out]
+    P.employer[:n][out] = -1
+    P.agency[:n][out] = -1
+    P.job_hours[:n][out] = 0.0
+    P.ti_state[:n][out | kept] = t
+
+    st = P.state[:n]
+    free = PRESENT[st] & ~WORKING[st] & (st != State.EDUCATION) & (st != State.INTERNSHIP) & (st != State.PLAN)
+    age = P.age0[:n] + (t - P.ti_arrival[:n]) / 52.0
+    to_edu = (free & (age < EDUCATION_ENTRY_MAX_AGE) & (P.swedish[:n] >= EDUCATION_ENTRY_MIN_SWEDISH)
+              & (u[1] < b.education.entry_per_week))
+    P.state[:n][to_edu] = State.EDUCATION
+    P.ti_education_end[:n][to_edu] = t + b.education.weeks
+    biz = (free & ~to_edu & (P.engagement[:n] >= 0.5) & (P.swedish[:n] >= BUSINESS_MIN_SWEDISH)
+           & (u[2] < j.business_start_per_week))
+    P.state[:n][biz] = State.OWN_BUSINESS
+    P.job_hours[:n][biz] = BUSINESS_HOURS
+    P.hourly_wage[:n][biz] = model.scenario.national.hourly_wage_sek
+    P.extra_work[:n][to_edu | biz] = False
+    first = biz & (P.ti_first_job[:n] < 0)
+    P.ti_first_job[:n][first] = t
+    P.ti_state[:n][to_edu | biz] = t
+
+    births(model, t, n, u[4], age)
+
+    # Leaving the modelled municipalities: moving on (less often when in work) or reaching 65.
+    st = P.state[:n]
+    present = PRESENT[st]
+    move_p = b.mobility.onward_move_per_week * np.where(WORKING[st], 1 / 3, 1.0)
+    moved = present & (u[3] < move_p)
+    old = present & (age >= RETIREMENT_AGE)
+    gone = moved | old
+    if gone.any():
+        idx = np.nonzero(gone)[0]
+        end_internship(model, idx[P.state[idx] == State.INTERNSHIP])
+        P.state[idx] = np.where(old[idx], State.LEFT, State.MOVED_AWAY)
+        P.ti_state[idx] = t
+        P.ti_left[idx] = t
+        P.employer[idx] = -1
+        P.agency[idx] = -1
+        P.job_hours[idx] = 0.0
+        P.extra_work[idx] = False

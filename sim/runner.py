@@ -1,0 +1,102 @@
+"""Replicates: each scenario run with the same replicate seeds (common random numbers), and their
+figures summarised as a mean with a 5th-95th percentile interval.
+
+A replicate's seed derives from (base seed, replicate number) through NumPy's SeedSequence, so the
+figures are the same whether replicates run in one process or many, in any order.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable
+
+import numpy as np
+
+from .config import Scenario
+from .metrics import HEADLINE_MONTHS
+from .model import IntroductionModel
+from .states import KORA_CATEGORIES
+
+SUMMARY_INTERVAL = (5, 95)  # percentiles of the replicate distribution
+
+
+def process_context():
+    """Fork where the platform has it: Mesa sets the global start method to 'spawn' on import,
+    which would re-import the caller's main module in every worker."""
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def replicate_seed(base_seed: int, replicate: int) -> int:
+    return int(np.random.SeedSequence([int(base_seed), int(replicate)]).generate_state(1, dtype=np.uint32)[0])
+
+
+def run_one(scenario: Scenario, seed: int, years: int | None = None) -> dict:
+    """Run one replicate to the end and return its figures (no per-week DataCollector)."""
+    if years is not None and years != scenario.simulation.years:
+        scenario = scenario.model_copy(update={"simulation": scenario.simulation.model_copy(update={"years": years})})
+    model = IntroductionModel(scenario, seed=seed, collect=False)
+    model.run()
+    return model.figures()
+
+
+def _run_args(args):
+    return run_one(*args)
+
+
+def run_replicates(scenario: Scenario, replicates: int, seed: int | None = None,
+                   years: int | None = None, workers: int = 1,
+                   progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    base = scenario.simulation.seed if seed is None else seed
+    jobs = [(scenario, replicate_seed(base, r), years) for r in range(replicates)]
+    results: list[dict] = []
+    if workers <= 1 or replicates <= 1:
+        for k, job in enumerate(jobs):
+            results.append(_run_args(job))
+            if progress:
+                progress(k + 1, replicates)
+        return results
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
+        for k, res in enumerate(pool.map(_run_args, jobs)):
+            results.append(res)
+            if progress:
+                progress(k + 1, replicates)
+    return results
+
+
+def interval(values: list[float | None]) -> dict[str, float | None]:
+    """Mean and 5th-95th percentile over replicates; None if no replicate has a value."""
+    xs = np.array([v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))], dtype=float)
+    if len(xs) == 0:
+        return {"mean": None, "lo": None, "hi": None}
+    lo, hi = np.percentile(xs, SUMMARY_INTERVAL)
+    return {"mean": float(xs.mean()), "lo": float(lo), "hi": float(hi)}
+
+
+def summarise(name: str, runs: list[dict]) -> dict[str, Any]:
+    """The `run --json` summary: every key of issue 2's contract, plus a few more."""
+    def by_month(key, sub=None):
+        return {str(m): interval([(r[key] if sub is None else r[key][sub])[str(m)] for r in runs])
+                for m in HEADLINE_MONTHS}
+
+    return {
+        "scenario": name,
+        "replicates": len(runs),
+        "refugees": runs[0]["refugees"] if runs else 0,
+        "self_sufficiency": by_month("self_sufficiency"),
+        "employment": by_month("employment"),
+        "employment_by_sex": {s: by_month("employment_by_sex", s) for s in ("female", "male")},
+        "self_sufficiency_by_sex": {s: by_month("self_sufficiency_by_sex", s) for s in ("female", "male")},
+        "labour_market_contact_year1": interval([r["labour_market_contact_year1"] for r in runs]),
+        "job_3_weeks_within_3_years": interval([r["job_3_weeks_within_3_years"] for r in runs]),
+        "sfi_completed_year1": interval([r["sfi_completed_year1"] for r in runs]),
+        "weeks_in_state_first_3_years": {
+            k: (None if any(r["weeks_in_state_first_3_years"][k] is None for r in runs)
+                else float(np.mean([r["weeks_in_state_first_3_years"][k] for r in runs])))
+            for k in KORA_CATEGORIES},
+        "median_weeks_to_self_sufficiency": interval([r["median_weeks_to_self_sufficiency"] for r in runs]),
+        "private_share_of_internships": interval([r["private_share_of_internships"] for r in runs]),
+        "costs_sek_per_refugee": interval([r["costs_sek_per_refugee"] for r in runs]),
+    }

@@ -1,0 +1,54 @@
+"""The command line's contract: `run --json` keys (other issues add keys, never rename) and the
+default run's table."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTHS = ["6", "12", "18", "24", "30", "36", "48", "60"]
+KORA = {"passive", "guidance_upskilling", "internship_subsidy", "job", "education", "no_support"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_run_json_contract():
+    r = run("run", "typical_2006", "--replicates", "2", "--years", "4", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    required = {"scenario", "replicates", "refugees", "self_sufficiency", "employment", "employment_by_sex",
+                "labour_market_contact_year1", "job_3_weeks_within_3_years", "sfi_completed_year1",
+                "weeks_in_state_first_3_years"}
+    assert required <= set(out)
+    assert out["scenario"] == "typical_2006" and out["replicates"] == 2 and out["refugees"] == 200
+    for key in ("self_sufficiency", "employment"):
+        assert list(out[key]) == MONTHS
+        assert set(out[key]["24"]) == {"mean", "lo", "hi"}
+        assert out[key]["24"]["lo"] <= out[key]["24"]["mean"] <= out[key]["24"]["hi"]
+        assert out[key]["48"]["mean"] is None and out[key]["60"]["mean"] is None  # beyond 4 years
+    assert set(out["employment_by_sex"]) == {"female", "male"}
+    assert list(out["employment_by_sex"]["female"]) == MONTHS
+    for key in ("labour_market_contact_year1", "job_3_weeks_within_3_years", "sfi_completed_year1"):
+        assert set(out[key]) == {"mean", "lo", "hi"} and 0 <= out[key]["mean"] <= 1
+    assert KORA <= set(out["weeks_in_state_first_3_years"])
+    total = sum(out["weeks_in_state_first_3_years"].values())
+    assert total == pytest.approx(156, abs=1e-6)  # every week of the window is in one category
+
+
+def test_default_run_prints_the_headline_table():
+    r = run("--replicates", "2", "--years", "3")
+    assert r.returncode == 0, r.stderr
+    assert "typical_2006" in r.stdout and "ten_proposals" in r.stdout
+    assert "self-sufficient at 24 months" in r.stdout
+
+
+def test_bad_arguments_exit_2():
+    r = run("run", "typical_2006", "--replicates", "zero")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "--replicates" in r.stderr

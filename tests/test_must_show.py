@@ -1,0 +1,35 @@
+"""The engine issue's must-show figures, measured on the shipped scenarios (slow: run with -m slow)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.config import load_scenario
+from sim.runner import run_replicates
+
+pytestmark = pytest.mark.slow
+REPS = 20
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {name: run_replicates(load_scenario(name), REPS, workers=2) for name in ("typical_2006", "ten_proposals")}
+
+
+def test_ten_proposals_beat_typical_by_more_than_the_spread(runs):
+    typ = np.array([r["self_sufficiency"]["24"] for r in runs["typical_2006"]])
+    ten = np.array([r["self_sufficiency"]["24"] for r in runs["ten_proposals"]])
+    assert ten.mean() - typ.mean() > np.percentile(typ, 95) - np.percentile(typ, 5)
+    assert np.all(ten > typ)  # paired by seed
+
+
+def test_typical_has_under_half_with_labour_market_contact_in_year_one(runs):
+    contact = np.array([r["labour_market_contact_year1"] for r in runs["typical_2006"]])
+    assert contact.mean() < 0.5 and np.percentile(contact, 95) < 0.5
+
+
+def test_women_employed_less_than_men_at_60_months_in_typical(runs):
+    gap = np.array([r["employment_by_sex"]["male"]["60"] - r["employment_by_sex"]["female"]["60"]
+                    for r in runs["typical_2006"]])
+    assert gap.mean() > 0 and gap.mean() > 2 * gap.std(ddof=1) / np.sqrt(len(gap))

@@ -77,7 +77,8 @@ class IntroductionModel(mesa.Model):
     8. Recording (`metrics.Recorder`, then Mesa's DataCollector).
 
     Random draws come from named streams (`rng.Streams`), one per phase, each drawn once per week
-    for every arrived person, so a lever changes outcomes only through its effect.
+    with one row per use and one column per arrived person (employer-level draws: one per
+    employer), so a lever changes outcomes only through its effect, not by shifting other draws.
 
     Construct with a `Scenario` (or a path to a YAML scenario) and an optional seed that overrides
     the scenario's. For `mesa.batch_run`, pass the scenario inside a list:
@@ -246,6 +247,12 @@ class IntroductionModel(mesa.Model):
             problems.append("support paid to someone who has left")
         if np.any(WORKING[st] & (P.job_hours[:n] <= 0)):
             problems.append("a job with no hours")
+        in_activity = np.isin(st, [State.PLAN, State.PROGRAMME, State.INTERNSHIP])
+        past = (self.t - P.ti_arrival[:n]) >= self.munis.programme_weeks[P.municipality[:n]]
+        if np.any(in_activity & past):
+            problems.append("someone in programme activity after the introduction period")
+        if np.any((P.ti_internship_end[:n] >= 0) != (st == State.INTERNSHIP)):
+            problems.append("an internship end date without an internship, or the reverse")
         if np.any(P.municipality[:n] < 0) or np.any(P.municipality[:n] >= self.munis.n):
             problems.append("a municipality index out of range")
         return problems

@@ -33,3 +33,23 @@ class Streams:
     def uniform(self, name: str, shape) -> np.ndarray:
         """Uniform [0, 1) draws as float32 (half the cost of float64; ample resolution here)."""
         return self.get(name).random(shape, dtype=np.float32)
+
+
+def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Binomial(n, p) by inverting the CDF at one uniform per trial set.
+
+    NumPy's binomial sampler consumes a varying number of draws, so one changed `n` would shift
+    every later draw of the stream; one uniform per item keeps the stream aligned (common random
+    numbers). The loop runs over counts (small), never over items.
+    """
+    n = np.asarray(n, dtype=np.int64)
+    p = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape), 0.0, 1.0 - 1e-12)
+    q = 1.0 - p
+    pmf = q ** n
+    cdf = pmf.copy()
+    out = np.zeros(n.shape, dtype=np.int64)
+    for k in range(int(n.max(initial=0))):
+        out += (u >= cdf) & (k < n)
+        pmf = pmf * np.maximum(n - k, 0) / (k + 1) * p / q
+        cdf = cdf + pmf
+    return out

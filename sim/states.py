@@ -24,7 +24,7 @@ class State(IntEnum):
     PASSIVE = 9         # social assistance with no activity (försörjningsstöd)
     NO_SUPPORT = 10     # neither work nor support (a partner's income covers the household)
     MOVED_AWAY = 11     # moved out of the modelled municipalities
-    LEFT = 12           # emigrated, or reached 65
+    LEFT = 12           # reached 65 (emigration is part of MOVED_AWAY)
 
 
 N_STATES = len(State)

@@ -179,6 +179,26 @@ def test_toy_hiring_impossible_when_requirements_unmet():
 
 # --- inspection and Mesa conventions ---------------------------------------------------------
 
+def test_plan_is_drawn_up_even_for_those_placed_before_it():
+    data = world(**{"municipalities.home.programme": {"plan_weeks": 8, "first_internship_week": 0,
+                                                        "alternate_sfi_with_internship": True}})
+    m = IntroductionModel(scenario_from_dict(data), seed=2, collect=False)
+    for _ in range(9):
+        m.step()
+    P = m.population
+    assert np.any(P.ti_first_internship[: P.n_arrived] < 8 * 1 + 1)  # some interned early
+    assert np.all(P.plan_done[: P.n_arrived])
+
+
+def test_internship_conversions_are_counted_as_a_route():
+    from sim.processes.hiring import CONVERSION
+    m = run_world(world(**{"municipalities.home.programme.first_internship_week": 0,
+                           "municipalities.home.programme.alternate_sfi_with_internship": True}), seed=2)
+    # Every conversion is a hire of a former intern at the host; former interns are also hired
+    # there later through other routes.
+    assert 0 < m.recorder.hires_route[CONVERSION] <= m.employers.hires_of_former_interns.sum()
+
+
 def test_refugee_view_is_a_read_only_snapshot():
     m = run_world(world(**{"simulation.years": 1}))
     v = m.refugee(0)

@@ -136,8 +136,8 @@ class Search(Section):
         0.3, 0, 1, "M2. Sector targeting of coach contacts without early mapping. Assumption.")
     carer_multiplier: float = _f(
         0.3, 0, 1,
-        "Search and placement effort of the primary carer of a child under school age before "
-        "childcare is arranged. Assumption; gives a gender gap through households (Hernes et al. "
+        "Search, placement and tuition effort of the primary carer of a child under school age "
+        "before childcare is arranged. Assumption; gives a gender gap through households (Hernes et al. "
         "2022: women's employment lower).")
     carer_multiplier_with_childcare: float = _f(
         0.6, 0, 1, "Same, once childcare is arranged. Assumption.")

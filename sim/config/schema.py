@@ -229,7 +229,9 @@ class LabourMarket(Section):
 class Municipality(Section):
     label: str | None = Field(None, description="Name to show in reports.")
     reception_agreement_per_year: float = Field(
-        0, ge=0, le=100000, description="Places in the reception agreement (Värnamo: 30).")
+        0, ge=0, le=100000,
+        description="Places in the reception agreement (Värnamo: 30). Descriptive: reported beside "
+                    "arrivals; no rule depends on it (arrivals and housing capacity do).")
     three_year_agreement: bool = Field(
         False, description="A 3-year agreement, which brings the stimulus payment (seed 000).")
     housing_capacity_per_year: float | None = Field(
@@ -251,7 +253,7 @@ class Employer(Section):
     sector: Sector
     public: bool = False
     count: int = Field(1, ge=1, le=100000)
-    employees: int = Field(20, ge=1, le=1000000)
+    employees: int = Field(20, ge=1, le=1000000, description="Size; descriptive (vacancies are given directly).")
     vacancies_per_year: float = Field(
         2.0, ge=0, le=100000, description="New vacancies open to refugees per employer per year.")
     hours_per_week: float = Field(38.0, ge=1, le=60)
@@ -279,7 +281,7 @@ class StaffingAgency(Section):
     hires_per_year: float = Field(10, ge=0, le=100000, description="Hires of newcomers it can make a year.")
     criteria: AgencyCriteria = AgencyCriteria()
     hours_per_week: float = Field(32.0, ge=1, le=60)
-    sector: Sector = "cleaning_logistics"
+    sector: Sector = Field("cleaning_logistics", description="Main client sector; descriptive.")
 
 
 class SecondaryAgreement(Section):

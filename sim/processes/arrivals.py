@@ -39,7 +39,8 @@ def transfer(model, t: int) -> None:
     u = model.streams.uniform("transfers", n)
     year = t // 52
     for g in agreements:
-        g.credit += g.places_per_week
+        # Places not used (no one eligible, no housing) carry over four weeks at most.
+        g.credit = min(g.credit + g.places_per_week, max(4 * g.places_per_week, 1.0))
         quota = int(g.credit)
         spare = M.housing_capacity[g.dst] - model.settled_in_year(g.dst, year)
         quota = int(min(quota, max(spare, 0)))

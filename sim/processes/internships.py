@@ -31,6 +31,7 @@ def internships(model, t: int) -> None:
         success = u[0, ending] < p
         ok = within_vacancies(host[success], u[1, ending[success]], E.open_vacancies)
         hired = ending[success][ok]
+        model.recorder.hires_by_route(np.full(len(hired), CONVERSION))
         start_jobs(model, t, hired, host[success][ok], subsidised[success][ok], u[2, hired])
         rest = np.setdiff1d(ending, hired, assume_unique=True)
         end_internship(model, rest)

@@ -42,11 +42,14 @@ def programme(model, t: int) -> None:
     period = in_programme_period(model, t, n)
 
     # Action plan drawn up within the municipality's N weeks (one week with early mapping).
+    # The plan is done after N weeks whatever the person does meanwhile (an early internship or
+    # job does not skip it); only those still waiting move into the programme.
     plan_weeks = np.where(M.early_mapping[muni], np.minimum(M.plan_weeks[muni], 1), M.plan_weeks[muni])
-    done = (st == State.PLAN) & (weeks >= plan_weeks)
+    done = ~P.plan_done[:n] & (st != State.NOT_ARRIVED) & (weeks >= plan_weeks)
     idx = np.nonzero(done)[0]
-    P.state[idx] = State.PROGRAMME
-    P.ti_state[idx] = t
+    waiting = idx[st[idx] == State.PLAN]
+    P.state[waiting] = State.PROGRAMME
+    P.ti_state[waiting] = t
     P.plan_done[idx] = True
     # Validation of upper-secondary and tertiary education starts with the plan (seed 000 prop. 8).
     level = M.validation[muni[idx]]
@@ -76,7 +79,7 @@ def programme(model, t: int) -> None:
     # Summer: a pause stops tuition (and idles people) unless summer courses replace it.
     woy = model.week_of_year[t]
     summer = (woy >= SUMMER_FIRST_ISO_WEEK) & (woy < SUMMER_FIRST_ISO_WEEK + M.summer_break_weeks[muni])
-    paused = summer & (in_prog | (st == State.PLAN) | (in_intern & alt))
+    paused = summer & (in_prog | (in_intern & alt))  # those still waiting for a plan have no tuition
     courses = M.summer_courses[muni]
     tuition = np.where(paused, np.where(courses, M.summer_course_hours[muni] * lang.tuition_share_of_programme_hours, 0.0), tuition)
     idle = paused & ~courses & (st != State.INTERNSHIP)
@@ -88,10 +91,12 @@ def programme(model, t: int) -> None:
                         dtype=np.float32)
     mult = (edu_mult[P.education[:n]] * P.aptitude[:n]
             * np.maximum(0.0, 1.0 + lang.engagement_weight * (P.engagement[:n] - 0.5))
-            * np.where(P.health[:n], lang.health_multiplier, 1.0)
-            * np.where(M.vocational_sfi[muni] & (P.occupation[:n] >= 0), lang.vocational_multiplier, 1.0))
+            * np.where(P.health[:n], lang.health_multiplier, 1.0))
+    # Tuition adapted to the occupation (SFI-X) speeds up tuition, not workplace practice.
+    vocational = np.where(M.vocational_sfi[muni] & (P.occupation[:n] >= 0), lang.vocational_multiplier, 1.0)
     tuition = tuition / (1.0 + tuition / lang.tuition_saturation_hours)
-    gain = (tuition * lang.sfi_gain_per_tuition_hour + workplace * lang.practice_gain_per_workplace_hour) * mult
+    gain = (tuition * lang.sfi_gain_per_tuition_hour * vocational
+            + workplace * lang.practice_gain_per_workplace_hour) * mult
     present = st != State.NOT_ARRIVED
     sw = np.clip(P.swedish[:n] + gain - idle * lang.idle_loss_per_week, 0.0, 1.0)
     P.swedish[:n] = np.where(present, sw, P.swedish[:n])
@@ -133,7 +138,7 @@ def programme(model, t: int) -> None:
               * np.where(P.health[:n], pa.health_multiplier, 1.0))
     drop = in_prog & (u[1] < drop_p)
     back_p = pa.reactivation_per_week * np.where(M.care_organisation[muni], 0.1, 1.0)
-    back = (st == State.PASSIVE) & period & (u[2] < back_p)
+    back = ((st == State.PASSIVE) | (st == State.NO_SUPPORT)) & period & (u[2] < back_p)
     P.state[:n][drop] = State.PASSIVE
     P.state[:n][back] = State.PROGRAMME
     changed = drop | back

@@ -15,7 +15,8 @@ def programme_end(model, t: int) -> None:
     if n == 0:
         return
     st = P.state[:n]
-    ending = (t - P.ti_arrival[:n]) == M.programme_weeks[P.municipality[:n]]
+    # >=, not ==: someone transferred to a municipality with a shorter period is past it already.
+    ending = (t - P.ti_arrival[:n]) >= M.programme_weeks[P.municipality[:n]]
     ending &= (st == State.PLAN) | (st == State.PROGRAMME) | (st == State.INTERNSHIP)
     idx = np.nonzero(ending)[0]
     if len(idx) == 0:

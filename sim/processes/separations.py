@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..states import PRESENT, WORKING, State
-from .hiring import end_internship
+from .hiring import end_internship, mark_contact
 from .programme import in_programme_period
 
 EDUCATION_ENTRY_MAX_AGE = 35
@@ -49,7 +49,9 @@ def separations(model, t: int) -> None:
     sub_end = (st == State.SUBSIDISED_JOB) & (P.ti_subsidy_end[:n] <= t)
     kept = sub_end & (u[0] < j.subsidised_conversion)
     P.state[:n][kept] = State.REGULAR_JOB
-    P.job_hours[:n][kept] = E.hours[P.employer[:n][kept]]
+    # Kept on at the employer's hours, part-time if the subsidised job was (same share).
+    share = P.job_hours[:n][kept] / model.scenario.national.instegsjobb.hours_per_week
+    P.job_hours[:n][kept] = E.hours[P.employer[:n][kept]] * np.minimum(share, 1.0)
     lost = (sub_end & ~kept)
     lost |= (st == State.REGULAR_JOB) & (u[0] < j.regular_separation_per_week)
     lost |= (st == State.AGENCY_JOB) & (u[0] < j.agency_separation_per_week)
@@ -79,6 +81,7 @@ def separations(model, t: int) -> None:
     P.extra_work[:n][to_edu | biz] = False
     first = biz & (P.ti_first_job[:n] < 0)
     P.ti_first_job[:n][first] = t
+    mark_contact(P, np.nonzero(biz)[0], t)
     P.ti_state[:n][to_edu | biz] = t
 
     births(model, t, n, u[4], age)

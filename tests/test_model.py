@@ -67,7 +67,10 @@ def test_every_shipped_scenario_runs_with_invariants(name):
     for _ in range(60):
         m.step()
         assert m.check_invariants() == [], f"{name} week {m.t}"
-    assert m.datacollector.get_model_vars_dataframe().shape[0] == 60
+    df = m.datacollector.get_model_vars_dataframe()
+    assert df.shape[0] == 60
+    for col in ("employment_rate", "self_sufficiency_rate"):
+        assert df[col].between(0.0, 1.0).all()
 
 
 def test_same_seed_same_results_other_seed_different():

@@ -54,8 +54,12 @@ def hire_probability(model, t: int, who: np.ndarray, emp: np.ndarray, channel: n
     ins = nat.instegsjobb
     subsidised = np.zeros(len(who), dtype=bool)
     if ins.enabled:
-        # Instegsjobb is always combined with SFI, so it is for those who have not passed SFI yet.
-        subsidised = (since_permit < ins.window_weeks_after_permit) & E.takes_subsidised[emp] & (sw < 1.0)
+        # Instegsjobb is always combined with SFI, so it is for those who have not passed SFI yet;
+        # the subsidy is a decision the public side arranges, so only hires that a coach or an
+        # internship coordinator brokers are subsidised (an open application is an ordinary hire).
+        arranged = (channel == COACH) | (channel == CONVERSION)
+        subsidised = (arranged & (since_permit < ins.window_weeks_after_permit) & E.takes_subsidised[emp]
+                      & (sw < 1.0))
         rate = np.where(E.public[emp], ins.subsidy_public, ins.subsidy_private)
         p = np.where(subsidised, p * (1.0 + h.instegsjobb_effect * rate), p)
     forced = (channel == EXTRA_WORK_BRIDGE) | (channel == AGENCY_BRIDGE)

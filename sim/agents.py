@@ -11,6 +11,7 @@ import mesa
 import numpy as np
 
 from .config.schema import SECTORS, Scenario
+from .rng import stream_key
 from .states import EDUCATION_NAMES
 
 EDU_INDEX = {name: i for i, name in enumerate(EDUCATION_NAMES)}
@@ -122,6 +123,8 @@ class EmployerTable:
                 rel.append(max(0.8, m.network.employer_network_strength))
         self.n = len(self.names)
         self.n_configured = n_cfg
+        # A stable key per employer (from its name) for counter-based random draws.
+        self.keys = np.array([stream_key(name) for name in self.names], dtype=np.uint64)
         self.municipality = np.array(mi, np.int16)
         self.sector = np.array(sector, np.int8)
         self.public = np.array(public, bool)

@@ -53,8 +53,10 @@ class Recorder:
         self.panel = np.zeros((self.n_groups, self.n_months, len(CHANNELS)), dtype=np.int32)
         self.permit_panel = np.zeros((self.n_groups, self.n_months, len(PERMIT_CHANNELS)), dtype=np.int32)
         self.weekly_states = np.zeros((T, K, N_STATES), dtype=np.int32)
-        self.weekly_employed = np.zeros((T, K), dtype=np.int32)
-        self.weekly_self_sufficient = np.zeros((T, K), dtype=np.int32)
+        # (week, municipality, sex): people present, employed, self-sufficient.
+        self.weekly_present = np.zeros((T, K, 2), dtype=np.int32)
+        self.weekly_employed = np.zeros((T, K, 2), dtype=np.int32)
+        self.weekly_self_sufficient = np.zeros((T, K, 2), dtype=np.int32)
         self.payments = np.zeros((T, K, len(PAYMENTS)), dtype=np.float64)
         self.internships_started_by_sector_public = np.zeros(2, dtype=np.int64)  # [private, public]
         self.hires_route = np.zeros(6, dtype=np.int64)
@@ -94,10 +96,12 @@ class Recorder:
         employed = present & (WORKING[st] | P.extra_work[:n])
         ss = present & P.self_sufficient[:n]
         self.weekly_states[t] = np.bincount(muni * N_STATES + st, minlength=K * N_STATES).reshape(K, N_STATES)
-        self.weekly_employed[t] = np.bincount(muni[employed], minlength=K)
-        self.weekly_self_sufficient[t] = np.bincount(muni[ss], minlength=K)
-        self.last_muni_employed = self.weekly_employed[t]
-        self.last_muni_self_sufficient = self.weekly_self_sufficient[t]
+        ms = muni * 2 + P.female[:n]
+        self.weekly_present[t] = np.bincount(ms[present], minlength=K * 2).reshape(K, 2)
+        self.weekly_employed[t] = np.bincount(ms[employed], minlength=K * 2).reshape(K, 2)
+        self.weekly_self_sufficient[t] = np.bincount(ms[ss], minlength=K * 2).reshape(K, 2)
+        self.last_muni_employed = self.weekly_employed[t].sum(axis=1)
+        self.last_muni_self_sufficient = self.weekly_self_sufficient[t].sum(axis=1)
 
         # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
         metrics = m.scenario.metrics
@@ -245,6 +249,11 @@ def run_figures(model) -> dict:
     costs = rec.cost_totals()
     out["costs_sek"] = {k: float(costs[:, i].sum()) for i, k in enumerate(PAYMENTS)}
     out["costs_sek_per_refugee"] = float(costs[:, :3].sum() / max(n, 1))
+    from .processes.hiring import CHANNEL_NAMES
+    hires = rec.hires_route.sum()
+    out["hires_by_route"] = {k: int(v) for k, v in zip(CHANNEL_NAMES, rec.hires_route)}
+    out["hires_by_agencies"] = int(model.agencies.hires.sum())
+    out["share_of_hires_by_route"] = {k: (float(v / hires) if hires else None) for k, v in zip(CHANNEL_NAMES, rec.hires_route)}
     pub = rec.internships_started_by_sector_public
     out["private_share_of_internships"] = float(pub[0] / pub.sum()) if pub.sum() else None
     first = P.ti_first_internship[:n]

@@ -211,8 +211,8 @@ class IntroductionModel(mesa.Model):
             for s, sname in enumerate(STATE_NAMES):
                 if s != State.NOT_ARRIVED:
                     d[sname] = rec.weekly_states[:T, k, s]
-            d["employed"] = rec.weekly_employed[:T, k]
-            d["self_sufficient"] = rec.weekly_self_sufficient[:T, k]
+            d["employed"] = rec.weekly_employed[:T, k].sum(axis=1)
+            d["self_sufficient"] = rec.weekly_self_sufficient[:T, k].sum(axis=1)
             from .metrics import PAYMENTS
             for j, pname in enumerate(PAYMENTS):
                 d[f"{pname}_sek"] = rec.payments[:T, k, j]

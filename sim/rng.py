@@ -53,3 +53,27 @@ def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.nda
         pmf = pmf * np.maximum(n - k, 0) / (k + 1) * p / q
         cdf = cdf + pmf
     return out
+
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    x = (x + np.uint64(0x9E3779B97F4A7C15)) & _MASK64
+    x = ((x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)) & _MASK64
+    x = ((x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)) & _MASK64
+    return x ^ (x >> np.uint64(31))
+
+
+def hashed_uniform(seed: int, stream: str, keys: np.ndarray, step: int) -> np.ndarray:
+    """Uniforms in [0, 1) that depend only on (seed, stream, key, step): counter-based draws.
+
+    For agents whose set differs between scenarios (employers: one scenario adds the
+    municipality's own organisation), a draw indexed by a stable key keeps every other agent's
+    draw unchanged, which a sequential stream cannot.
+    """
+    with np.errstate(over="ignore"):
+        base = _splitmix64(np.uint64((int(seed) * 0x100000001B3 + stream_key(stream)) & 0xFFFFFFFFFFFFFFFF)
+                           ^ np.uint64(step))
+        x = _splitmix64(np.asarray(keys, dtype=np.uint64) ^ base)
+    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))

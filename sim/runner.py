@@ -33,37 +33,77 @@ def replicate_seed(base_seed: int, replicate: int) -> int:
     return int(np.random.SeedSequence([int(base_seed), int(replicate)]).generate_state(1, dtype=np.uint32)[0])
 
 
+def with_years(scenario: Scenario, years: int | None) -> Scenario:
+    if years is None or years == scenario.simulation.years:
+        return scenario
+    return scenario.model_copy(update={"simulation": scenario.simulation.model_copy(update={"years": years})})
+
+
 def run_one(scenario: Scenario, seed: int, years: int | None = None) -> dict:
     """Run one replicate to the end and return its figures (no per-week DataCollector)."""
-    if years is not None and years != scenario.simulation.years:
-        scenario = scenario.model_copy(update={"simulation": scenario.simulation.model_copy(update={"years": years})})
-    model = IntroductionModel(scenario, seed=seed, collect=False)
+    model = IntroductionModel(with_years(scenario, years), seed=seed, collect=False)
     model.run()
     return model.figures()
+
+
+def run_one_with_tables(scenario: Scenario, seed: int, years: int | None = None) -> dict:
+    """Figures plus the tidy weekly and by-month tables of one replicate."""
+    from .results import by_month_table, timeseries_long
+    model = IntroductionModel(with_years(scenario, years), seed=seed, collect=False)
+    model.run()
+    return {"figures": model.figures(), "timeseries": timeseries_long(model), "by_month": by_month_table(model)}
 
 
 def _run_args(args):
     return run_one(*args)
 
 
-def run_replicates(scenario: Scenario, replicates: int, seed: int | None = None,
-                   years: int | None = None, workers: int = 1,
-                   progress: Callable[[int, int], None] | None = None) -> list[dict]:
-    base = scenario.simulation.seed if seed is None else seed
-    jobs = [(scenario, replicate_seed(base, r), years) for r in range(replicates)]
-    results: list[dict] = []
-    if workers <= 1 or replicates <= 1:
-        for k, job in enumerate(jobs):
-            results.append(_run_args(job))
+def _run_args_tables(args):
+    return run_one_with_tables(*args)
+
+
+def _map(fn, jobs: list, workers: int, progress: Callable[[int], None] | None) -> list:
+    """Run jobs in order (one process) or on a pool; results come back in job order."""
+    results = []
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            results.append(fn(job))
             if progress:
-                progress(k + 1, replicates)
+                progress(1)
         return results
     with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
-        for k, res in enumerate(pool.map(_run_args, jobs)):
+        for res in pool.map(fn, jobs):
             results.append(res)
             if progress:
-                progress(k + 1, replicates)
+                progress(1)
     return results
+
+
+def run_replicates(scenario: Scenario, replicates: int, seed: int | None = None,
+                   years: int | None = None, workers: int = 1,
+                   progress: Callable[[int], None] | None = None) -> list[dict]:
+    """Figures of each replicate; replicate r's seed is `replicate_seed(seed, r)`."""
+    base = scenario.simulation.seed if seed is None else seed
+    jobs = [(scenario, replicate_seed(base, r), years) for r in range(replicates)]
+    return _map(_run_args, jobs, workers, progress)
+
+
+def run_comparison(scenarios: list[Scenario], replicates: int, seed: int | None = None,
+                   years: int | None = None, workers: int = 1,
+                   progress: Callable[[int], None] | None = None) -> list[dict]:
+    """Every scenario with the same replicate seeds (common random numbers), tables kept.
+
+    The base seed is `seed`, or the first scenario's, for all scenarios alike; returns, per
+    scenario, {"figures": [...], "timeseries": [...], "by_month": [...]} in replicate order.
+    """
+    base = scenarios[0].simulation.seed if seed is None else seed
+    jobs = [(s, replicate_seed(base, r), years) for s in scenarios for r in range(replicates)]
+    flat = _map(_run_args_tables, jobs, workers, progress)
+    out = []
+    for i in range(len(scenarios)):
+        chunk = flat[i * replicates:(i + 1) * replicates]
+        out.append({k: [c[k] for c in chunk] for k in ("figures", "timeseries", "by_month")})
+    return out
 
 
 def interval(values: list[float | None]) -> dict[str, float | None]:

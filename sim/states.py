@@ -13,7 +13,8 @@ import numpy as np
 
 class State(IntEnum):
     NOT_ARRIVED = 0     # settled later in the simulation
-    PLAN = 1            # waiting while the individual action plan is drawn up (introduktionsplan)
+    PLAN = 1            # waiting while the action plan is drawn up (introduktionsplan), unless an
+                        # early internship or job ends the wait; the plan still completes on time
     PROGRAMME = 2       # SFI, civic orientation, guidance (svenska för invandrare, samhällsorientering)
     INTERNSHIP = 3      # workplace internship (praktik), usually alternated with SFI
     SUBSIDISED_JOB = 4  # instegsjobb / wage subsidy (lönesubvention; DK løntilskud)

@@ -100,6 +100,16 @@ def test_a_lever_does_not_reshuffle_unrelated_draws():
     assert early(a) == early(b) and len(early(a)) > 0
 
 
+def test_employer_draws_are_keyed_by_employer_not_position():
+    from sim.rng import hashed_uniform
+    keys = np.array([11, 22, 33], dtype=np.uint64)
+    a = hashed_uniform(1, "vacancies", keys, 4)
+    b = hashed_uniform(1, "vacancies", np.array([99, 11, 22, 33], dtype=np.uint64), 4)
+    np.testing.assert_array_equal(a, b[1:])  # adding an employer leaves the others' draws alone
+    assert not np.array_equal(a, hashed_uniform(1, "vacancies", keys, 5))
+    assert not np.array_equal(a, hashed_uniform(2, "vacancies", keys, 4))
+
+
 def test_replicates_identical_with_one_or_two_workers():
     from sim.runner import run_replicates
     s = scenario_from_dict(world(**{"simulation.years": 2}))
@@ -190,7 +200,8 @@ def test_plan_is_drawn_up_even_for_those_placed_before_it():
         m.step()
     P = m.population
     assert np.any(P.ti_first_internship[: P.n_arrived] < 8 * 1 + 1)  # some interned early
-    assert np.all(P.plan_done[: P.n_arrived])
+    present = PRESENT[P.state[: P.n_arrived]]
+    assert np.all(P.plan_done[: P.n_arrived][present])
 
 
 def test_internship_conversions_are_counted_as_a_route():

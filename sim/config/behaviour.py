@@ -271,7 +271,8 @@ class Passivity(Section):
         3.0, 1, 10, "Dropout multiplier for a health limitation. Assumption.")
     reactivation_per_week: float = _f(
         0.02, 0, 1,
-        "Weekly chance that coaches bring a passive person back into the programme (labour-market "
+        "Weekly chance that coaches bring a person on passive or no support back into the "
+        "programme during the introduction period (labour-market "
         "organisation; a tenth of it under social services). Assumption.")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..rng import binomial_from_uniform
+from ..rng import binomial_from_uniform, hashed_uniform
 from ..states import PRESENT, WORKING, State
 from .choice import rank_within
 from .hiring import (AGENCY_BRIDGE, COACH, EXTRA_WORK_BRIDGE, NETWORK, OWN, hire_probability,
@@ -169,6 +169,6 @@ def _vacancies_filled_by_others(model) -> None:
     if E.n == 0:
         return
     p = M.fill_by_others[E.municipality]
-    u = model.streams.uniform("vacancies", E.n)
+    u = hashed_uniform(model.seed, "vacancies", E.keys, model.t)
     taken = binomial_from_uniform(u, np.maximum(E.open_vacancies, 0), p)
     E.open_vacancies -= taken.astype(np.int32)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import WORKING, State
+from ..states import PRESENT, WORKING, State
 from ..population import YOUNG_CHILD_SCHOOL_AGE
 
 # Coach intensity is 1 at this many participants per coach. Assumption (a caseload of 25).
@@ -45,7 +45,7 @@ def programme(model, t: int) -> None:
     # The plan is done after N weeks whatever the person does meanwhile (an early internship or
     # job does not skip it); only those still waiting move into the programme.
     plan_weeks = np.where(M.early_mapping[muni], np.minimum(M.plan_weeks[muni], 1), M.plan_weeks[muni])
-    done = ~P.plan_done[:n] & (st != State.NOT_ARRIVED) & (weeks >= plan_weeks)
+    done = ~P.plan_done[:n] & PRESENT[st] & (weeks >= plan_weeks)
     idx = np.nonzero(done)[0]
     waiting = idx[st[idx] == State.PLAN]
     P.state[waiting] = State.PROGRAMME

@@ -1,0 +1,168 @@
+"""The results folder: written completely or not at all.
+
+Everything is written into a hidden staging folder beside the destination and renamed into place
+at the end (a rename within one file system is atomic). An error or an interrupt removes the
+staging folder; a staging folder left by a killed process (SIGKILL cannot be caught) is removed by
+the next run that writes beside it. The destination itself never exists half-written, and an
+existing folder is never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+STAGING_PREFIX = ".staging-"
+
+
+class OutputError(Exception):
+    """The results folder cannot be written (exists already, not writable)."""
+
+
+def default_folder(root: Path, name: str, when: dt.datetime) -> Path:
+    return root / f"{name}-{when.strftime('%Y%m%d-%H%M%S')}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_staging(parent: Path) -> None:
+    """Remove staging folders whose writer process is gone (killed before it could clean up)."""
+    if not parent.is_dir():
+        return
+    for p in parent.glob(f"{STAGING_PREFIX}*"):
+        try:
+            pid = int(p.name.rsplit("-", 1)[1])
+        except (IndexError, ValueError):
+            continue
+        if not _pid_alive(pid):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def check_destination(final: Path) -> None:
+    """Fail before any work if the folder exists or its parent cannot be written."""
+    if final.exists():
+        raise OutputError(f"{final}: already exists; choose another folder with --out "
+                          "(results are never overwritten)")
+    parent = final.parent
+    probe = parent
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"{final}: '{probe}' is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"{final}: the folder '{probe}' is not writable; choose another with --out")
+
+
+class StagedFolder:
+    """`with StagedFolder(final) as tmp:` write into tmp; on success it becomes `final`."""
+
+    def __init__(self, final: Path):
+        self.final = Path(final)
+        self.staging = self.final.parent / f"{STAGING_PREFIX}{self.final.name}-{os.getpid()}"
+
+    def __enter__(self) -> Path:
+        check_destination(self.final)
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            sweep_stale_staging(self.final.parent)
+            self.staging.mkdir()
+        except OSError as exc:
+            raise OutputError(f"{self.final}: cannot create the results folder: {exc.strerror}") from None
+        return self.staging
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return False
+        try:
+            os.rename(self.staging, self.final)
+        except OSError:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
+        return False
+
+
+# --- what goes into the folder ---------------------------------------------------------------
+
+def _git_commit() -> str | None:
+    root = Path(__file__).resolve().parents[1]
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for pkg in ("mesa", "numpy", "scipy", "pandas", "matplotlib", "pydantic", "PyYAML", "pyarrow"):
+        try:
+            out[pkg] = importlib_metadata.version(pkg)
+        except importlib_metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def write_metadata(folder: Path, *, seeds: dict, started: dt.datetime, finished: dt.datetime,
+                   argv: list[str], scenarios: list[str], replicates: int) -> None:
+    from . import __version__
+    meta = {
+        "package": "refugee-introduction-sim", "package_version": __version__,
+        "git_commit": _git_commit(), "versions": _versions(), "platform": platform.platform(),
+        "command": " ".join([Path(sys.executable).name, *argv]),
+        "argv": argv, "scenarios": scenarios, "replicates": replicates, "seeds": seeds,
+        "started": started.isoformat(timespec="seconds"), "finished": finished.isoformat(timespec="seconds"),
+        "wall_time_s": round((finished - started).total_seconds(), 3),
+    }
+    (folder / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def write_scenario(folder: Path, scenario) -> Path:
+    path = folder / f"scenario-{scenario.name}.yaml"
+    data = scenario.model_dump(mode="json", by_alias=True)
+    path.write_text(f"# The resolved scenario '{scenario.name}': every value, defaults included.\n"
+                    + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def write_tables(folder: Path, names: list[str], runs: list[dict]) -> None:
+    """timeseries.csv (tidy long) and by_month.csv, plus Parquet copies when pyarrow is there."""
+    ts, bm = [], []
+    for name, r in zip(names, runs):
+        for rep, (t, b) in enumerate(zip(r["timeseries"], r["by_month"])):
+            ts.append(t.assign(scenario=name, replicate=rep))
+            bm.append(b.assign(scenario=name, replicate=rep))
+    timeseries = pd.concat(ts, ignore_index=True)[["scenario", "replicate", "week", "municipality", "group", "metric", "value"]]
+    by_month = pd.concat(bm, ignore_index=True)
+    by_month = by_month[["scenario", "replicate"] + [c for c in by_month.columns if c not in ("scenario", "replicate")]]
+    timeseries.to_csv(folder / "timeseries.csv", index=False)
+    by_month.to_csv(folder / "by_month.csv", index=False)
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return
+    timeseries.to_parquet(folder / "timeseries.parquet", index=False)
+    by_month.to_parquet(folder / "by_month.parquet", index=False)
+
+
+def write_summary(folder: Path, summary: dict) -> None:
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")

@@ -1,0 +1,185 @@
+"""Plots for policy readers, made from the tables in a results folder (never from a live model).
+
+Every line has its own dash pattern and marker and every bar its own hatch, so the figures stay
+readable when printed in black and white; bands show the 5th-95th percentile over replicates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .metrics import PAYMENTS  # noqa: E402
+from .states import EDUCATION_NAMES, KORA_CATEGORIES  # noqa: E402
+
+LINESTYLES = ["-", "--", ":", "-."]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++", "ooo"]
+COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+BAND = (5, 95)
+LABELS = {
+    "self_sufficient": "Self-sufficient",
+    "employed": "Employed (any paid work)",
+    "passive": "Passive support", "guidance_upskilling": "Guidance, courses, SFI",
+    "internship_subsidy": "Internship or subsidised job", "job": "Job", "education": "Education",
+    "no_support": "No support", "left": "Moved away or left",
+}
+PAYMENT_LABELS = {
+    "introduction_allowance": "Introduction allowance", "social_assistance": "Social assistance",
+    "wage_subsidy": "Wage subsidies", "flat_rate_compensation": "Flat-rate compensation (state)",
+    "stimulus_payment": "Stimulus payment (state)", "performance_bonus": "Performance bonus (state)",
+    "staff": "Staff (coaches, coordinators)",
+}
+
+
+def _style(i: int) -> dict:
+    return {"color": COLOURS[i % len(COLOURS)], "linestyle": LINESTYLES[i % len(LINESTYLES)],
+            "marker": MARKERS[i % len(MARKERS)], "markevery": 6, "markersize": 4, "linewidth": 1.8}
+
+
+def rate_curves(by_month: pd.DataFrame, metric: str, by: list[str] | None = None) -> pd.DataFrame:
+    """Mean and band over replicates of the share with `metric`, by month (and `by` columns)."""
+    keys = ["scenario", "replicate", "months_since_arrival"] + (by or [])
+    g = by_month.groupby(keys, sort=False)[["observed", metric]].sum().reset_index()
+    g = g[g["observed"] > 0]
+    g["rate"] = g[metric] / g["observed"]
+    out = g.groupby(["scenario", "months_since_arrival"] + (by or []), sort=False)["rate"].agg(
+        mean="mean", lo=lambda x: np.percentile(x, BAND[0]), hi=lambda x: np.percentile(x, BAND[1]))
+    return out.reset_index()
+
+
+def _curve(ax, df: pd.DataFrame, i: int, label: str) -> None:
+    df = df.sort_values("months_since_arrival")
+    x = df["months_since_arrival"].to_numpy()
+    ax.fill_between(x, 100 * df["lo"], 100 * df["hi"], color=COLOURS[i % len(COLOURS)], alpha=0.15, linewidth=0)
+    ax.plot(x, 100 * df["mean"], label=label, **_style(i))
+
+
+def _axes(ax, title: str) -> None:
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("Months since arrival")
+    ax.set_ylabel("Per cent of refugees")
+    ax.set_ylim(0, 100)
+    ax.set_xlim(left=0)
+    ax.grid(True, color="0.85", linewidth=0.6)
+
+
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_outcomes(by_month: pd.DataFrame, scenarios: list[str], path: Path) -> Path:
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, metric in zip(axes, ("self_sufficient", "employed")):
+        c = rate_curves(by_month, metric)
+        for i, s in enumerate(scenarios):
+            _curve(ax, c[c["scenario"] == s], i, s)
+        _axes(ax, LABELS[metric])
+    axes[0].legend(fontsize=8, loc="upper left")
+    return _save(fig, path)
+
+
+def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, values: list[str], path: Path) -> Path:
+    fig, axes = plt.subplots(2, len(values), figsize=(3.2 * len(values) + 1, 6.5), squeeze=False)
+    for row, metric in enumerate(("self_sufficient", "employed")):
+        c = rate_curves(by_month, metric, [column])
+        for col, v in enumerate(values):
+            ax = axes[row, col]
+            for i, s in enumerate(scenarios):
+                d = c[(c["scenario"] == s) & (c[column] == v)]
+                if len(d):
+                    _curve(ax, d, i, s)
+            _axes(ax, f"{LABELS[metric]}: {v.replace('_', ' ')}")
+    axes[0, 0].legend(fontsize=7, loc="upper left")
+    return _save(fig, path)
+
+
+def plot_kora(summaries: list[dict], path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.7 * len(summaries)))
+    names = [s["scenario"] for s in summaries]
+    left = np.zeros(len(summaries))
+    for j, cat in enumerate(KORA_CATEGORIES):
+        w = np.array([s["weeks_in_state_first_3_years"].get(cat) or 0.0 for s in summaries])
+        ax.barh(names, w, left=left, label=LABELS[cat], hatch=HATCHES[j % len(HATCHES)],
+                color=COLOURS[j % len(COLOURS)], edgecolor="black", linewidth=0.5)
+        for k, (x0, wk) in enumerate(zip(left, w)):
+            if wk >= 8:
+                ax.text(x0 + wk / 2, k, f"{wk:.0f}", ha="center", va="center", fontsize=8,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+        left += w
+    ax.set_xlabel("Weeks in each state over the first three years after arrival (mean)")
+    ax.set_xlim(0, 156)
+    ax.invert_yaxis()
+    ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(summaries) < 3 else -0.2))
+    return _save(fig, path)
+
+
+def payment_totals(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """Mean over replicates of each payment summed over the run, per scenario and municipality."""
+    pay = timeseries[timeseries["metric"].str.startswith("payment_")]
+    tot = pay.groupby(["scenario", "replicate", "municipality", "metric"], sort=False)["value"].sum().reset_index()
+    tot = tot.groupby(["scenario", "municipality", "metric"], sort=False)["value"].mean().reset_index()
+    tot["payment"] = tot["metric"].str.removeprefix("payment_").str.removesuffix("_sek")
+    return tot
+
+
+def plot_costs(timeseries: pd.DataFrame, scenarios: list[str], path: Path) -> Path:
+    tot = payment_totals(timeseries)
+    bars = tot[["scenario", "municipality"]].drop_duplicates()
+    bars["order"] = bars["scenario"].map({s: i for i, s in enumerate(scenarios)})
+    bars = bars.sort_values(["order", "municipality"])
+    labels = [f"{s}\n{m}" if bars["municipality"].nunique() > 1 or len(scenarios) == 1 else s
+              for s, m in zip(bars["scenario"], bars["municipality"])]
+    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(bars) + 3), 4.5))
+    bottom = np.zeros(len(bars))
+    for j, p in enumerate(PAYMENTS):
+        v = np.array([tot[(tot["scenario"] == s) & (tot["municipality"] == m) & (tot["payment"] == p)]["value"].sum()
+                      for s, m in zip(bars["scenario"], bars["municipality"])]) / 1e6
+        ax.bar(range(len(bars)), v, bottom=bottom, label=PAYMENT_LABELS[p], hatch=HATCHES[j % len(HATCHES)],
+               color=COLOURS[j % len(COLOURS)], edgecolor="black", linewidth=0.5)
+        bottom += v
+    ax.set_xticks(range(len(bars)), labels, fontsize=8)
+    ax.set_ylabel("Million SEK over the simulated period (mean)")
+    ax.grid(True, axis="y", color="0.85", linewidth=0.6)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return _save(fig, path)
+
+
+def plot_municipalities(by_month: pd.DataFrame, scenario: str, path: Path) -> Path:
+    d = by_month[by_month["scenario"] == scenario]
+    munis = list(dict.fromkeys(d["municipality"]))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, metric in zip(axes, ("self_sufficient", "employed")):
+        c = rate_curves(d, metric, ["municipality"])
+        for i, m in enumerate(munis):
+            _curve(ax, c[c["municipality"] == m], i, m)
+        _axes(ax, f"{LABELS[metric]}: {scenario}, by municipality of residence")
+    axes[0].legend(fontsize=7, loc="upper left")
+    return _save(fig, path)
+
+
+def make_plots(folder: Path, summaries: list[dict]) -> dict[str, Path]:
+    """Every plot of a results folder; returns {name: path}."""
+    by_month = pd.read_csv(folder / "by_month.csv")
+    timeseries = pd.read_csv(folder / "timeseries.csv")
+    scenarios = [s["scenario"] for s in summaries]
+    out = {
+        "outcomes": plot_outcomes(by_month, scenarios, folder / "outcomes.png"),
+        "by_sex": plot_by_group(by_month, scenarios, "sex", ["female", "male"], folder / "by_sex.png"),
+        "by_education": plot_by_group(by_month, scenarios, "education", EDUCATION_NAMES, folder / "by_education.png"),
+        "weeks_in_state": plot_kora(summaries, folder / "weeks_in_state.png"),
+        "costs": plot_costs(timeseries, scenarios, folder / "costs.png"),
+    }
+    for s in scenarios:
+        if by_month[by_month["scenario"] == s]["municipality"].nunique() > 1:
+            out[f"municipalities_{s}"] = plot_municipalities(by_month, s, folder / f"municipalities-{s}.png")
+    return out

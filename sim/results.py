@@ -1,0 +1,92 @@
+"""Results of finished runs as tidy tables, and comparisons of scenarios over paired replicates.
+
+Tables are built from a finished model once, then written to the results folder; plots and the
+report read those tables, never a live model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .metrics import HEADLINE_MONTHS, PAYMENTS
+from .runner import interval
+from .states import KORA_CATEGORIES, N_STATES, SEX_NAMES, STATE_NAMES
+
+BY_MONTH_COLUMNS = ["observed", "employed", "self_sufficient", "had_contact", "sfi_passed"]
+
+
+def timeseries_long(model) -> pd.DataFrame:
+    """Weekly series per municipality in tidy long form: week, municipality, group, metric, value.
+
+    Groups: 'all' for states and payments; 'all', 'female' and 'male' for people present,
+    employed and self-sufficient.
+    """
+    rec = model.recorder
+    T, K = model.t + 1, model.munis.n
+    names = np.array(model.munis.names)
+    parts = []
+
+    def add(values: np.ndarray, metric: str, group: str):
+        # values: (T, K)
+        parts.append(pd.DataFrame({
+            "week": np.repeat(np.arange(T), K), "municipality": np.tile(names, T),
+            "group": group, "metric": metric, "value": values[:T].reshape(-1).astype(np.float64)}))
+
+    for arr, metric in ((rec.weekly_present, "present"), (rec.weekly_employed, "employed"),
+                        (rec.weekly_self_sufficient, "self_sufficient")):
+        add(arr[:T].sum(axis=2), metric, "all")
+        for s, sex in enumerate(SEX_NAMES):
+            add(arr[:T, :, s], metric, sex)
+    for s in range(1, N_STATES):  # every state but NOT_ARRIVED
+        add(rec.weekly_states[:T, :, s], f"state_{STATE_NAMES[s]}", "all")
+    for j, pname in enumerate(PAYMENTS):
+        add(rec.payments[:T, :, j], f"payment_{pname}_sek", "all")
+    return pd.concat(parts, ignore_index=True)
+
+
+def by_month_table(model) -> pd.DataFrame:
+    """Counts by months since arrival, municipality, sex and education at arrival."""
+    df = model.by_duration("arrival")
+    return df[["months_since_arrival", "municipality", "sex", "education", *BY_MONTH_COLUMNS]]
+
+
+@dataclass
+class ScenarioRuns:
+    """One scenario's replicates: figures per replicate, and tables when they were kept."""
+
+    name: str
+    scenario: object
+    figures: list[dict] = field(default_factory=list)
+    timeseries: list[pd.DataFrame] = field(default_factory=list)
+    by_month: list[pd.DataFrame] = field(default_factory=list)
+
+
+def _paired(a: list, b: list) -> dict:
+    pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None
+             and not (isinstance(x, float) and np.isnan(x)) and not (isinstance(y, float) and np.isnan(y))]
+    return interval([y - x for x, y in pairs])
+
+
+def differences(base: list[dict], other: list[dict]) -> dict:
+    """Each headline figure's difference (other - base) with an interval over paired replicates."""
+    def months(key, sub=None):
+        get = (lambda r: r[key]) if sub is None else (lambda r: r[key][sub])
+        return {str(m): _paired([get(r)[str(m)] for r in base], [get(r)[str(m)] for r in other])
+                for m in HEADLINE_MONTHS}
+
+    scalars = ["labour_market_contact_year1", "job_3_weeks_within_3_years", "sfi_completed_year1",
+               "median_weeks_to_self_sufficiency", "costs_sek_per_refugee"]
+    out = {
+        "self_sufficiency": months("self_sufficiency"),
+        "employment": months("employment"),
+        "employment_by_sex": {s: months("employment_by_sex", s) for s in ("female", "male")},
+    }
+    for k in scalars:
+        out[k] = _paired([r[k] for r in base], [r[k] for r in other])
+    out["weeks_in_state_first_3_years"] = {
+        k: _paired([r["weeks_in_state_first_3_years"][k] for r in base],
+                   [r["weeks_in_state_first_3_years"][k] for r in other]) for k in KORA_CATEGORIES}
+    return out

@@ -1,25 +1,37 @@
-"""The command line: reads arguments, runs the runner, prints. No model logic lives here.
+"""The command line: reads arguments, calls the runner and the writers, prints. No model logic.
 
-    python run.py                         the built-in default: typical_2006 against ten_proposals
-    python run.py run SCENARIO [--replicates N] [--seed S] [--years Y] [--json] [--workers W]
-    python run.py validate FILE...        exit 0 if every file is valid, 2 if not
+    python run.py [--out DIR] [--quiet]       the built-in default comparison, with a report
+    python run.py run SCENARIO [options]      one scenario's replicates, with a report
+    python run.py compare A B [C ...] [opts]  scenarios side by side, differences from A
+    python run.py validate FILE...            exit 0 if every file is valid, 2 if not
+    python run.py show FILE                   every resolved value, where it came from, its source
 
-Bad input exits with code 2 and one line per problem, never a traceback.
+Options of run and compare: --replicates N, --seed S, --years Y, --workers W,
+--set key.path=value (repeatable), --out DIR, --json, --quiet.
+Bad input exits with code 2 and one line per problem, never a traceback, and writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import os
+import signal
 import sys
+from pathlib import Path
 
-from .config import ScenarioError, load_scenario, parse_set_value
-from .runner import run_replicates, summarise
+from .config import ScenarioError, load_scenario_with_sources, parse_set_value
+from .config.annotate import annotate
+from .output import (OutputError, StagedFolder, check_destination, default_folder, write_metadata,
+                     write_scenario, write_summary, write_tables)
+from .results import differences
+from .runner import replicate_seed, run_comparison, summarise
 
-DEFAULT_SCENARIOS = ["typical_2006", "ten_proposals"]
+DEFAULT_SCENARIOS = ["typical_2006", "ten_proposals", "falkenberg"]
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,24 +39,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, found {v}")
-    return v
-
-
-def _non_negative(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, found {v}")
-    return v
+def _int_at_least(low: int):
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
+        if v < low:
+            raise argparse.ArgumentTypeError(f"expected {low} or more, found {v}")
+        return v
+    return parse
 
 
 def _set_pair(text: str):
@@ -54,89 +58,88 @@ def _set_pair(text: str):
     return key.strip(), parse_set_value(value)
 
 
+def _run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--replicates", type=_int_at_least(1), default=10, help="replicates per scenario (default 10)")
+    p.add_argument("--seed", type=_int_at_least(0), default=None, help="base seed (default: the first scenario's)")
+    p.add_argument("--years", type=_int_at_least(1), default=None, help="simulated years (default: the scenario's)")
+    p.add_argument("--workers", type=_int_at_least(1), default=min(2, os.cpu_count() or 1),
+                   help="worker processes (the results do not depend on it)")
+    p.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[],
+                   metavar="KEY.PATH=VALUE", help="change one scenario value, checked like the file (repeatable)")
+    p.add_argument("--out", type=Path, default=None, help="results folder (default results/<name>-<time>)")
+    p.add_argument("--json", action="store_true", help="also print the summary as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no table; print the report's path")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="run.py", description="Simulate municipal refugee introduction programmes.")
-    sub = p.add_subparsers(dest="command")
-
-    r = sub.add_parser("run", help="run one scenario's replicates and print its figures")
+    p = _Parser(prog="run.py", description="Simulate municipal refugee introduction programmes. "
+                "Without a command: the typical 2006 municipality, the ten proposals and Falkenberg compared.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    r = sub.add_parser("run", help="run one scenario's replicates; write results and a report")
     r.add_argument("scenario", help="a scenario file, or the name of a built-in scenario")
-    _common(r)
-    r.error = p.error  # type: ignore[method-assign]
-
+    _run_options(r)
+    c = sub.add_parser("compare", help="compare scenarios with the same seeds; differences from the first")
+    c.add_argument("scenarios", nargs="+", help="scenario files or built-in names; the first is the baseline")
+    _run_options(c)
     v = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 2 if not")
     v.add_argument("files", nargs="+")
-    v.error = p.error  # type: ignore[method-assign]
-    _common_defaults(p)
+    s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
+    s.add_argument("file")
+    s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE")
+    _run_options(p)
     return p
 
 
-def _common(r):
-    r.add_argument("--replicates", type=_positive, default=10, help="replicates per scenario (default 10)")
-    r.add_argument("--seed", type=_non_negative, default=None, help="base seed (default: the scenario's)")
-    r.add_argument("--years", type=_positive, default=None, help="simulated years (default: the scenario's)")
-    r.add_argument("--workers", type=_positive, default=min(2, os.cpu_count() or 1),
-                   help="worker processes (results do not depend on it)")
-    r.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[],
-                   metavar="KEY.PATH=VALUE", help="override one scenario value (repeatable)")
-    r.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+# --- printing --------------------------------------------------------------------------------
 
-
-def _common_defaults(p):
-    _common(p)
-
-
-def _fmt(d: dict | None, pct: bool = True) -> str:
+def _fmt(d: dict | None, pct: bool = True, signed: bool = False) -> str:
     if not d or d.get("mean") is None:
         return "–"
     if pct:
-        return f"{100 * d['mean']:.0f}% ({100 * d['lo']:.0f}–{100 * d['hi']:.0f})"
-    return f"{d['mean']:.0f} ({d['lo']:.0f}–{d['hi']:.0f})"
+        f = (lambda x: f"{100 * x:+.0f}") if signed else (lambda x: f"{100 * x:.0f}")
+        return f"{f(d['mean'])}{'' if signed else '%'} ({f(d['lo'])}…{f(d['hi'])})"
+    f = (lambda x: f"{x:+,.0f}") if signed else (lambda x: f"{x:,.0f}")
+    return f"{f(d['mean'])} ({f(d['lo'])}…{f(d['hi'])})"
 
 
-def table(summaries: list[dict]) -> str:
-    """A plain-text table of the headline figures, one column per scenario."""
-    rows = [("", [s["scenario"] for s in summaries])]
-    for m in ("12", "24", "36", "60"):
-        rows.append((f"self-sufficient at {m} months", [_fmt(s["self_sufficiency"][m]) for s in summaries]))
-    for m in ("12", "24", "36", "60"):
-        rows.append((f"employed at {m} months", [_fmt(s["employment"][m]) for s in summaries]))
-    rows.append(("women employed at 60 months", [_fmt(s["employment_by_sex"]["female"]["60"]) for s in summaries]))
-    rows.append(("men employed at 60 months", [_fmt(s["employment_by_sex"]["male"]["60"]) for s in summaries]))
-    rows.append(("labour-market contact, year 1", [_fmt(s["labour_market_contact_year1"]) for s in summaries]))
-    rows.append(("SFI passed, year 1", [_fmt(s["sfi_completed_year1"]) for s in summaries]))
-    rows.append(("job of 3+ weeks within 3 years", [_fmt(s["job_3_weeks_within_3_years"]) for s in summaries]))
-    rows.append(("cost per refugee, SEK", [_fmt(s["costs_sek_per_refugee"], pct=False) for s in summaries]))
+ROWS = [
+    ("self-sufficient at 12 months", lambda s: s["self_sufficiency"]["12"], True),
+    ("self-sufficient at 24 months", lambda s: s["self_sufficiency"]["24"], True),
+    ("self-sufficient at 36 months", lambda s: s["self_sufficiency"]["36"], True),
+    ("self-sufficient at 60 months", lambda s: s["self_sufficiency"]["60"], True),
+    ("employed at 12 months", lambda s: s["employment"]["12"], True),
+    ("employed at 24 months", lambda s: s["employment"]["24"], True),
+    ("employed at 36 months", lambda s: s["employment"]["36"], True),
+    ("employed at 60 months", lambda s: s["employment"]["60"], True),
+    ("women employed at 60 months", lambda s: s["employment_by_sex"]["female"]["60"], True),
+    ("men employed at 60 months", lambda s: s["employment_by_sex"]["male"]["60"], True),
+    ("labour-market contact, year 1", lambda s: s["labour_market_contact_year1"], True),
+    ("SFI passed, year 1", lambda s: s["sfi_completed_year1"], True),
+    ("job of 3+ weeks within 3 years", lambda s: s["job_3_weeks_within_3_years"], True),
+    ("spending per refugee, SEK", lambda s: s["costs_sek_per_refugee"], False),
+]
+
+
+def _block(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
+    rows = [("", header)] + rows
     w0 = max(len(r[0]) for r in rows)
-    widths = [max(len(r[1][i]) for r in rows) for i in range(len(summaries))]
-    lines = []
-    for label, cells in rows:
-        lines.append(label.ljust(w0) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
+    widths = [max(len(r[1][i]) for r in rows) for i in range(len(header))]
+    return [label.ljust(w0) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)) for label, cells in rows]
+
+
+def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
+    """The headline figures, one column per scenario; then each scenario's difference from the first."""
+    lines = _block([s["scenario"] for s in summaries],
+                   [(label, [_fmt(get(s), pct) for s in summaries]) for label, get, pct in ROWS])
+    if diffs:
+        lines.append("")
+        lines += _block([f"{d['scenario']} − {d['baseline']}" for d in diffs],
+                        [(label, [_fmt(get(d["differences"]), pct, signed=True) for d in diffs])
+                         for label, get, pct in ROWS])
     reps = summaries[0]["replicates"] if summaries else 0
-    lines.append(f"Mean over {reps} replicates, with the 5th–95th percentile range in brackets; "
-                 "'–' = beyond the simulated horizon.")
+    lines.append(f"Per cent, differences in percentage points; mean over {reps} replicates (same seeds for "
+                 "every scenario) with the 5th…95th percentile in brackets; '–' = beyond the simulated period.")
     return "\n".join(lines)
-
-
-def _progress(quiet: bool):
-    if quiet or not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\r  replicate {done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return show
-
-
-def _run_scenarios(names: list[str], args) -> list[dict]:
-    scenarios = [load_scenario(n, args.overrides) for n in names]  # validate all before running any
-    out = []
-    for name, s in zip(names, scenarios):
-        runs = run_replicates(s, args.replicates, seed=args.seed, years=args.years,
-                              workers=args.workers, progress=_progress(args.json))
-        out.append(summarise(s.name, runs))
-    return out
 
 
 def _clean(obj):
@@ -150,32 +153,121 @@ def _clean(obj):
     return obj
 
 
+class _Progress:
+    """A progress bar on stderr when it is a terminal and not --quiet; silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="run", desc="replicates", file=sys.stderr, leave=False)
+
+    def __call__(self, k: int) -> None:
+        if self.bar is not None:
+            self.bar.update(k)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --- commands --------------------------------------------------------------------------------
+
+def _print_problems(exc: ScenarioError) -> None:
+    for p in exc.problems:
+        print(str(p), file=sys.stderr)
+
+
+def _validate(files: list[str]) -> int:
+    bad = 0
+    for f in files:
+        try:
+            load_scenario_with_sources(f)
+            print(f"{f}: valid")
+        except ScenarioError as exc:
+            bad += 1
+            _print_problems(exc)
+    return EXIT_BAD_INPUT if bad else 0
+
+
+def _show(file: str, overrides) -> int:
+    scenario, sources = load_scenario_with_sources(file, overrides)
+    for row in annotate(scenario, sources):
+        value = json.dumps(row["value"], ensure_ascii=False)
+        comment = f"  # {row['comment']}" if row["comment"] else ""
+        print(f"{row['path']} = {value}    [{row['origin']}]{comment}")
+    return 0
+
+
+def _simulate(names: list[str], args, argv: list[str]) -> int:
+    loaded = [load_scenario_with_sources(n, args.overrides) for n in names]  # all valid before any run
+    scenarios = [s for s, _ in loaded]
+    label = scenarios[0].name if len(scenarios) == 1 else "-vs-".join(s.name for s in scenarios)[:80]
+    started = dt.datetime.now().astimezone()
+    final = args.out if args.out is not None else default_folder(Path("results"), label, started)
+    check_destination(final)  # before any work: a run that cannot be saved does not start
+    base_seed = scenarios[0].simulation.seed if args.seed is None else args.seed
+    progress = _Progress(len(scenarios) * args.replicates, enabled=not args.quiet)
+    with StagedFolder(final) as tmp:
+        for s in scenarios:
+            write_scenario(tmp, s)
+        (tmp / "sources.json").write_text(json.dumps(
+            {s.name: annotate(s, src) for s, src in loaded}, indent=1, default=str), encoding="utf-8")
+        try:
+            runs = run_comparison(scenarios, args.replicates, seed=args.seed, years=args.years,
+                                  workers=args.workers, progress=progress)
+        finally:
+            progress.close()
+        summaries = [summarise(s.name, r["figures"]) for s, r in zip(scenarios, runs)]
+        diffs = [{"scenario": s.name, "baseline": scenarios[0].name,
+                  "differences": differences(runs[0]["figures"], r["figures"])}
+                 for s, r in zip(scenarios[1:], runs[1:])]
+        summary = _clean({"scenarios": summaries, "differences": diffs})
+        write_tables(tmp, [s.name for s in scenarios], runs)
+        write_summary(tmp, summary)
+        write_metadata(tmp, seeds={"base_seed": base_seed,
+                                   "replicate_seeds": [replicate_seed(base_seed, r) for r in range(args.replicates)]},
+                       started=started, finished=dt.datetime.now().astimezone(), argv=argv,
+                       scenarios=[s.name for s in scenarios], replicates=args.replicates)
+        from .report import build_report
+        build_report(tmp)
+    if args.json:
+        payload = summary["scenarios"][0] if len(scenarios) == 1 else summary
+        print(json.dumps(payload, indent=2))
+    elif not args.quiet:
+        print(table(summary["scenarios"], summary["differences"]))
+    # With --json, stdout carries only the JSON; the report's path goes to stderr.
+    print(f"Report: {final / 'report.html'}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: clean up, write nothing
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C interrupts even when started from a parent that ignores SIGINT (a background job).
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if args.command == "validate":
-            bad = 0
-            for f in args.files:
-                try:
-                    load_scenario(f)
-                    print(f"{f}: valid")
-                except ScenarioError as exc:
-                    bad += 1
-                    for p in exc.problems:
-                        print(str(p), file=sys.stderr)
-            return EXIT_BAD_INPUT if bad else 0
-        names = [args.scenario] if args.command == "run" else DEFAULT_SCENARIOS
-        summaries = _run_scenarios(names, args)
+            return _validate(args.files)
+        if args.command == "show":
+            return _show(args.file, args.overrides)
+        names = {"run": lambda: [args.scenario], "compare": lambda: args.scenarios}.get(
+            args.command, lambda: DEFAULT_SCENARIOS)()
+        return _simulate(names, args, ["run.py", *argv])
     except ScenarioError as exc:
-        for p in exc.problems:
-            print(str(p), file=sys.stderr)
+        _print_problems(exc)
+        return EXIT_BAD_INPUT
+    except OutputError as exc:
+        print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    if args.json:
-        payload = summaries[0] if len(summaries) == 1 else {"scenarios": summaries}
-        print(json.dumps(_clean(payload), indent=2))
-    else:
-        print(table(summaries))
-    return 0
+        print("interrupted: no results were written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)

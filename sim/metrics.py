@@ -24,6 +24,10 @@ from .states import (EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATES, 
 
 PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
             "stimulus_payment", "performance_bonus", "staff"]
+# What the public sector spends on the introduction (the rest are transfers from the state to the
+# municipality, which pay for it).
+COSTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "staff"]
+STATE_PAYMENTS = ["flat_rate_compensation", "stimulus_payment", "performance_bonus"]
 # Panel channels: counts of people at a month mark.
 CHANNELS = ["observed", "employed", "self_sufficient", "sfi_passed", "had_contact"] + [f"state_{s}" for s in STATE_NAMES]
 PERMIT_CHANNELS = ["observed", "employed", "self_sufficient"]
@@ -248,7 +252,8 @@ def run_figures(model) -> dict:
     out["median_weeks_to_self_sufficiency"] = None if np.isnan(median) else median  # None: not reached
     costs = rec.cost_totals()
     out["costs_sek"] = {k: float(costs[:, i].sum()) for i, k in enumerate(PAYMENTS)}
-    out["costs_sek_per_refugee"] = float(costs[:, :3].sum() / max(n, 1))
+    spent = [PAYMENTS.index(k) for k in COSTS]
+    out["costs_sek_per_refugee"] = float(costs[:, spent].sum() / max(n, 1))
     from .processes.hiring import CHANNEL_NAMES
     hires = rec.hires_route.sum()
     out["hires_by_route"] = {k: int(v) for k, v in zip(CHANNEL_NAMES, rec.hires_route)}

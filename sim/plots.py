@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .metrics import PAYMENTS  # noqa: E402
+from .metrics import COSTS, STATE_PAYMENTS  # noqa: E402
 from .states import EDUCATION_NAMES, KORA_CATEGORIES  # noqa: E402
 
 LINESTYLES = ["-", "--", ":", "-."]
@@ -23,6 +23,9 @@ MARKERS = ["o", "s", "^", "D", "v", "P"]
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++", "ooo"]
 COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 BAND = (5, 95)
+# A month's point is drawn only where enough people were observed at that duration; near the end
+# of the run only the earliest arrivals are, and their share jumps about.
+MIN_OBSERVED = 30
 LABELS = {
     "self_sufficient": "Self-sufficient",
     "employed": "Employed (any paid work)",
@@ -49,9 +52,10 @@ def rate_curves(by_month: pd.DataFrame, metric: str, by: list[str] | None = None
     g = by_month.groupby(keys, sort=False)[["observed", metric]].sum().reset_index()
     g = g[g["observed"] > 0]
     g["rate"] = g[metric] / g["observed"]
-    out = g.groupby(["scenario", "months_since_arrival"] + (by or []), sort=False)["rate"].agg(
-        mean="mean", lo=lambda x: np.percentile(x, BAND[0]), hi=lambda x: np.percentile(x, BAND[1]))
-    return out.reset_index()
+    out = g.groupby(["scenario", "months_since_arrival"] + (by or []), sort=False).agg(
+        mean=("rate", "mean"), lo=("rate", lambda x: np.percentile(x, BAND[0])),
+        hi=("rate", lambda x: np.percentile(x, BAND[1])), observed=("observed", "mean"))
+    return out.reset_index().query("observed >= @MIN_OBSERVED")
 
 
 def _curve(ax, df: pd.DataFrame, i: int, label: str) -> None:
@@ -133,24 +137,29 @@ def payment_totals(timeseries: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_costs(timeseries: pd.DataFrame, scenarios: list[str], path: Path) -> Path:
+    """Spending (left) and the state's payments to the municipality (right), per scenario and
+    municipality, stacked by kind."""
     tot = payment_totals(timeseries)
     bars = tot[["scenario", "municipality"]].drop_duplicates()
     bars["order"] = bars["scenario"].map({s: i for i, s in enumerate(scenarios)})
     bars = bars.sort_values(["order", "municipality"])
-    labels = [f"{s}\n{m}" if bars["municipality"].nunique() > 1 or len(scenarios) == 1 else s
-              for s, m in zip(bars["scenario"], bars["municipality"])]
-    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(bars) + 3), 4.5))
-    bottom = np.zeros(len(bars))
-    for j, p in enumerate(PAYMENTS):
-        v = np.array([tot[(tot["scenario"] == s) & (tot["municipality"] == m) & (tot["payment"] == p)]["value"].sum()
-                      for s, m in zip(bars["scenario"], bars["municipality"])]) / 1e6
-        ax.bar(range(len(bars)), v, bottom=bottom, label=PAYMENT_LABELS[p], hatch=HATCHES[j % len(HATCHES)],
-               color=COLOURS[j % len(COLOURS)], edgecolor="black", linewidth=0.5)
-        bottom += v
-    ax.set_xticks(range(len(bars)), labels, fontsize=8)
-    ax.set_ylabel("Million SEK over the simulated period (mean)")
-    ax.grid(True, axis="y", color="0.85", linewidth=0.6)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    labels = [f"{s}\n{m}" for s, m in zip(bars["scenario"], bars["municipality"])]
+    width = max(5, 0.9 * len(bars) + 2.5)
+    fig, axes = plt.subplots(1, 2, figsize=(2 * width, 4.8))
+    for ax, kinds, title in ((axes[0], COSTS, "Spending on the introduction"),
+                             (axes[1], STATE_PAYMENTS, "The state's payments to the municipality")):
+        bottom = np.zeros(len(bars))
+        for j, p in enumerate(kinds):
+            v = np.array([tot[(tot["scenario"] == s) & (tot["municipality"] == m) & (tot["payment"] == p)]["value"].sum()
+                          for s, m in zip(bars["scenario"], bars["municipality"])]) / 1e6
+            ax.bar(range(len(bars)), v, bottom=bottom, label=PAYMENT_LABELS[p], hatch=HATCHES[j % len(HATCHES)],
+                   color=COLOURS[j % len(COLOURS)], edgecolor="black", linewidth=0.5)
+            bottom += v
+        ax.set_xticks(range(len(bars)), labels, fontsize=7, rotation=30 if len(bars) > 4 else 0, ha="right" if len(bars) > 4 else "center")
+        ax.set_ylabel("Million SEK over the simulated period (mean)")
+        ax.set_title(title, fontsize=10)
+        ax.grid(True, axis="y", color="0.85", linewidth=0.6)
+        ax.legend(fontsize=7, loc="upper right")
     return _save(fig, path)
 
 

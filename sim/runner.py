@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable
 
 import numpy as np
@@ -62,8 +61,20 @@ def _run_args_tables(args):
     return run_one_with_tables(*args)
 
 
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the whole pool at once; the parent's
+    terminate() (SIGTERM) ends a worker quietly, whatever handler the parent had installed."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _map(fn, jobs: list, workers: int, progress: Callable[[int], None] | None) -> list:
-    """Run jobs in order (one process) or on a pool; results come back in job order."""
+    """Run jobs in order (one process) or on a pool; results come back in job order.
+
+    An interrupt or error in the parent terminates the workers at once rather than waiting for
+    the queued jobs.
+    """
     results = []
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
@@ -71,11 +82,18 @@ def _map(fn, jobs: list, workers: int, progress: Callable[[int], None] | None) -
             if progress:
                 progress(1)
         return results
-    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
-        for res in pool.map(fn, jobs):
+    pool = process_context().Pool(min(workers, len(jobs)), initializer=_worker_signals)
+    try:
+        for res in pool.imap(fn, jobs):
             results.append(res)
             if progress:
                 progress(1)
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
     return results
 
 

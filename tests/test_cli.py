@@ -15,12 +15,12 @@ MONTHS = ["6", "12", "18", "24", "30", "36", "48", "60"]
 KORA = {"passive", "guidance_upskilling", "internship_subsidy", "job", "education", "no_support"}
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], capture_output=True, text=True, cwd=ROOT)
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], capture_output=True, text=True, cwd=cwd)
 
 
-def test_run_json_contract():
-    r = run("run", "typical_2006", "--replicates", "2", "--years", "4", "--json")
+def test_run_json_contract(tmp_path):
+    r = run("run", "typical_2006", "--replicates", "2", "--years", "4", "--json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     required = {"scenario", "replicates", "refugees", "self_sufficiency", "employment", "employment_by_sex",
@@ -42,13 +42,16 @@ def test_run_json_contract():
     assert total == pytest.approx(156, abs=1e-6)  # every week of the window is in one category
 
 
-def test_default_run_prints_the_headline_table():
-    r = run("--replicates", "2", "--years", "3")
+def test_default_run_prints_the_headline_table_and_writes_a_report(tmp_path):
+    r = run("--replicates", "2", "--years", "3", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "typical_2006" in r.stdout and "ten_proposals" in r.stdout
-    assert "self-sufficient at 24 months" in r.stdout
+    assert "typical_2006" in r.stdout and "ten_proposals" in r.stdout and "falkenberg" in r.stdout
+    assert "self-sufficient at 24 months" in r.stdout and "ten_proposals − typical_2006" in r.stdout
+    [folder] = list((tmp_path / "results").iterdir())
+    assert f"Report: results/{folder.name}/report.html" in r.stdout
+    assert (folder / "report.html").exists() and (folder / "summary.json").exists()
 
 
-def test_bad_arguments_exit_2():
-    r = run("run", "typical_2006", "--replicates", "zero")
+def test_bad_arguments_exit_2(tmp_path):
+    r = run("run", "typical_2006", "--replicates", "zero", cwd=tmp_path)
     assert r.returncode == 2 and "Traceback" not in r.stderr and "--replicates" in r.stderr

@@ -16,7 +16,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file or "<scenario>"
-        if self.line is not None:
+        if self.line:  # 0 or None: no line (a file that is missing, or a --set value)
             where = f"{where}:{self.line}"
         key = f" {self.key}:" if self.key else ""
         return f"{where}:{key} {self.message}"

@@ -233,14 +233,36 @@ def _check_profiles(s: Scenario, sources: Sources) -> list[Problem]:
 
 
 def apply_overrides(data: dict, overrides: list[tuple[str, Any]], sources: Sources) -> dict:
-    """Set `key.path` values (from the command line) on raw scenario data."""
+    """Set `key.path=value` changes (from the command line) on raw scenario data.
+
+    The path must exist: every key a field of the schema, every name (of a municipality, an
+    employer ...) one the scenario has. The value is then validated with the rest of the file.
+    """
     for dotted, value in overrides:
         keys = dotted.split(".")
-        node = data
-        for k in keys[:-1]:
-            if not isinstance(node.get(k), dict):
-                node[k] = {}
-            node = node[k]
+        node: Any = data
+        model: Any = Scenario
+        for i, key in enumerate(keys):
+            model = _unwrap(model)
+            where = ".".join(keys[:i]) or "the scenario"
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                names = _field_names(model)
+                if key not in names:
+                    close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.5)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    raise ScenarioError.single("--set", None, dotted, f"unknown key '{key}' in {where}{hint}")
+                model = names[key]
+            elif typing.get_origin(model) is dict:
+                if not isinstance(node, dict) or key not in node:
+                    known = ", ".join(sorted(node)) if isinstance(node, dict) and node else "none"
+                    raise ScenarioError.single("--set", None, dotted, f"{where} has no '{key}' (known: {known})")
+                model = typing.get_args(model)[1]
+            else:
+                raise ScenarioError.single("--set", None, dotted, f"'{where}' is a single value; nothing lies below it")
+            if i < len(keys) - 1:
+                if not isinstance(node.get(key), dict):
+                    node[key] = {}
+                node = node[key]
         node[keys[-1]] = value
         sources.lines[tuple(keys)] = ("--set", 0)
     return data

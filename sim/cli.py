@@ -5,6 +5,7 @@
     python run.py compare A B [C ...] [opts]  scenarios side by side, differences from A
     python run.py validate FILE...            exit 0 if every file is valid, 2 if not
     python run.py show FILE                   every resolved value, where it came from, its source
+    python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS|local] [--out DIR] [--fresh]
 
 Options of run and compare: --replicates N, --seed S, --years Y, --workers W,
 --set key.path=value (repeatable), --out DIR, --json, --quiet.
@@ -83,6 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(c)
     v = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 2 if not")
     v.add_argument("files", nargs="+")
+    w = sub.add_parser("sweep", help="run a sweep file: many runs, resumable, locally or on Dask")
+    w.add_argument("file", help="a sweep file (see scenarios/sweeps/example.yaml)")
+    w.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1,
+                   help="worker processes (default: all cores; the results do not depend on it)")
+    w.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on a Dask cluster (tcp://host:8786), or 'local' for a Dask LocalCluster")
+    w.add_argument("--out", type=Path, default=None, help="results folder (default results/sweep-<name>)")
+    mode = w.add_mutually_exclusive_group()
+    mode.add_argument("--resume", dest="fresh", action="store_false", help="skip finished runs (the default)")
+    mode.add_argument("--fresh", dest="fresh", action="store_true", help="discard earlier results and start over")
+    w.add_argument("--quiet", action="store_true", help="no progress")
     s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
     s.add_argument("file")
     s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE")
@@ -241,6 +253,73 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
     return 0
 
 
+class _SweepProgress:
+    """runs done, runs per second and time left: a bar on a terminal, a line every 10 s otherwise."""
+
+    def __init__(self, quiet: bool):
+        import time
+        self.quiet, self.bar, self.time = quiet, None, time
+        self.start = time.perf_counter()
+        self.last = self.start
+        self.first_done = None
+
+    def __call__(self, k: int, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if self.first_done is None:
+            self.first_done = done
+            if sys.stderr.isatty():
+                from tqdm import tqdm
+                self.bar = tqdm(total=total, initial=done, unit="run", desc="sweep", file=sys.stderr)
+            elif done:
+                print(f"resuming: {done} of {total} runs already done", file=sys.stderr)
+            return
+        if self.bar is not None:
+            self.bar.update(k)
+            return
+        now = self.time.perf_counter()
+        if now - self.last >= 10 or done == total:
+            self.last = now
+            rate = (done - self.first_done) / max(now - self.start, 1e-9)
+            left = (total - done) / rate if rate > 0 else float("nan")
+            print(f"{done}/{total} runs, {rate:.1f} runs/s, {left:.0f} s left", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _sweep(args) -> int:
+    import time
+    from .sweeps import ResumeError, load_sweep, run_sweep
+    from .sweeps.report import build_sweep_report
+    sweep, _, _ = load_sweep(args.file)  # a bad file fails here, before any folder exists
+    folder = args.out if args.out is not None else Path("results") / f"sweep-{sweep.name}"
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: is not a folder")
+    progress = _SweepProgress(args.quiet)
+    t0 = time.perf_counter()
+    try:
+        info = run_sweep(Path(args.file), folder, args.workers, args.scheduler, args.fresh, progress,
+                         on_start=None if args.quiet else (lambda m: print(m, file=sys.stderr)))
+    except ResumeError as exc:
+        raise OutputError(str(exc)) from None
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"interrupted: finished runs are saved in {folder / 'runs.csv'}; "
+              "run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        progress.close()
+    wall = time.perf_counter() - t0
+    report = build_sweep_report(folder)
+    rate = info["ran"] / wall if wall > 0 else float("nan")
+    print(f"{info['runs']} runs ({info['points']} points x {info['replicates']} replicates): {info['ran']} run now, "
+          f"{info['skipped']} already done; {wall:.1f} s, {rate:.2f} runs/s")
+    print(f"Results: {folder / 'runs.csv'}\nReport: {report}")
+    return 0
+
+
 def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: clean up, write nothing
     raise KeyboardInterrupt
 
@@ -256,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.files)
         if args.command == "show":
             return _show(args.file, args.overrides)
+        if args.command == "sweep":
+            return _sweep(args)
         names = {"run": lambda: [args.scenario], "compare": lambda: args.scenarios}.get(
             args.command, lambda: DEFAULT_SCENARIOS)()
         return _simulate(names, args, ["run.py", *argv])
@@ -263,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(exc)
         return EXIT_BAD_INPUT
     except OutputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except RuntimeError as exc:  # e.g. Dask not installed, or its scheduler unreachable
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

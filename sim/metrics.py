@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .states import (EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATES, PRESENT,
+from .states import (S, EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATES, PRESENT,
                      SEX_NAMES, STATE_NAMES, WORKING, State)
 
 PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
@@ -33,7 +33,7 @@ CHANNELS = ["observed", "employed", "self_sufficient", "sfi_passed", "had_contac
 PERMIT_CHANNELS = ["observed", "employed", "self_sufficient"]
 HEADLINE_MONTHS = [6, 12, 18, 24, 30, 36, 48, 60]
 JOB_STATES = np.zeros(N_STATES, dtype=bool)  # an ordinary job in KORA's sense
-JOB_STATES[[State.AGENCY_JOB, State.REGULAR_JOB, State.OWN_BUSINESS]] = True
+JOB_STATES[[S.AGENCY_JOB, S.REGULAR_JOB, S.OWN_BUSINESS]] = True
 
 
 def month_marks(n_weeks: int) -> np.ndarray:

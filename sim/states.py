@@ -28,6 +28,14 @@ class State(IntEnum):
     LEFT = 12           # reached 65 (emigration is part of MOVED_AWAY)
 
 
+class S:
+    """The same codes as plain ints, for the weekly phases: attribute access on an IntEnum class
+    costs a Python-level lookup on 3.11, and the phases read these codes thousands of times."""
+
+
+for _s in State:
+    setattr(S, _s.name, int(_s))
+
 N_STATES = len(State)
 STATE_NAMES = [s.name.lower() for s in State]
 

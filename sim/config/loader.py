@@ -118,9 +118,9 @@ def _field_names(model: type[BaseModel]) -> dict[str, Any]:
     return {(f.alias or name): f.annotation for name, f in model.model_fields.items()}
 
 
-def _walk(path: KeyPath) -> tuple[KeyPath, Any]:
+def _walk(path: KeyPath, root: type[BaseModel] = Scenario) -> tuple[KeyPath, Any]:
     """Follow `path` through the schema; return the data-key prefix and the type found there."""
-    node: Any = Scenario
+    node: Any = root
     kept: list[str] = []
     for key in path:
         node = _unwrap(node)
@@ -148,15 +148,20 @@ def _describe(value: Any) -> str:
     return text if len(text) < 60 else text[:57] + "..."
 
 
-def _problems_from_validation(exc: ValidationError, sources: Sources,
-                              prefix: KeyPath = ()) -> list[Problem]:
+def problems_from_validation(exc: ValidationError, sources: Sources, prefix: KeyPath = (),
+                             root: type[BaseModel] = Scenario) -> list[Problem]:
+    """pydantic's errors as located, plain-language problems (root: the schema validated)."""
     problems: list[Problem] = []
     seen: set[KeyPath] = set()
     for err in exc.errors():
         loc = prefix + tuple(str(x) for x in err["loc"])
-        kept, _ = _walk(loc)
+        if prefix and root is not Scenario:
+            kept, _ = _walk(loc[len(prefix):], root)
+            kept = prefix + kept
+        else:
+            kept, _ = _walk(loc, root)
         if err["type"] == "extra_forbidden":
-            parent, model = _walk(loc[:-1])
+            parent, model = _walk(loc[len(prefix):-1], root) if root is not Scenario else _walk(loc[:-1], root)
             unknown = loc[-1]
             names = sorted(_field_names(model)) if isinstance(model, type) and issubclass(model, BaseModel) else []
             close = difflib.get_close_matches(unknown, names, n=1, cutoff=0.5)
@@ -228,7 +233,7 @@ def _check_profiles(s: Scenario, sources: Sources) -> list[Problem]:
             try:
                 RefugeeProfile.model_validate(_deep_merge(base, m.profile))
             except ValidationError as exc:
-                problems += _problems_from_validation(exc, sources, ("municipalities", name, "profile"))
+                problems += problems_from_validation(exc, sources, ("municipalities", name, "profile"))
     return problems
 
 
@@ -277,7 +282,7 @@ def load_scenario_with_sources(path: str | Path, overrides: list[tuple[str, Any]
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from_validation(exc, sources)) from None
+        raise ScenarioError(problems_from_validation(exc, sources)) from None
     problems = _check_profiles(scenario, sources) + _check_references(scenario, sources)
     if problems:
         raise ScenarioError(problems)
@@ -295,7 +300,7 @@ def scenario_from_dict(data: dict) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from_validation(exc, sources)) from None
+        raise ScenarioError(problems_from_validation(exc, sources)) from None
     problems = _check_profiles(scenario, sources) + _check_references(scenario, sources)
     if problems:
         raise ScenarioError(problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import State
+from ..states import S
 
 
 def arrive(model, t: int) -> None:
@@ -15,7 +15,7 @@ def arrive(model, t: int) -> None:
     if stop == start:
         return
     new = np.arange(start, stop)
-    P.state[new] = State.PLAN
+    P.state[new] = S.PLAN
     P.ti_state[new] = t
     P.n_arrived = stop
     muni = P.municipality[new]
@@ -47,7 +47,7 @@ def transfer(model, t: int) -> None:
         if quota <= 0:
             continue
         st = P.state[:n]
-        eligible = ((P.municipality[:n] == g.src) & ((st == State.PLAN) | (st == State.PROGRAMME))
+        eligible = ((P.municipality[:n] == g.src) & ((st == S.PLAN) | (st == S.PROGRAMME))
                     & ~P.transferred[:n] & (t - P.ti_arrival[:n] < g.within_weeks))
         # Household heads: singles, and the first adult of a couple; a couple moves if both may.
         idx = np.nonzero(eligible)[0]

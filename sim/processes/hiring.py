@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import State
+from ..states import S
 from .choice import rank_within
 
 # Contact routes (channels). Order matters: a person with several successful contacts in a week
@@ -79,9 +79,9 @@ def start_jobs(model, t: int, who: np.ndarray, emp: np.ndarray, subsidised: np.n
         return
     P, E, h = model.population, model.employers, model.behaviour.hiring
     nat = model.scenario.national
-    end_internship(model, who[P.state[who] == State.INTERNSHIP])
+    end_internship(model, who[P.state[who] == S.INTERNSHIP])
     former_intern = P.last_host[who] == emp
-    P.state[who] = np.where(subsidised, State.SUBSIDISED_JOB, State.REGULAR_JOB)
+    P.state[who] = np.where(subsidised, S.SUBSIDISED_JOB, S.REGULAR_JOB)
     P.ti_state[who] = t
     P.employer[who] = emp
     P.agency[who] = -1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import IN_PROGRAMME_ACTIVITY, PRESENT, WORKING, State
+from ..states import S, IN_PROGRAMME_ACTIVITY, PRESENT, WORKING
 from .programme import in_programme_period
 
 
@@ -57,18 +57,18 @@ def income(model, t: int) -> None:
     pay_allowance = np.where(in_prog & wage_like, np.maximum(allowance, 0.0), 0.0)
     pay_assistance = np.where(in_prog & ~wage_like, np.maximum(programme_assistance, 0.0), 0.0)
     # Outside programme activity: means-tested social assistance (also as a top-up to low pay).
-    outside = present & ~in_prog & (st != State.EDUCATION)
+    outside = present & ~in_prog & (st != S.EDUCATION)
     pay_assistance = pay_assistance + np.where(outside, np.maximum(need, 0.0), 0.0)
-    not_working = outside & ~working & ((st == State.PASSIVE) | (st == State.NO_SUPPORT))
-    P.state[:n][not_working & (need > 0)] = State.PASSIVE
-    P.state[:n][not_working & (need <= 0)] = State.NO_SUPPORT
+    not_working = outside & ~working & ((st == S.PASSIVE) | (st == S.NO_SUPPORT))
+    P.state[:n][not_working & (need > 0)] = S.PASSIVE
+    P.state[:n][not_working & (need <= 0)] = S.NO_SUPPORT
     model.household_need = need
     model.support_paid = pay_allowance + pay_assistance
 
     rec = model.recorder
     rec.pay("introduction_allowance", muni, pay_allowance)
     rec.pay("social_assistance", muni, pay_assistance)
-    sub = st == State.SUBSIDISED_JOB
+    sub = st == S.SUBSIDISED_JOB
     if sub.any():
         ins = nat.instegsjobb
         emp = P.employer[:n][sub]
@@ -78,7 +78,7 @@ def income(model, t: int) -> None:
 
     # The performance bonus: one year after the permit, for SFI passed or enough weeks of contact.
     since_permit = t - P.ti_permit[:n]
-    contact = present & (working | P.extra_work[:n] | (st == State.INTERNSHIP))
+    contact = present & (working | P.extra_work[:n] | (st == S.INTERNSHIP))
     in_year1 = (since_permit >= 0) & (since_permit < 52)
     P.contact_weeks_year1[:n] += (contact & in_year1).astype(np.int16)
     due = present & (since_permit == 52)

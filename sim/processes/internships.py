@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import State
+from ..states import S
 from .hiring import CONVERSION, end_internship, hire_probability, mark_contact, start_jobs, within_vacancies
 from .programme import availability, in_programme_period
 
@@ -23,7 +23,7 @@ def internships(model, t: int) -> None:
     period = in_programme_period(model, t, n)
 
     # --- cycles that end this week: a hire at the host, or back to the programme ---
-    ending = np.nonzero((st == State.INTERNSHIP) & (P.ti_internship_end[:n] <= t))[0]
+    ending = np.nonzero((st == S.INTERNSHIP) & (P.ti_internship_end[:n] <= t))[0]
     if len(ending):
         host = P.intern_host[ending]
         channel = np.full(len(ending), CONVERSION)
@@ -35,7 +35,7 @@ def internships(model, t: int) -> None:
         start_jobs(model, t, hired, host[success][ok], subsidised[success][ok], u[2, hired])
         rest = np.setdiff1d(ending, hired, assume_unique=True)
         end_internship(model, rest)
-        P.state[rest] = np.where(period[rest], State.PROGRAMME, State.PASSIVE)
+        P.state[rest] = np.where(period[rest], S.PROGRAMME, S.PASSIVE)
         P.ti_state[rest] = t
 
     # --- placements ---
@@ -44,7 +44,7 @@ def internships(model, t: int) -> None:
     weeks = t - P.ti_arrival[:n]
     ib = b.internships
     ready = M.alternate[muni] | (P.swedish[:n] >= ib.min_swedish_without_alternation)
-    eligible = (((st == State.PLAN) | (st == State.PROGRAMME)) & period
+    eligible = (((st == S.PLAN) | (st == S.PROGRAMME)) & period
                 & (weeks >= M.first_internship_week[muni]) & ready)
     avail = availability(model, t, n)
     # Coordinators arrange a limited number of placements a week per municipality.
@@ -78,7 +78,7 @@ def internships(model, t: int) -> None:
     who, host, matched = who[ok], host[ok], matched[ok]
     used = np.bincount(muni[who[np.isin(who, by_coordinator)]], minlength=M.n)
     M.placement_credit = M.placement_credit - used
-    P.state[who] = State.INTERNSHIP
+    P.state[who] = S.INTERNSHIP
     P.ti_state[who] = t
     P.intern_host[who] = host
     P.ti_internship_end[who] = t + M.internship_weeks[muni[who]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..rng import binomial_from_uniform, hashed_uniform
-from ..states import PRESENT, WORKING, State
+from ..states import S, PRESENT, WORKING
 from .choice import rank_within
 from .hiring import (AGENCY_BRIDGE, COACH, EXTRA_WORK_BRIDGE, NETWORK, OWN, hire_probability,
                      mark_contact, start_jobs, within_vacancies)
@@ -36,7 +36,7 @@ def matching(model, t: int) -> None:
     avail = availability(model, t, n)
     eng = P.engagement[:n]
     present = PRESENT[st]
-    not_working = present & ~WORKING[st] & (st != State.EDUCATION)
+    not_working = present & ~WORKING[st] & (st != S.EDUCATION)
     seeking = not_working & (P.plan_done[:n] | M.job_focus[muni])
 
     # Contact rates per route (per person per week).
@@ -54,9 +54,9 @@ def matching(model, t: int) -> None:
         coach_p,
         (1.0 - np.exp(-net_rate[muni])) * avail,
         np.where(P.extra_work[:n], b.jobs.extra_work_to_regular_per_week, 0.0),
-        np.where(st == State.AGENCY_JOB, b.jobs.agency_to_regular_per_week, 0.0),
+        np.where(st == S.AGENCY_JOB, b.jobs.agency_to_regular_per_week, 0.0),
     ])
-    can = np.stack([seeking, seeking, seeking, seeking, st == State.AGENCY_JOB])
+    can = np.stack([seeking, seeking, seeking, seeking, st == S.AGENCY_JOB])
     contact = can & (u[CONTACT:CONTACT + 5] < p_route)
 
     # Which employer each contact reaches: weighted by open vacancies, in reach (commuting);
@@ -101,9 +101,9 @@ def _extra_work(model, t, u, n, period) -> None:
     P, M, s, j = model.population, model.munis, model.behaviour.search, model.behaviour.jobs
     st = P.state[:n]
     muni = P.municipality[:n]
-    eligible = ((st == State.PROGRAMME) | (st == State.INTERNSHIP) | (st == State.PASSIVE)
-                | (st == State.NO_SUPPORT)) & (P.swedish[:n] >= 0.2)
-    offset_here = (period & M.income_offset[muni]) | (st == State.PASSIVE)
+    eligible = ((st == S.PROGRAMME) | (st == S.INTERNSHIP) | (st == S.PASSIVE)
+                | (st == S.NO_SUPPORT)) & (P.swedish[:n] >= 0.2)
+    offset_here = (period & M.income_offset[muni]) | (st == S.PASSIVE)
     p = (s.extra_work_per_week * 2.0 * P.engagement[:n]
          * np.where(offset_here, s.extra_work_offset_multiplier, 1.0))
     has = P.extra_work[:n]
@@ -123,7 +123,7 @@ def _agencies(model, t, u, n, period, avail) -> None:
     st = P.state[:n]
     muni = P.municipality[:n]
     A.credit = np.minimum(A.credit + A.hires_per_week, np.maximum(A.hires_per_week * 4, 1.0))
-    seeking = (PRESENT[st] & ~WORKING[st] & (st != State.EDUCATION) & (st != State.INTERNSHIP)
+    seeking = (PRESENT[st] & ~WORKING[st] & (st != S.EDUCATION) & (st != S.INTERNSHIP)
                & (P.plan_done[:n] | M.job_focus[muni]))
     who = np.nonzero(seeking)[0]
     if len(who) == 0:
@@ -145,9 +145,9 @@ def _agencies(model, t, u, n, period, avail) -> None:
     if len(who) == 0:
         return
     from .hiring import end_internship
-    end_internship(model, who[P.state[who] == State.INTERNSHIP])
+    end_internship(model, who[P.state[who] == S.INTERNSHIP])
     h = b.hiring
-    P.state[who] = State.AGENCY_JOB
+    P.state[who] = S.AGENCY_JOB
     P.ti_state[who] = t
     P.agency[who] = agency
     P.employer[who] = -1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import PRESENT, WORKING, State
+from ..states import S, PRESENT, WORKING
 from ..population import YOUNG_CHILD_SCHOOL_AGE
 
 # Coach intensity is 1 at this many participants per coach. Assumption (a caseload of 25).
@@ -47,8 +47,8 @@ def programme(model, t: int) -> None:
     plan_weeks = np.where(M.early_mapping[muni], np.minimum(M.plan_weeks[muni], 1), M.plan_weeks[muni])
     done = ~P.plan_done[:n] & PRESENT[st] & (weeks >= plan_weeks)
     idx = np.nonzero(done)[0]
-    waiting = idx[st[idx] == State.PLAN]
-    P.state[waiting] = State.PROGRAMME
+    waiting = idx[st[idx] == S.PLAN]
+    P.state[waiting] = S.PROGRAMME
     P.ti_state[waiting] = t
     P.plan_done[idx] = True
     # Validation of upper-secondary and tertiary education starts with the plan (seed 000 prop. 8).
@@ -66,13 +66,13 @@ def programme(model, t: int) -> None:
     # Hours of tuition and of workplace practice this week (mechanism 1).
     hours = M.hours[muni]
     lang = b.language
-    in_prog = (st == State.PROGRAMME)
-    in_intern = st == State.INTERNSHIP
+    in_prog = (st == S.PROGRAMME)
+    in_intern = st == S.INTERNSHIP
     alt = M.alternate[muni]
     share = M.internship_share[muni]
     tuition = np.where(in_prog, hours * lang.tuition_share_of_programme_hours, 0.0)
     tuition = np.where(in_intern & alt, hours * (1 - share), tuition)
-    tuition = np.where(st == State.SUBSIDISED_JOB, hours * lang.tuition_share_of_programme_hours * 0.5, tuition)
+    tuition = np.where(st == S.SUBSIDISED_JOB, hours * lang.tuition_share_of_programme_hours * 0.5, tuition)
     workplace = np.where(in_intern, np.where(alt, hours * share, hours), 0.0)
     workplace = workplace + np.where(WORKING[st], P.job_hours[:n], 0.0)
     workplace = workplace + np.where(P.extra_work[:n], b.search.extra_work_hours, 0.0)
@@ -82,7 +82,7 @@ def programme(model, t: int) -> None:
     paused = summer & (in_prog | (in_intern & alt))  # those still waiting for a plan have no tuition
     courses = M.summer_courses[muni]
     tuition = np.where(paused, np.where(courses, M.summer_course_hours[muni] * lang.tuition_share_of_programme_hours, 0.0), tuition)
-    idle = paused & ~courses & (st != State.INTERNSHIP)
+    idle = paused & ~courses & (st != S.INTERNSHIP)
     avail = availability(model, t, n)
     tuition = tuition * avail
     tuition = tuition * np.where(period, 1.0, 0.0)
@@ -97,7 +97,7 @@ def programme(model, t: int) -> None:
     tuition = tuition / (1.0 + tuition / lang.tuition_saturation_hours)
     gain = (tuition * lang.sfi_gain_per_tuition_hour * vocational
             + workplace * lang.practice_gain_per_workplace_hour) * mult
-    present = st != State.NOT_ARRIVED
+    present = st != S.NOT_ARRIVED
     sw = np.clip(P.swedish[:n] + gain - idle * lang.idle_loss_per_week, 0.0, 1.0)
     P.swedish[:n] = np.where(present, sw, P.swedish[:n])
     passed = (P.swedish[:n] >= 1.0) & (P.ti_sfi_passed[:n] < 0)
@@ -105,7 +105,7 @@ def programme(model, t: int) -> None:
 
     # Waiting-day sanctions (karens) where the wage-like allowance is conditional (seed 000).
     e = b.engagement
-    in_activity = (st == State.PLAN) | in_prog | in_intern
+    in_activity = (st == S.PLAN) | in_prog | in_intern
     sanctioned = (in_activity & period & M.sanctions[muni]
                   & (u[0] < e.noncompliance_per_week * (1.0 - P.engagement[:n])))
     model.sanctioned = sanctioned
@@ -122,7 +122,7 @@ def programme(model, t: int) -> None:
               + e.wage_like_allowance_effect * (supported & M.wage_like[muni])
               + e.social_assistance_effect * (supported & ~M.wage_like[muni])
               + e.income_offset_effect * (supported & M.income_offset[muni])
-              + e.passive_effect * (st == State.PASSIVE)
+              + e.passive_effect * (st == S.PASSIVE)
               + e.idle_effect * idle
               + e.work_effect * (working | in_intern)
               + e.criteria_published_effect * M.agency_partner[muni]
@@ -138,8 +138,8 @@ def programme(model, t: int) -> None:
               * np.where(P.health[:n], pa.health_multiplier, 1.0))
     drop = in_prog & (u[1] < drop_p)
     back_p = pa.reactivation_per_week * np.where(M.care_organisation[muni], 0.1, 1.0)
-    back = ((st == State.PASSIVE) | (st == State.NO_SUPPORT)) & period & (u[2] < back_p)
-    P.state[:n][drop] = State.PASSIVE
-    P.state[:n][back] = State.PROGRAMME
+    back = ((st == S.PASSIVE) | (st == S.NO_SUPPORT)) & period & (u[2] < back_p)
+    P.state[:n][drop] = S.PASSIVE
+    P.state[:n][back] = S.PROGRAMME
     changed = drop | back
     P.ti_state[:n][changed] = t

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import State
+from ..states import S
 from .hiring import end_internship
 
 
@@ -17,11 +17,11 @@ def programme_end(model, t: int) -> None:
     st = P.state[:n]
     # >=, not ==: someone transferred to a municipality with a shorter period is past it already.
     ending = (t - P.ti_arrival[:n]) >= M.programme_weeks[P.municipality[:n]]
-    ending &= (st == State.PLAN) | (st == State.PROGRAMME) | (st == State.INTERNSHIP)
+    ending &= (st == S.PLAN) | (st == S.PROGRAMME) | (st == S.INTERNSHIP)
     idx = np.nonzero(ending)[0]
     if len(idx) == 0:
         return
-    end_internship(model, idx[P.state[idx] == State.INTERNSHIP])
+    end_internship(model, idx[P.state[idx] == S.INTERNSHIP])
     need = model.household_need[idx]
-    P.state[idx] = np.where(need > 0, State.PASSIVE, State.NO_SUPPORT)
+    P.state[idx] = np.where(need > 0, S.PASSIVE, S.NO_SUPPORT)
     P.ti_state[idx] = t

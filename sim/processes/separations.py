@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import PRESENT, WORKING, State
+from ..states import S, PRESENT, WORKING
 from .hiring import end_internship, mark_contact
 from .programme import in_programme_period
 
@@ -43,21 +43,21 @@ def separations(model, t: int) -> None:
     u = model.streams.uniform("separations", (5, n))
     st = P.state[:n]
     period = in_programme_period(model, t, n)
-    back_to = np.where(period, State.PROGRAMME, State.PASSIVE).astype(np.uint8)
+    back_to = np.where(period, S.PROGRAMME, S.PASSIVE).astype(np.uint8)
 
     # Subsidised jobs end with their window: kept on as a regular job, or let go.
-    sub_end = (st == State.SUBSIDISED_JOB) & (P.ti_subsidy_end[:n] <= t)
+    sub_end = (st == S.SUBSIDISED_JOB) & (P.ti_subsidy_end[:n] <= t)
     kept = sub_end & (u[0] < j.subsidised_conversion)
-    P.state[:n][kept] = State.REGULAR_JOB
+    P.state[:n][kept] = S.REGULAR_JOB
     # Kept on at the employer's hours, part-time if the subsidised job was (same share).
     share = P.job_hours[:n][kept] / model.scenario.national.instegsjobb.hours_per_week
     P.job_hours[:n][kept] = E.hours[P.employer[:n][kept]] * np.minimum(share, 1.0)
     lost = (sub_end & ~kept)
-    lost |= (st == State.REGULAR_JOB) & (u[0] < j.regular_separation_per_week)
-    lost |= (st == State.AGENCY_JOB) & (u[0] < j.agency_separation_per_week)
-    lost |= (st == State.OWN_BUSINESS) & (u[0] < j.business_failure_per_week)
+    lost |= (st == S.REGULAR_JOB) & (u[0] < j.regular_separation_per_week)
+    lost |= (st == S.AGENCY_JOB) & (u[0] < j.agency_separation_per_week)
+    lost |= (st == S.OWN_BUSINESS) & (u[0] < j.business_failure_per_week)
     # Regular education ends; people return to search with an upper-secondary level at least.
-    edu_end = (st == State.EDUCATION) & (P.ti_education_end[:n] <= t)
+    edu_end = (st == S.EDUCATION) & (P.ti_education_end[:n] <= t)
     P.education[:n][edu_end] = np.maximum(P.education[:n][edu_end], 2)
     out = lost | edu_end
     P.state[:n][out] = back_to[out]
@@ -67,15 +67,15 @@ def separations(model, t: int) -> None:
     P.ti_state[:n][out | kept] = t
 
     st = P.state[:n]
-    free = PRESENT[st] & ~WORKING[st] & (st != State.EDUCATION) & (st != State.INTERNSHIP) & (st != State.PLAN)
+    free = PRESENT[st] & ~WORKING[st] & (st != S.EDUCATION) & (st != S.INTERNSHIP) & (st != S.PLAN)
     age = P.age0[:n] + (t - P.ti_arrival[:n]) / 52.0
     to_edu = (free & (age < EDUCATION_ENTRY_MAX_AGE) & (P.swedish[:n] >= EDUCATION_ENTRY_MIN_SWEDISH)
               & (u[1] < b.education.entry_per_week))
-    P.state[:n][to_edu] = State.EDUCATION
+    P.state[:n][to_edu] = S.EDUCATION
     P.ti_education_end[:n][to_edu] = t + b.education.weeks
     biz = (free & ~to_edu & (P.engagement[:n] >= 0.5) & (P.swedish[:n] >= BUSINESS_MIN_SWEDISH)
            & (u[2] < j.business_start_per_week))
-    P.state[:n][biz] = State.OWN_BUSINESS
+    P.state[:n][biz] = S.OWN_BUSINESS
     P.job_hours[:n][biz] = BUSINESS_HOURS
     P.hourly_wage[:n][biz] = model.scenario.national.hourly_wage_sek
     P.extra_work[:n][to_edu | biz] = False
@@ -95,8 +95,8 @@ def separations(model, t: int) -> None:
     gone = moved | old
     if gone.any():
         idx = np.nonzero(gone)[0]
-        end_internship(model, idx[P.state[idx] == State.INTERNSHIP])
-        P.state[idx] = np.where(old[idx], State.LEFT, State.MOVED_AWAY)
+        end_internship(model, idx[P.state[idx] == S.INTERNSHIP])
+        P.state[idx] = np.where(old[idx], S.LEFT, S.MOVED_AWAY)
         P.ti_state[idx] = t
         P.ti_left[idx] = t
         P.employer[idx] = -1

@@ -1,0 +1,63 @@
+"""Batch sweeps over levers and parameters: reproducible, resumable, streaming, local or on Dask."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .design import check_points, points, run_seed
+from .execute import Context, backend, write_timeseries
+from .spec import Sweep, load_sweep
+from .store import ResumeError, RunStore, figure_columns
+
+__all__ = ["ResumeError", "Sweep", "load_sweep", "run_sweep", "sweep_columns"]
+
+
+def sweep_columns(sweep: Sweep) -> list[str]:
+    return ["point", "replicate", "seed", *sweep.dimensions, *figure_columns(), "wall_time_s"]
+
+
+def run_sweep(sweep_file: Path, folder: Path, workers: int, scheduler: str | None, fresh: bool,
+              progress: Callable[[int, int, int], None] | None = None,
+              on_start: Callable[[str], None] | None = None) -> dict:
+    """Run every (point, replicate) not yet in the folder's table; returns counts.
+
+    progress(done_now, done_total, total) is called after each run.
+    """
+    sweep, base, _ = load_sweep(sweep_file)
+    pts = points(sweep)
+    check_points(base, sweep, pts, str(sweep_file))
+    store = RunStore(folder, sweep_columns(sweep))
+    done = store.prepare(sweep.model_dump(mode="json"), base.model_dump(mode="json", by_alias=True), fresh)
+    table = pd.DataFrame([{"point": i, **p} for i, p in enumerate(pts)])
+    tmp = folder / "points.csv.tmp"
+    table.to_csv(tmp, index=False)
+    os.replace(tmp, folder / "points.csv")
+    tasks = [(p, r, run_seed(sweep, p, r)) for p in range(len(pts)) for r in range(sweep.replicates)
+             if (p, r) not in done]
+    total = len(pts) * sweep.replicates
+    n_done = len(done)
+    if progress:
+        progress(0, n_done, total)
+    ctx = Context(base=base, sweep=sweep, points=pts)
+    try:
+        for result in backend(ctx, tasks, workers, scheduler, on_start):
+            write_timeseries(folder, result)
+            store.append(result["row"])
+            n_done += 1
+            if progress:
+                progress(1, n_done, total)
+    finally:
+        store.close()
+    return {"points": len(pts), "replicates": sweep.replicates, "runs": total,
+            "skipped": len(done), "ran": len(tasks), "sweep": sweep}
+
+
+def read_runs(folder: Path) -> pd.DataFrame:
+    """The runs table without its check column."""
+    df = pd.read_csv(Path(folder) / "runs.csv")
+    return df.drop(columns=["crc"])

@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--resume", dest="fresh", action="store_false", help="skip finished runs (the default)")
     mode.add_argument("--fresh", dest="fresh", action="store_true", help="discard earlier results and start over")
     w.add_argument("--quiet", action="store_true", help="no progress")
+    w.set_defaults(fresh=False)  # resume is the default (store_false alone would default to True)
     s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
     s.add_argument("file")
     s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE")

@@ -104,7 +104,10 @@ def build_sweep_report(folder: Path) -> Path:
     cols = list(OUTPUTS)
     table = runs.groupby(["point", *dims])[cols].mean().reset_index()
     head = "".join(f"<th>{_e(c)}</th>" for c in ["point", *dims] + [OUTPUTS[c] for c in cols])
-    body = "".join("<tr>" + "".join(f"<td>{_e(row[c])}</td>" for c in ["point", *dims])
+    def cell(v):
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    body = "".join("<tr>" + f"<td>{int(row['point'])}</td>" + "".join(f"<td>{_e(cell(row[c]))}</td>" for c in dims)
                    + "".join(f"<td class='num'>{100 * row[c]:.1f}%</td>" if pd.notna(row[c]) else "<td>–</td>"
                              for c in cols) + "</tr>" for _, row in table.iterrows())
     page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sweep {_e(spec['name'])}</title>

@@ -1,0 +1,175 @@
+"""Sweeps: the same table with 1 worker, 2 workers or Dask; resumable after a kill or a torn last
+line; a changed sweep is refused; bad sweep files get located messages."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.config import ScenarioError
+from sim.sweeps import load_sweep, run_sweep
+from sim.sweeps.design import points
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SWEEP = """\
+name: small
+base: typical_2006
+seed: 3
+replicates: 3
+years: 2
+design: grid
+dimensions:
+  hours:
+    path: municipalities.typical.programme.hours_per_week
+    values: [15, 40]
+  coaches:
+    path: municipalities.typical.staff.coaches
+    range: {start: 1, stop: 2, step: 1}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "sweep.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text))
+    return p
+
+
+def table(folder: Path) -> pd.DataFrame:
+    df = pd.read_csv(folder / "runs.csv").drop(columns=["crc", "wall_time_s"])
+    return df.sort_values(["point", "replicate"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ref")
+    f = write(tmp, SWEEP)
+    run_sweep(f, tmp / "one", workers=1, scheduler=None, fresh=False)
+    return f, table(tmp / "one")
+
+
+def test_grid_has_every_combination(reference):
+    _, ref = reference
+    assert len(ref) == 2 * 2 * 3
+    assert sorted(set(zip(ref["hours"], ref["coaches"]))) == [(15, 1), (15, 2), (40, 1), (40, 2)]
+    assert ref["self_sufficiency_24"].isna().all()  # 2 years: 24 months is beyond the horizon
+    assert ref["employment_12"].between(0, 1).all()
+
+
+def test_same_table_with_two_workers(reference, tmp_path):
+    f, ref = reference
+    run_sweep(f, tmp_path / "two", workers=2, scheduler=None, fresh=False)
+    pd.testing.assert_frame_equal(table(tmp_path / "two"), ref)
+
+
+def test_same_table_on_a_dask_local_cluster(reference, tmp_path):
+    pytest.importorskip("distributed")
+    f, ref = reference
+    run_sweep(f, tmp_path / "dask", workers=2, scheduler="local", fresh=False)
+    pd.testing.assert_frame_equal(table(tmp_path / "dask"), ref)
+
+
+def test_rerun_skips_finished_runs(reference, tmp_path):
+    f, ref = reference
+    run_sweep(f, tmp_path / "s", workers=1, scheduler=None, fresh=False)
+    info = run_sweep(f, tmp_path / "s", workers=1, scheduler=None, fresh=False)
+    assert info["ran"] == 0 and info["skipped"] == 12
+    pd.testing.assert_frame_equal(table(tmp_path / "s"), ref)
+
+
+def test_torn_last_line_is_detected_and_redone(reference, tmp_path):
+    f, ref = reference
+    out = tmp_path / "torn"
+    run_sweep(f, out, workers=1, scheduler=None, fresh=False)
+    text = (out / "runs.csv").read_text()
+    (out / "runs.csv").write_text(text[:-25])  # a run killed while writing its line
+    info = run_sweep(f, out, workers=1, scheduler=None, fresh=False)
+    assert info["ran"] == 1
+    pd.testing.assert_frame_equal(table(out), ref)
+
+
+def test_killed_sweep_resumes_to_the_same_table(reference, tmp_path):
+    f, ref = reference
+    out = tmp_path / "killed"
+    cmd = [sys.executable, str(ROOT / "run.py"), "sweep", str(f), "--out", str(out), "--workers", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        runs = out / "runs.csv"
+        if runs.exists() and runs.read_text().count("\n") >= 4:  # header and three runs
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    done_before = len(pd.read_csv(out / "runs.csv")) if (out / "runs.csv").exists() else 0
+    assert 0 < done_before < 12
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "already done" in r.stdout
+    pd.testing.assert_frame_equal(table(out), ref)
+    assert (out / "report.html").exists()
+
+
+def test_changed_sweep_is_refused_for_resume(tmp_path):
+    f = write(tmp_path, SWEEP)
+    run_sweep(f, tmp_path / "out", workers=1, scheduler=None, fresh=False)
+    write(tmp_path, SWEEP.replace("values: [15, 40]", "values: [15, 30]"))
+    r = subprocess.run([sys.executable, str(ROOT / "run.py"), "sweep", str(f), "--out", str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "different sweep" in r.stderr and "--fresh" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = subprocess.run([sys.executable, str(ROOT / "run.py"), "sweep", str(f), "--out", str(tmp_path / "out"),
+                        "--fresh", "--workers", "1", "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert sorted(set(table(tmp_path / "out")["hours"])) == [15, 30]
+
+
+@pytest.mark.parametrize("change, key, words", [
+    (("design: grid", "design: grid\nreplicatez: 2"), "replicatez", "did you mean 'replicates'"),
+    (("values: [15, 40]", "values: []"), "dimensions.hours", "must not be empty"),
+    (("path: municipalities.typical.staff.coaches", "path: municipalities.typical.staff.coachs"),
+     "dimensions.coaches.path", "did you mean 'coaches'"),
+    (("path: municipalities.typical.staff.coaches", "path: municipalities.nowhere.staff.coaches"),
+     "dimensions.coaches.path", "has no 'nowhere'"),
+    (("values: [15, 40]", "values: [15, 80]"), "dimensions.hours", "less than or equal to 60"),
+    (("range: {start: 1, stop: 2, step: 1}", "sample: {low: 1, high: 2}"), "", "a grid needs values or a range"),
+    (("design: grid", "design: lhs"), "", "samples every dimension"),
+    (("design: grid", "design: sobol\nsamples: 0"), "samples", "greater than or equal to 1"),
+    (("base: typical_2006", "base: nowhere.yaml"), "base", "not found"),
+])
+def test_bad_sweep_file(tmp_path, change, key, words):
+    f = write(tmp_path, SWEEP.replace(*change))
+    r = subprocess.run([sys.executable, str(ROOT / "run.py"), "sweep", str(f), "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, r.stdout
+    assert str(f) in r.stderr and key in r.stderr and words in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("design", ["lhs", "sobol"])
+def test_sampled_designs(tmp_path, design):
+    text = SWEEP.replace("design: grid", f"design: {design}\nsamples: 16").replace(
+        "values: [15, 40]", "sample: {low: 10, high: 40}").replace(
+        "range: {start: 1, stop: 2, step: 1}", "sample: {low: 0.5, high: 4, integer: true}")
+    sweep, _, _ = load_sweep(write(tmp_path, text))
+    pts = points(sweep)
+    assert len(pts) == 16
+    assert all(10 <= p["hours"] <= 40 and isinstance(p["coaches"], int) and 0 <= p["coaches"] <= 4 for p in pts)
+    assert points(sweep) == pts  # the design depends on the seed only
+
+
+def test_example_sweep_is_valid():
+    sweep, base, _ = load_sweep(ROOT / "scenarios" / "sweeps" / "example.yaml")
+    assert base.name == "falkenberg" and len(points(sweep)) * sweep.replicates == 200
+
+
+def test_sweep_file_errors_raise_scenario_error(tmp_path):
+    with pytest.raises(ScenarioError):
+        load_sweep(write(tmp_path, ""))

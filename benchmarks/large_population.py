@@ -54,7 +54,6 @@ def main() -> None:
     t2 = time.perf_counter()
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     f = model.figures()
-    weeks = model.n_weeks
     print(json.dumps({
         "refugees": model.population.n, "years": args.years, "employers": model.employers.n,
         "construct_s": round(t1 - t0, 2), "run_s": round(t2 - t1, 2),

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,12 +42,14 @@ def one(sweep: Path, out: Path, workers: int, scheduler: str | None) -> dict:
         "t = time.perf_counter()\n"
         f"info = run_sweep(Path({str(sweep)!r}), Path({str(out)!r}), {workers}, {scheduler!r}, True)\n"
         "wall = time.perf_counter() - t\n"
-        "print(wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, info['ran'])\n"
+        "print(wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+        "      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, info['ran'])\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    wall, rss_kb, ran = res.stdout.split()[-3:]
+    wall, rss_kb, child_kb, ran = res.stdout.split()[-4:]
     return {"workers": workers, "scheduler": scheduler, "runs": int(ran), "wall_s": round(float(wall), 2),
-            "runs_per_s": round(int(ran) / float(wall), 3), "peak_rss_mb": round(int(rss_kb) / 1024, 1)}
+            "runs_per_s": round(int(ran) / float(wall), 3), "peak_rss_mb": round(int(rss_kb) / 1024, 1),
+            "largest_worker_peak_rss_mb": round(int(child_kb) / 1024, 1) if int(child_kb) else None}
 
 
 def table(out: Path):

@@ -124,7 +124,11 @@ class EmployerTable:
         self.n = len(self.names)
         self.n_configured = n_cfg
         # A stable key per employer (from its name) for counter-based random draws.
-        self.keys = np.array([stream_key(name) for name in self.names], dtype=np.uint64)
+        # "kind#k" for configured employers whatever their count, so raising a count from 1 to 2
+        # keeps the first employer's draws.
+        key_names = [f"{key}#{k + 1}" for key, e in scenario.employers.items() for k in range(e.count)]
+        key_names += self.names[n_cfg:]
+        self.keys = np.array([stream_key(name) for name in key_names], dtype=np.uint64)
         self.municipality = np.array(mi, np.int16)
         self.sector = np.array(sector, np.int8)
         self.public = np.array(public, bool)

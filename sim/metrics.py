@@ -4,8 +4,8 @@ Each week the recorder adds, for people exactly N months after arrival (and afte
 state, employment and self-sufficiency to a panel indexed by (municipality, sex, education at
 arrival, month). Rates by months since arrival are then counts over the people observed at that
 month: people who arrived too late to reach it are right-censored and simply not counted, and people
-who moved away are no longer observed. Calendar-week totals per municipality and every payment are
-kept too. No per-person weekly history is stored.
+who moved away are no longer observed. Calendar-week totals per municipality (and sex) and every
+payment are kept too. No per-person weekly history is stored.
 
 Definitions:
 - employed: any paid work in the week (a job of any kind, own business, or extra work), as in
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .states import (S, EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATES, PRESENT,
-                     SEX_NAMES, STATE_NAMES, WORKING, State)
+                     SEX_NAMES, STATE_NAMES, WORKING)
 
 PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
             "stimulus_payment", "performance_bonus", "staff"]
@@ -225,7 +225,6 @@ def run_figures(model) -> dict:
     left = P.ti_left[:n]
     # First-year measures: people whose first year lies inside the run and who stayed that year.
     year1 = (arr + 52 <= T) & ((left < 0) | (left - arr >= 52))
-    denom = np.count_nonzero(year1)
 
     def share(mask, base):
         d = np.count_nonzero(base)

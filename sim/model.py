@@ -66,7 +66,8 @@ class IntroductionModel(mesa.Model):
        eligible people at willing employers; hosting builds employer relationships.
     4. Matching (`matching.py`): own search, coaches and host-family networks contact employers,
        extra work and agency jobs act as bridges; hires at most the employer's open vacancies per
-       week; subsidised jobs (instegsjobb) inside their national window; staffing agencies hire on
+       week; subsidised jobs (instegsjobb) when a coach brokers the hire, inside the national
+       window (internship conversions too, in phase 3); staffing agencies hire on
        their criteria; unfilled vacancies may be taken by others; extra work starts and ends.
     5. Separations (`separations.py`): subsidies end (kept on or let go), jobs and businesses end,
        regular education starts and ends, people move away or reach 65.
@@ -77,8 +78,9 @@ class IntroductionModel(mesa.Model):
     8. Recording (`metrics.Recorder`, then Mesa's DataCollector).
 
     Random draws come from named streams (`rng.Streams`), one per phase, each drawn once per week
-    with one row per use and one column per arrived person (employer-level draws: one per
-    employer), so a lever changes outcomes only through its effect, not by shifting other draws.
+    with one row per use and one column per arrived person; employer-level draws are keyed by the
+    employer (`rng.hashed_uniform`), so a scenario with other employers leaves the rest unchanged.
+    A lever thus changes outcomes only through its effect, not by shifting unrelated draws.
 
     Construct with a `Scenario` (or a path to a YAML scenario) and an optional seed that overrides
     the scenario's. For `mesa.batch_run`, pass the scenario inside a list:
@@ -180,6 +182,17 @@ class IntroductionModel(mesa.Model):
         while self.running:
             self.step()
         return self
+
+    def release(self) -> None:
+        """Let go of this model once its results are read.
+
+        Mesa 3.3 numbers agents in a class-level dict keyed by the model (`Agent._ids`), which
+        keeps every model of a process alive; a process running many models (replicates, sweeps)
+        must drop the entry or its memory grows with each run.
+        """
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
 
     # --- inspection and results ---
     def refugee(self, i: int) -> RefugeeView:

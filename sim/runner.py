@@ -42,7 +42,9 @@ def run_one(scenario: Scenario, seed: int, years: int | None = None) -> dict:
     """Run one replicate to the end and return its figures (no per-week DataCollector)."""
     model = IntroductionModel(with_years(scenario, years), seed=seed, collect=False)
     model.run()
-    return model.figures()
+    figures = model.figures()
+    model.release()
+    return figures
 
 
 def run_one_with_tables(scenario: Scenario, seed: int, years: int | None = None) -> dict:
@@ -50,7 +52,9 @@ def run_one_with_tables(scenario: Scenario, seed: int, years: int | None = None)
     from .results import by_month_table, timeseries_long
     model = IntroductionModel(with_years(scenario, years), seed=seed, collect=False)
     model.run()
-    return {"figures": model.figures(), "timeseries": timeseries_long(model), "by_month": by_month_table(model)}
+    out = {"figures": model.figures(), "timeseries": timeseries_long(model), "by_month": by_month_table(model)}
+    model.release()
+    return out
 
 
 def _run_args(args):
@@ -69,31 +73,29 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _map(fn, jobs: list, workers: int, progress: Callable[[int], None] | None) -> list:
-    """Run jobs in order (one process) or on a pool; results come back in job order.
-
-    An interrupt or error in the parent terminates the workers at once rather than waiting for
-    the queued jobs.
-    """
-    results = []
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            results.append(fn(job))
-            if progress:
-                progress(1)
-        return results
-    pool = process_context().Pool(min(workers, len(jobs)), initializer=_worker_signals)
+def pool_results(fn, jobs: list, workers: int, ordered: bool = True, initializer=_worker_signals,
+                 initargs: tuple = ()):
+    """Yield fn(job) from a process pool (in job order, or as they finish). An interrupt or error
+    in the parent terminates the workers at once rather than waiting for the queued jobs."""
+    pool = process_context().Pool(min(workers, len(jobs)), initializer=initializer, initargs=initargs)
     try:
-        for res in pool.imap(fn, jobs):
-            results.append(res)
-            if progress:
-                progress(1)
+        yield from (pool.imap if ordered else pool.imap_unordered)(fn, jobs)
     except BaseException:
         pool.terminate()
         pool.join()
         raise
     pool.close()
     pool.join()
+
+
+def _map(fn, jobs: list, workers: int, progress: Callable[[int], None] | None) -> list:
+    """Run jobs in one process or on a pool; results come back in job order."""
+    results = []
+    stream = (fn(job) for job in jobs) if workers <= 1 or len(jobs) <= 1 else pool_results(fn, jobs, workers)
+    for res in stream:
+        results.append(res)
+        if progress:
+            progress(1)
     return results
 
 

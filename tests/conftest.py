@@ -11,6 +11,18 @@ from sim.config import scenario_from_dict
 from sim.model import IntroductionModel
 from sim.runner import replicate_seed
 
+# The smallest valid scenario file, for tests of loading and of bad input.
+MINIMAL_YAML = """\
+name: mini
+municipalities:
+  town:
+    arrivals: {per_year: 10}
+employers:
+  shop:
+    municipality: town
+    sector: retail_hospitality
+"""
+
 BASE_WORLD = {
     "name": "test_world",
     "simulation": {"start_date": "2006-01-02", "years": 3, "seed": 7},

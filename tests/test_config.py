@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MINIMAL_YAML
+
 from sim.config import SCENARIO_DIR, ScenarioError, load_scenario, load_scenario_with_sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,16 +18,7 @@ SHIPPED = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml"))
 REQUIRED = ["typical_2006.yaml", "falkenberg.yaml", "varnamo.yaml", "solna.yaml", "sorsele.yaml",
             "ten_proposals.yaml", "regional_secondary.yaml", "fredensborg_dk.yaml", "struer_dk.yaml"]
 
-MINIMAL = """\
-name: mini
-municipalities:
-  town:
-    arrivals: {per_year: 10}
-employers:
-  shop:
-    municipality: town
-    sector: retail_hospitality
-"""
+MINIMAL = MINIMAL_YAML
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:

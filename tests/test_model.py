@@ -238,3 +238,16 @@ def test_mesa_batch_run_with_scenario_in_a_list():
     rows = mesa.batch_run(IntroductionModel, parameters={"scenario": [s], "seed": [1, 2]},
                           iterations=1, max_steps=52, number_processes=1, display_progress=False)
     assert len(rows) == 2 and all("employment_rate" in r for r in rows)
+
+
+def test_released_model_is_freed():
+    """Mesa 3.3 keeps every model alive through Agent._ids; release() must let it go, or a
+    process running many replicates grows with each one."""
+    import gc
+    import weakref
+    m = run_world(world(**{"simulation.years": 1}))
+    ref = weakref.ref(m)
+    m.release()
+    del m
+    gc.collect()
+    assert ref() is None

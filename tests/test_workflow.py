@@ -4,16 +4,16 @@ and bad input that gets one clear line, exit code 2, and no results folder."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from conftest import MINIMAL_YAML
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--replicates", "2", "--years", "3", "--workers", "1"]
@@ -95,16 +95,7 @@ def test_show_gives_origin_and_source_comment(tmp_path):
     assert any("[default]" in l for l in lines)
 
 
-MINIMAL = """\
-name: mini
-municipalities:
-  town:
-    arrivals: {per_year: 10}
-employers:
-  shop:
-    municipality: town
-    sector: retail_hospitality
-"""
+MINIMAL = MINIMAL_YAML
 
 BAD = {
     "missing_file": (None, "missing.yaml", "not found"),

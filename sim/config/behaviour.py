@@ -201,8 +201,9 @@ class Hiring(Section):
         "to work (Liljeberg, Sjögren and Vikström, IFAU 2012:6).")
     instegsjobb_effect: float = _f(
         0.8, 0, 5,
-        "M6 (+). Subsidised hire chance is multiplied by 1 + effect * subsidy rate at employers "
-        "willing to take subsidised hires. Seed 000 (instegsjobb), KORA (seed 004). Assumption.")
+        "M6 (+). For hires a coach brokers (and internship conversions) inside the instegsjobb "
+        "window, at employers willing to take subsidised hires, the hire chance is multiplied by "
+        "1 + effect * subsidy rate. Seed 000 (instegsjobb), KORA (seed 004). Assumption.")
     part_time_share_male: float = _f(
         0.35, 0, 1, "Share of hires of men that are part-time. Assumption (Arendt: few hours).")
     part_time_share_female: float = _f(

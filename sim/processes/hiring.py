@@ -55,8 +55,9 @@ def hire_probability(model, t: int, who: np.ndarray, emp: np.ndarray, channel: n
     subsidised = np.zeros(len(who), dtype=bool)
     if ins.enabled:
         # Instegsjobb is always combined with SFI, so it is for those who have not passed SFI yet;
-        # the subsidy is a decision the public side arranges, so only hires that a coach or an
-        # internship coordinator brokers are subsidised (an open application is an ordinary hire).
+        # the subsidy is a decision the public side arranges, so only hires that a coach brokers,
+        # and conversions at the end of an internship in the programme, are subsidised (an open
+        # application is an ordinary hire).
         arranged = (channel == COACH) | (channel == CONVERSION)
         subsidised = (arranged & (since_permit < ins.window_weeks_after_permit) & E.takes_subsidised[emp]
                       & (sw < 1.0))

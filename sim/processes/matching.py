@@ -2,7 +2,7 @@
 (mechanism 3); extra work and agency work act as bridges (mechanism 5); each contact may end in a
 hire (mechanism 2), at most as many per employer per week as it has open vacancies. Staffing
 agencies hire on their criteria regardless of origin (mechanism 5); subsidised jobs are decided in
-`hire_probability` inside their national windows (mechanism 6)."""
+`hire_probability`: coach-brokered hires inside the national window (mechanism 6)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 from ..rng import binomial_from_uniform, hashed_uniform
 from ..states import S, PRESENT, WORKING
 from .choice import rank_within
-from .hiring import (AGENCY_BRIDGE, COACH, EXTRA_WORK_BRIDGE, NETWORK, OWN, hire_probability,
+from .hiring import (COACH, hire_probability,
                      mark_contact, start_jobs, within_vacancies)
 from .programme import availability, in_programme_period
 
@@ -86,7 +86,6 @@ def matching(model, t: int) -> None:
         route, who, emp, subsidised = route[first], who[first], emp[first], subsidised[first]
         ok = within_vacancies(emp, u[PRIORITY, who], E.open_vacancies)
         route, who, emp, subsidised = route[ok], who[ok], emp[ok], subsidised[ok]
-        subsidised &= route < EXTRA_WORK_BRIDGE  # a bridge is an ordinary hire by the client
         model.recorder.hires_by_route(route)
         start_jobs(model, t, who, emp, subsidised, u[HOURS, who])
 

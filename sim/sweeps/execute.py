@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..config.schema import Scenario
 from ..model import IntroductionModel
-from ..runner import process_context
+from ..runner import _worker_signals, pool_results
 from .design import point_scenario
 from .spec import Sweep
 from .store import flat_figures
@@ -51,6 +51,7 @@ def run_task(ctx: Context, task: Task) -> dict:
     if ctx.sweep.outputs.timeseries:
         from ..results import timeseries_long
         out["timeseries"] = timeseries_long(model)
+    model.release()
     row["wall_time_s"] = round(time.perf_counter() - t0, 4)
     return out
 
@@ -59,11 +60,9 @@ _CTX: Context | None = None
 
 
 def _init_worker(ctx: Context) -> None:
-    import signal
     global _CTX
     _CTX = ctx
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C and stops the pool
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _worker_signals()
 
 
 def _pool_task(task: Task) -> dict:
@@ -76,15 +75,7 @@ def serial(ctx: Context, tasks: list[Task]) -> Iterator[dict]:
 
 
 def local_pool(ctx: Context, tasks: list[Task], workers: int) -> Iterator[dict]:
-    pool = process_context().Pool(workers, initializer=_init_worker, initargs=(ctx,))
-    try:
-        yield from pool.imap_unordered(_pool_task, tasks, chunksize=1)
-    except BaseException:
-        pool.terminate()
-        pool.join()
-        raise
-    pool.close()
-    pool.join()
+    return pool_results(_pool_task, tasks, workers, ordered=False, initializer=_init_worker, initargs=(ctx,))
 
 
 def _package_zip() -> Path:

@@ -215,33 +215,35 @@ def _show(file: str, overrides) -> int:
 def _simulate(names: list[str], args, argv: list[str]) -> int:
     loaded = [load_scenario_with_sources(n, args.overrides) for n in names]  # all valid before any run
     scenarios = [s for s, _ in loaded]
-    label = scenarios[0].name if len(scenarios) == 1 else "-vs-".join(s.name for s in scenarios)[:80]
+    names = _unique([s.name for s in scenarios])
+    label = names[0] if len(names) == 1 else "-vs-".join(s.name for s in scenarios)[:80]
     started = dt.datetime.now().astimezone()
     final = args.out if args.out is not None else default_folder(Path("results"), label, started)
     check_destination(final)  # before any work: a run that cannot be saved does not start
     base_seed = scenarios[0].simulation.seed if args.seed is None else args.seed
     progress = _Progress(len(scenarios) * args.replicates, enabled=not args.quiet)
     with StagedFolder(final) as tmp:
-        for s in scenarios:
-            write_scenario(tmp, s)
+        for name, s in zip(names, scenarios):
+            write_scenario(tmp, s, name)
         (tmp / "sources.json").write_text(json.dumps(
-            {s.name: annotate(s, src) for s, src in loaded}, indent=1, default=str), encoding="utf-8")
+            {name: annotate(s, src) for name, (s, src) in zip(names, loaded)}, indent=1, default=str),
+            encoding="utf-8")
         try:
             runs = run_comparison(scenarios, args.replicates, seed=args.seed, years=args.years,
                                   workers=args.workers, progress=progress)
         finally:
             progress.close()
-        summaries = [summarise(s.name, r["figures"]) for s, r in zip(scenarios, runs)]
-        diffs = [{"scenario": s.name, "baseline": scenarios[0].name,
+        summaries = [summarise(name, r["figures"]) for name, r in zip(names, runs)]
+        diffs = [{"scenario": name, "baseline": names[0],
                   "differences": differences(runs[0]["figures"], r["figures"])}
-                 for s, r in zip(scenarios[1:], runs[1:])]
+                 for name, r in zip(names[1:], runs[1:])]
         summary = _clean({"scenarios": summaries, "differences": diffs})
-        write_tables(tmp, [s.name for s in scenarios], runs)
+        write_tables(tmp, names, runs)
         write_summary(tmp, summary)
         write_metadata(tmp, seeds={"base_seed": base_seed,
                                    "replicate_seeds": [replicate_seed(base_seed, r) for r in range(args.replicates)]},
                        started=started, finished=dt.datetime.now().astimezone(), argv=argv,
-                       scenarios=[s.name for s in scenarios], replicates=args.replicates)
+                       scenarios=names, replicates=args.replicates)
         from .report import build_report
         build_report(tmp)
     if args.json:
@@ -252,6 +254,16 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
     # With --json, stdout carries only the JSON; the report's path goes to stderr.
     print(f"Report: {final / 'report.html'}", file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Scenario names as shown in results; a repeated name gets a number ('typical_2006 (2)')."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out
 
 
 class _SweepProgress:

@@ -136,10 +136,12 @@ def write_metadata(folder: Path, *, seeds: dict, started: dt.datetime, finished:
     (folder / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
-def write_scenario(folder: Path, scenario) -> Path:
-    path = folder / f"scenario-{scenario.name}.yaml"
+def write_scenario(folder: Path, scenario, name: str | None = None) -> Path:
+    name = name or scenario.name
+    path = folder / f"scenario-{name}.yaml"
     data = scenario.model_dump(mode="json", by_alias=True)
-    path.write_text(f"# The resolved scenario '{scenario.name}': every value, defaults included.\n"
+    data["name"] = name
+    path.write_text(f"# The resolved scenario '{name}': every value, defaults included.\n"
                     + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 

@@ -58,7 +58,10 @@ def test_a_scenario_compared_with_itself_differs_by_exactly_zero(tmp_path):
     out = tmp_path / "same"
     r = run("compare", "typical_2006", "typical_2006", *FAST, "--out", str(out), "--json", "--quiet", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    d = json.loads(r.stdout)["differences"][0]["differences"]
+    summary = json.loads(r.stdout)
+    assert [s["scenario"] for s in summary["scenarios"]] == ["typical_2006", "typical_2006 (2)"]
+    assert (out / "scenario-typical_2006 (2).yaml").exists()
+    d = summary["differences"][0]["differences"]
     assert d["self_sufficiency"]["24"] == {"mean": 0.0, "lo": 0.0, "hi": 0.0}
     assert d["employment"]["12"] == {"mean": 0.0, "lo": 0.0, "hi": 0.0}
 

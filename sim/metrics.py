@@ -108,7 +108,7 @@ class Recorder:
         self.last_muni_self_sufficient = self.weekly_self_sufficient[t].sum(axis=1)
 
         # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
-        metrics = m.scenario.metrics
+        metrics = m.config.metrics
         in_job = present & JOB_STATES[st]
         P.job_run[:n] = np.where(in_job, P.job_run[:n] + 1, 0)
         dur = t - P.ti_arrival[:n]
@@ -233,7 +233,7 @@ def run_figures(model) -> dict:
     out["labour_market_contact_year1"] = share((P.ti_first_contact[:n] >= 0) & (P.ti_first_contact[:n] - arr < 52), year1)
     out["sfi_completed_year1"] = share((P.ti_sfi_passed[:n] >= 0) & (P.ti_sfi_passed[:n] - arr < 52), year1)
     out["internship_year1"] = share((P.ti_first_internship[:n] >= 0) & (P.ti_first_internship[:n] - arr < 52), year1)
-    win = model.scenario.metrics.kora_window_weeks
+    win = model.config.metrics.kora_window_weeks
     full = arr + win <= T
     out["job_3_weeks_within_3_years"] = share(P.kora_job[:n], full)
     if np.count_nonzero(full):

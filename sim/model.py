@@ -93,7 +93,8 @@ class IntroductionModel(mesa.Model):
             scenario = load_scenario(scenario)
         seed = scenario.simulation.seed if seed is None else int(seed)
         super().__init__(rng=seed)
-        self.scenario = scenario
+        # The validated configuration. (Mesa 3.5 uses `model.scenario` for its own Scenario class.)
+        self.config = scenario
         self.seed = seed
         self.behaviour = scenario.behaviour
         self.n_weeks = scenario.weeks
@@ -252,7 +253,7 @@ class IntroductionModel(mesa.Model):
         if np.any(P.employer[:n][job] < 0) or np.any(P.employer[:n][~job] >= 0):
             problems.append("employer set for someone without a job, or missing for someone with one")
         sub = st == State.SUBSIDISED_JOB
-        if np.any(self.t - P.ti_permit[:n][sub] > self.scenario.national.instegsjobb.window_weeks_after_permit):
+        if np.any(self.t - P.ti_permit[:n][sub] > self.config.national.instegsjobb.window_weeks_after_permit):
             problems.append("a subsidised job outside its window")
         if np.any(~PRESENT[st] & (P.earnings[:n] > 0)):
             problems.append("earnings for someone who has left")

@@ -9,7 +9,7 @@ from ..states import S
 
 def arrive(model, t: int) -> None:
     """Settle this week's arrivals; the state pays flat-rate compensation and stimulus."""
-    P, M, nat = model.population, model.munis, model.scenario.national
+    P, M, nat = model.population, model.munis, model.config.national
     start = P.n_arrived
     stop = int(np.searchsorted(P.ti_arrival, t, side="right"))
     if stop == start:

@@ -22,7 +22,7 @@ CHANNEL_NAMES = ["own", "coach", "network", "extra_work", "agency_bridge", "inte
 def hire_probability(model, t: int, who: np.ndarray, emp: np.ndarray, channel: np.ndarray,
                      matched_internship: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(probability, subsidised) for each contact (person `who` at employer `emp` via `channel`)."""
-    P, E, M, nat = model.population, model.employers, model.munis, model.scenario.national
+    P, E, M, nat = model.population, model.employers, model.munis, model.config.national
     h = model.behaviour.hiring
     edu = P.education[who]
     sw = P.swedish[who]
@@ -79,7 +79,7 @@ def start_jobs(model, t: int, who: np.ndarray, emp: np.ndarray, subsidised: np.n
     if len(who) == 0:
         return
     P, E, h = model.population, model.employers, model.behaviour.hiring
-    nat = model.scenario.national
+    nat = model.config.national
     end_internship(model, who[P.state[who] == S.INTERNSHIP])
     former_intern = P.last_host[who] == emp
     P.state[who] = np.where(subsidised, S.SUBSIDISED_JOB, S.REGULAR_JOB)

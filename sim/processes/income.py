@@ -17,7 +17,7 @@ from .programme import in_programme_period
 
 
 def income(model, t: int) -> None:
-    P, M, E, nat = model.population, model.munis, model.employers, model.scenario.national
+    P, M, E, nat = model.population, model.munis, model.employers, model.config.national
     n = P.n_arrived
     if n == 0:
         return
@@ -32,7 +32,7 @@ def income(model, t: int) -> None:
     costs = nat.living_costs_adult_sek_per_week + nat.living_costs_child_sek_per_week * P.children_share[:n]
 
     # Self-sufficiency: earnings above the threshold, kept for the minimum number of weeks.
-    ss = model.scenario.metrics.self_sufficiency
+    ss = model.config.metrics.self_sufficiency
     above = present & (earnings >= ss.threshold_share_of_living_costs * costs)
     P.weeks_above[:n] = np.where(above, np.minimum(P.weeks_above[:n] + 1, 30000), 0)
     P.self_sufficient[:n] = P.weeks_above[:n] >= ss.min_weeks

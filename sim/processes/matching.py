@@ -153,7 +153,7 @@ def _agencies(model, t, u, n, period, avail) -> None:
     P.extra_work[who] = False
     part = u[AGENCY_HOURS, who] < np.where(P.female[who], h.part_time_share_female, h.part_time_share_male)
     P.job_hours[who] = np.where(part, A.hours[agency] * h.part_time_hours_share, A.hours[agency])
-    P.hourly_wage[who] = model.scenario.national.hourly_wage_sek
+    P.hourly_wage[who] = model.config.national.hourly_wage_sek
     first = P.ti_first_job[who] < 0
     P.ti_first_job[who[first]] = t
     mark_contact(P, who, t)

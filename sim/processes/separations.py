@@ -50,7 +50,7 @@ def separations(model, t: int) -> None:
     kept = sub_end & (u[0] < j.subsidised_conversion)
     P.state[:n][kept] = S.REGULAR_JOB
     # Kept on at the employer's hours, part-time if the subsidised job was (same share).
-    share = P.job_hours[:n][kept] / model.scenario.national.instegsjobb.hours_per_week
+    share = P.job_hours[:n][kept] / model.config.national.instegsjobb.hours_per_week
     P.job_hours[:n][kept] = E.hours[P.employer[:n][kept]] * np.minimum(share, 1.0)
     lost = (sub_end & ~kept)
     lost |= (st == S.REGULAR_JOB) & (u[0] < j.regular_separation_per_week)
@@ -77,7 +77,7 @@ def separations(model, t: int) -> None:
            & (u[2] < j.business_start_per_week))
     P.state[:n][biz] = S.OWN_BUSINESS
     P.job_hours[:n][biz] = BUSINESS_HOURS
-    P.hourly_wage[:n][biz] = model.scenario.national.hourly_wage_sek
+    P.hourly_wage[:n][biz] = model.config.national.hourly_wage_sek
     P.extra_work[:n][to_edu | biz] = False
     first = biz & (P.ti_first_job[:n] < 0)
     P.ti_first_job[:n][first] = t

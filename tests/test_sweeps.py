@@ -173,3 +173,36 @@ def test_example_sweep_is_valid():
 def test_sweep_file_errors_raise_scenario_error(tmp_path):
     with pytest.raises(ScenarioError):
         load_sweep(write(tmp_path, ""))
+
+
+def test_weekly_series_on_request(tmp_path):
+    text = SWEEP.replace("replicates: 3", "replicates: 1").replace("years: 2", "years: 1") + \
+        "outputs:\n  timeseries: true\n"
+    f = write(tmp_path, text)
+    run_sweep(f, tmp_path / "ts", workers=1, scheduler=None, fresh=False)
+    files = sorted((tmp_path / "ts" / "timeseries").glob("*.csv"))
+    assert len(files) == 4
+    ts = pd.read_csv(files[0])
+    assert list(ts.columns) == ["week", "municipality", "group", "metric", "value"] and ts["week"].max() == 51
+
+
+@pytest.mark.slow
+def test_remote_dask_scheduler(reference, tmp_path):
+    """A separate scheduler and worker processes, as on a cluster: the same table."""
+    pytest.importorskip("distributed")
+    f, ref = reference
+    bin_dir = Path(sys.executable).parent
+    sched = subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "8797",
+                              "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([str(bin_dir / "dask"), "worker", "tcp://127.0.0.1:8797", "--nworkers", "2",
+                               "--nthreads", "1", "--no-dashboard"], cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(6)
+        run_sweep(f, tmp_path / "remote", workers=2, scheduler="tcp://127.0.0.1:8797", fresh=False)
+        pd.testing.assert_frame_equal(table(tmp_path / "remote"), ref)
+    finally:
+        worker.terminate()
+        sched.terminate()
+        worker.wait(30)
+        sched.wait(30)

@@ -28,6 +28,7 @@ from .config.annotate import annotate
 from .output import (OutputError, StagedFolder, check_destination, default_folder, write_metadata,
                      write_scenario, write_summary, write_tables)
 from .results import differences
+from .sweeps.execute import BackendError
 from .runner import replicate_seed, run_comparison, summarise
 
 DEFAULT_SCENARIOS = ["typical_2006", "ten_proposals", "falkenberg"]
@@ -59,17 +60,25 @@ def _set_pair(text: str):
     return key.strip(), parse_set_value(value)
 
 
-def _run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--replicates", type=_int_at_least(1), default=10, help="replicates per scenario (default 10)")
-    p.add_argument("--seed", type=_int_at_least(0), default=None, help="base seed (default: the first scenario's)")
-    p.add_argument("--years", type=_int_at_least(1), default=None, help="simulated years (default: the scenario's)")
-    p.add_argument("--workers", type=_int_at_least(1), default=min(2, os.cpu_count() or 1),
+RUN_DEFAULTS = {"replicates": 10, "seed": None, "years": None, "workers": min(2, os.cpu_count() or 1),
+                "overrides": None, "out": None, "json": False, "quiet": False}
+
+
+def _run_options(p: argparse.ArgumentParser, top: bool = False) -> None:
+    """The options of run and compare. On a subcommand they default to 'not given', so that the
+    same option placed before the subcommand (run.py --seed 7 run X) is not overwritten."""
+    d = (lambda k: RUN_DEFAULTS[k]) if top else (lambda k: argparse.SUPPRESS)
+    p.add_argument("--replicates", type=_int_at_least(1), default=d("replicates"), help="replicates per scenario (default 10)")
+    p.add_argument("--seed", type=_int_at_least(0), default=d("seed"), help="base seed (default: the first scenario's)")
+    p.add_argument("--years", type=_int_at_least(1), default=d("years"), help="simulated years (default: the scenario's)")
+    p.add_argument("--workers", type=_int_at_least(1), default=d("workers"),
                    help="worker processes (the results do not depend on it)")
-    p.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[],
+    p.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=d("overrides"),
                    metavar="KEY.PATH=VALUE", help="change one scenario value, checked like the file (repeatable)")
-    p.add_argument("--out", type=Path, default=None, help="results folder (default results/<name>-<time>)")
-    p.add_argument("--json", action="store_true", help="also print the summary as JSON")
-    p.add_argument("--quiet", action="store_true", help="no progress bar and no table; print the report's path")
+    p.add_argument("--out", type=Path, default=d("out"), help="results folder (default results/<name>-<time>)")
+    p.add_argument("--json", action="store_true", default=d("json"), help="also print the summary as JSON")
+    p.add_argument("--quiet", action="store_true", default=d("quiet"),
+                   help="no progress bar and no table; print the report's path")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
     s.add_argument("file")
     s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE")
-    _run_options(p)
+    _run_options(p, top=True)
     return p
 
 
@@ -150,8 +159,9 @@ def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
                         [(label, [_fmt(get(d["differences"]), pct, signed=True) for d in diffs])
                          for label, get, pct in ROWS])
     reps = summaries[0]["replicates"] if summaries else 0
-    lines.append(f"Per cent, differences in percentage points; mean over {reps} replicates (same seeds for "
-                 "every scenario) with the 5th…95th percentile in brackets; '–' = beyond the simulated period.")
+    lines.append(f"Shares in per cent (differences in percentage points), spending in SEK; mean over {reps} "
+                 "replicates (same seeds for every scenario) with the 5th…95th percentile in brackets; "
+                 "'–' = beyond the simulated period.")
     return "\n".join(lines)
 
 
@@ -213,7 +223,10 @@ def _show(file: str, overrides) -> int:
 
 
 def _simulate(names: list[str], args, argv: list[str]) -> int:
-    loaded = [load_scenario_with_sources(n, args.overrides) for n in names]  # all valid before any run
+    overrides = list(args.overrides or [])
+    if args.years is not None:  # --years is a change like any --set, saved with the scenario
+        overrides.append(("simulation.years", args.years))
+    loaded = [load_scenario_with_sources(n, overrides) for n in names]  # all valid before any run
     scenarios = [s for s, _ in loaded]
     names = _unique([s.name for s in scenarios])
     label = names[0] if len(names) == 1 else "-vs-".join(s.name for s in scenarios)[:80]
@@ -229,8 +242,8 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
             {name: annotate(s, src) for name, (s, src) in zip(names, loaded)}, indent=1, default=str),
             encoding="utf-8")
         try:
-            runs = run_comparison(scenarios, args.replicates, seed=args.seed, years=args.years,
-                                  workers=args.workers, progress=progress)
+            runs = run_comparison(scenarios, args.replicates, seed=args.seed, workers=args.workers,
+                                  progress=progress)
         finally:
             progress.close()
         summaries = [summarise(name, r["figures"]) for name, r in zip(names, runs)]
@@ -359,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except RuntimeError as exc:  # e.g. Dask not installed, or its scheduler unreachable
+    except BackendError as exc:  # Dask not installed, or its scheduler unreachable
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

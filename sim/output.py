@@ -93,10 +93,12 @@ class StagedFolder:
             shutil.rmtree(self.staging, ignore_errors=True)
             return False
         try:
+            if self.final.exists():  # appeared while we ran: never overwrite it
+                raise OSError(17, "it appeared while the run was going")
             os.rename(self.staging, self.final)
-        except OSError:
+        except OSError as exc:
             shutil.rmtree(self.staging, ignore_errors=True)
-            raise
+            raise OutputError(f"{self.final}: cannot be written ({exc.strerror}); nothing was saved") from None
         return False
 
 

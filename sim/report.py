@@ -226,6 +226,9 @@ def build_report(folder: Path) -> Path:
                    for k, p in plots.items())
     base = scen[0]["scenario"]
     title = " vs ".join(s["scenario"] for s in scen)
+    ss = yaml.safe_load(files[0].read_text(encoding="utf-8"))["metrics"]["self_sufficiency"]
+    share = ss["threshold_share_of_living_costs"]
+    ss_text = "living costs" if share == 1 else f"{100 * share:.0f} % of living costs"
     page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Refugee introduction: {_e(title)}</title><style>{CSS}</style></head><body>
 <h1>Refugee introduction: {_e(title)}</h1>
@@ -241,8 +244,8 @@ scenarios' settings and not from chance.</p>
 <p>Mean over replicates, with the range that 90 % of replicates fall in (5th–95th percentile). A difference
 whose range does not include 0 is larger than the noise between replicates.
 <b>Employed</b> means any paid work in the week (as in Swedish register statistics); <b>self-sufficient</b>
-means own work income at or above living costs for at least three months running. "–" means beyond the
-simulated period.</p>
+means own work income at or above {_e(ss_text)} for at least {ss['min_weeks']} weeks running. "–" means beyond
+the simulated period.</p>
 {headline_table(summary)}
 
 <h2>Settings that differ</h2>

@@ -55,3 +55,13 @@ def test_default_run_prints_the_headline_table_and_writes_a_report(tmp_path):
 def test_bad_arguments_exit_2(tmp_path):
     r = run("run", "typical_2006", "--replicates", "zero", cwd=tmp_path)
     assert r.returncode == 2 and "Traceback" not in r.stderr and "--replicates" in r.stderr
+
+
+def test_options_before_the_subcommand_count_and_years_are_saved(tmp_path):
+    r = run("--replicates", "1", "--seed", "5", "run", "typical_2006", "--years", "2", "--json",
+            "--out", str(tmp_path / "o"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["replicates"] == 1
+    assert "years: 2" in (tmp_path / "o" / "scenario-typical_2006.yaml").read_text()
+    meta = json.loads((tmp_path / "o" / "metadata.json").read_text())
+    assert meta["seeds"]["base_seed"] == 5

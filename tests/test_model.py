@@ -251,3 +251,14 @@ def test_released_model_is_freed():
     del m
     gc.collect()
     assert ref() is None
+
+
+def test_small_agreement_moves_couples_too():
+    data = world(**{
+        "municipalities.crowded": {"arrivals": {"per_year": 200}, "profile": {"household": {"couple_share": 1.0}}},
+        "secondary_agreements": {"g": {"from": "crowded", "to": "home", "places_per_year": 12}},
+        "simulation.years": 1,
+    })
+    m = run_world(data, seed=3)
+    moved = np.nonzero(m.population.transferred)[0]
+    assert 8 <= len(moved) <= 12 and len(moved) % 2 == 0  # only couples to move, and they do

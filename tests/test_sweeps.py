@@ -206,3 +206,10 @@ def test_remote_dask_scheduler(reference, tmp_path):
         sched.terminate()
         worker.wait(30)
         sched.wait(30)
+
+
+def test_range_never_passes_stop():
+    from sim.sweeps.spec import Dimension
+    d = Dimension(path="x", range={"start": 0, "stop": 1, "step": 0.4})
+    assert d.grid_values() == [0, 0.4, 0.8]
+    assert Dimension(path="x", range={"start": 1, "stop": 4, "step": 1}).grid_values() == [1, 2, 3, 4]

@@ -40,7 +40,7 @@ def transfer(model, t: int) -> None:
     year = t // 52
     for g in agreements:
         # Places not used (no one eligible, no housing) carry over four weeks at most.
-        g.credit = min(g.credit + g.places_per_week, max(4 * g.places_per_week, 1.0))
+        g.credit = min(g.credit + g.places_per_week, max(4 * g.places_per_week, 2.0))
         quota = int(g.credit)
         spare = M.housing_capacity[g.dst] - model.settled_in_year(g.dst, year)
         quota = int(min(quota, max(spare, 0)))
@@ -63,6 +63,10 @@ def transfer(model, t: int) -> None:
         heads = heads[order]
         size = np.where(P.partner[heads] >= 0, 2, 1)
         take = np.cumsum(size) <= quota
+        # A couple that does not fit must not block the singles queued behind it.
+        room = quota - size[take].sum()
+        singles_after = np.nonzero(~take & (size == 1))[0][:max(room, 0)]
+        take[singles_after] = True
         movers_heads = heads[take]
         movers = np.concatenate([movers_heads, P.partner[movers_heads][P.partner[movers_heads] >= 0]])
         if len(movers) == 0:

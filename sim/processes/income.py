@@ -4,8 +4,9 @@ Work income is hours times wage (plus extra work). Living costs are an adult nor
 person's share of the children's. During the programme the municipality pays either the wage-like
 introduction allowance (a fixed amount for following the plan, less sanctions) or means-tested
 social assistance; with income offset, earnings are deducted krona for krona. Outside programme
-activity, anyone whose household cannot cover its costs gets social assistance, always
-means-tested; a person without work whose partner covers the household gets no support.
+activity (and not in regular education), anyone whose household cannot cover its costs gets social
+assistance, always means-tested; a person without work whose partner covers the household gets no
+support.
 """
 
 from __future__ import annotations

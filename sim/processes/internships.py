@@ -18,7 +18,7 @@ def internships(model, t: int) -> None:
     n = P.n_arrived
     if n == 0:
         return
-    u = model.streams.uniform("internships", (6, n))
+    u = model.streams.uniform("internships", (7, n))
     st = P.state[:n]
     period = in_programme_period(model, t, n)
 
@@ -74,7 +74,7 @@ def internships(model, t: int) -> None:
     found = host >= 0
     who, host = seekers[found], host[found]
     matched = (P.occupation[who] == E.sector[host]) & follow_up[found]
-    ok = within_vacancies(host, u[3, who], free.astype(np.int64))
+    ok = within_vacancies(host, u[6, who], free.astype(np.int64))
     who, host, matched = who[ok], host[ok], matched[ok]
     used = np.bincount(muni[who[np.isin(who, by_coordinator)]], minlength=M.n)
     M.placement_credit = M.placement_credit - used

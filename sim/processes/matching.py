@@ -143,9 +143,7 @@ def _agencies(model, t, u, n, period, avail) -> None:
     who, agency = who[ok], agency[ok]
     if len(who) == 0:
         return
-    from .hiring import end_internship
-    end_internship(model, who[P.state[who] == S.INTERNSHIP])
-    h = b.hiring
+    h = b.hiring  # interns are not among the seekers here, so no internship to end
     P.state[who] = S.AGENCY_JOB
     P.ti_state[who] = t
     P.agency[who] = agency

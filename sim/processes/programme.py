@@ -97,7 +97,7 @@ def programme(model, t: int) -> None:
     tuition = tuition / (1.0 + tuition / lang.tuition_saturation_hours)
     gain = (tuition * lang.sfi_gain_per_tuition_hour * vocational
             + workplace * lang.practice_gain_per_workplace_hour) * mult
-    present = st != S.NOT_ARRIVED
+    present = PRESENT[st]
     sw = np.clip(P.swedish[:n] + gain - idle * lang.idle_loss_per_week, 0.0, 1.0)
     P.swedish[:n] = np.where(present, sw, P.swedish[:n])
     passed = (P.swedish[:n] >= 1.0) & (P.ti_sfi_passed[:n] < 0)

@@ -41,7 +41,7 @@ def separations(model, t: int) -> None:
         return
     j = b.jobs
     u = model.streams.uniform("separations", (5, n))
-    st = P.state[:n]
+    st = P.state[:n].copy()  # this week's states, before any change below
     period = in_programme_period(model, t, n)
     back_to = np.where(period, S.PROGRAMME, S.PASSIVE).astype(np.uint8)
 

@@ -55,8 +55,3 @@ def run_sweep(sweep_file: Path, folder: Path, workers: int, scheduler: str | Non
     return {"points": len(pts), "replicates": sweep.replicates, "runs": total,
             "skipped": len(done), "ran": len(tasks), "sweep": sweep}
 
-
-def read_runs(folder: Path) -> pd.DataFrame:
-    """The runs table without its check column."""
-    df = pd.read_csv(Path(folder) / "runs.csv")
-    return df.drop(columns=["crc"])

@@ -48,8 +48,7 @@ def point_scenario(base: Scenario, sweep: Sweep, point: dict[str, Any]) -> Scena
     return Scenario.model_validate(data)
 
 
-def check_points(base: Scenario, sweep: Sweep, pts: list[dict[str, Any]], file: str,
-                 lines: dict | None = None) -> None:
+def check_points(base: Scenario, sweep: Sweep, pts: list[dict[str, Any]], file: str) -> None:
     """Validate every point's scenario before anything runs; name the dimension at fault."""
     problems: list[Problem] = []
     for i, p in enumerate(pts):
@@ -63,6 +62,7 @@ def check_points(base: Scenario, sweep: Sweep, pts: list[dict[str, Any]], file: 
         except ScenarioError as exc:
             problems += exc.problems
         if len(problems) >= 5:
+            problems.append(Problem(file, None, "dimensions", "(further points not checked)"))
             break
     if problems:
         raise ScenarioError(problems)

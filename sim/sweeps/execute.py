@@ -29,6 +29,10 @@ from .store import flat_figures
 Task = tuple[int, int, int]  # (point, replicate, seed)
 
 
+class BackendError(Exception):
+    """The distributed engine cannot be used (not installed, or its scheduler unreachable)."""
+
+
 @dataclass
 class Context:
     """What every worker needs: the base scenario, the sweep and its points."""
@@ -94,14 +98,23 @@ def dask(ctx: Context, tasks: list[Task], scheduler: str, workers: int,
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise RuntimeError("Dask is not installed: pip install -e '.[cluster]'") from None
+        raise BackendError("Dask is not installed: pip install -e '.[cluster]'") from None
     cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
-    else:
-        client = Client(scheduler, timeout="20s")
-        client.upload_file(str(_package_zip()))
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="20s")
+            package = _package_zip()
+            try:
+                client.upload_file(str(package))
+            finally:
+                package.unlink(missing_ok=True)
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise BackendError(f"cannot reach the Dask scheduler '{scheduler}': {exc}") from None
     try:
         n_threads = max(1, sum(client.nthreads().values()))
         if on_start:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
 from ..config.base import Section
@@ -84,7 +85,7 @@ class Dimension(Section):
         if self.values is not None:
             return list(self.values)
         r = self.range
-        n = int(round((r.stop - r.start) / r.step + 1e-9)) + 1
+        n = int(np.floor((r.stop - r.start) / r.step + 1e-9)) + 1
         vals = [r.start + k * r.step for k in range(n)]
         return [int(v) if float(v).is_integer() and float(r.step).is_integer() and float(r.start).is_integer()
                 else round(v, 12) for v in vals]

@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import shutil
 import zlib
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ SPEC_FILE = "sweep.json"
 
 
 class ResumeError(Exception):
-    """The folder holds results of a different sweep."""
+    """The folder holds results of a different sweep, or cannot be written."""
 
 
 def figure_columns() -> list[str]:
@@ -87,13 +88,22 @@ class RunStore:
 
     def prepare(self, spec: dict, base: dict, fresh: bool) -> set[tuple[int, int]]:
         """Check or write the fingerprint; return the (point, replicate) pairs already done."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            probe = self.folder / ".write-test"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise ResumeError(f"{self.folder}: cannot write the sweep's results here ({exc.strerror}); "
+                              "choose another folder with --out") from None
         fp = fingerprint(spec, base)
         spec_path = self.folder / SPEC_FILE
-        if fresh:
-            for p in (self.path, spec_path):
+        if fresh:  # everything an earlier sweep wrote here
+            for p in [self.path, spec_path, self.folder / "report.html", self.folder / "points.csv",
+                      *self.folder.glob("response-*.png"), *self.folder.glob("heatmap-*.png")]:
                 if p.exists():
                     p.unlink()
+            shutil.rmtree(self.folder / "timeseries", ignore_errors=True)
         if spec_path.exists():
             old = json.loads(spec_path.read_text(encoding="utf-8")).get("fingerprint")
             if old != fp:

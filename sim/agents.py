@@ -12,7 +12,7 @@ import numpy as np
 
 from .config.schema import SECTORS, Scenario
 from .rng import stream_key
-from .states import EDUCATION_NAMES
+from .states import EDUCATION_NAMES, PRESENT
 
 EDU_INDEX = {name: i for i, name in enumerate(EDUCATION_NAMES)}
 VALIDATION_INDEX = {"none": 0, "office": 1, "university": 2}
@@ -122,7 +122,6 @@ class EmployerTable:
                 bias.append(0.1)  # assumption: a municipality with an integration policy screens less
                 rel.append(max(0.8, m.network.employer_network_strength))
         self.n = len(self.names)
-        self.n_configured = n_cfg
         # A stable key per employer (from its name) for counter-based random draws.
         # "kind#k" for configured employers whatever their count, so raising a count from 1 to 2
         # keeps the first employer's draws.
@@ -197,7 +196,6 @@ class Municipality(mesa.Agent):
     @property
     def residents(self) -> int:
         pop, n, mine = self._mine()
-        from .states import PRESENT
         return int(np.count_nonzero(mine & PRESENT[pop.state[:n]]))
 
     @property

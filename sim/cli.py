@@ -319,7 +319,8 @@ def _sweep(args) -> int:
     import time
     from .sweeps import ResumeError, load_sweep, run_sweep
     from .sweeps.report import build_sweep_report
-    sweep, _, _ = load_sweep(args.file)  # a bad file fails here, before any folder exists
+    loaded = load_sweep(args.file)  # a bad file fails here, before any folder exists
+    sweep = loaded[0]
     folder = args.out if args.out is not None else Path("results") / f"sweep-{sweep.name}"
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder}: is not a folder")
@@ -327,7 +328,7 @@ def _sweep(args) -> int:
     t0 = time.perf_counter()
     try:
         info = run_sweep(Path(args.file), folder, args.workers, args.scheduler, args.fresh, progress,
-                         on_start=None if args.quiet else (lambda m: print(m, file=sys.stderr)))
+                         on_start=None if args.quiet else (lambda m: print(m, file=sys.stderr)), loaded=loaded)
     except ResumeError as exc:
         raise OutputError(str(exc)) from None
     except KeyboardInterrupt:

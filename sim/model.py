@@ -12,14 +12,14 @@ import pandas as pd
 from .agents import AgencyTable, Employer, EmployerTable, Municipality, MunicipalityTable, StaffingAgency
 from .config import Scenario, load_scenario
 from .config.schema import SECTORS
-from .metrics import Recorder, by_duration, run_figures
+from .metrics import PAYMENTS, Recorder, by_duration, run_figures
 from .population import Population, RefugeeView
 from .processes.arrivals import arrive, post_vacancies, transfer
 from .processes.choice import SegmentChooser, reach_pairs
 from .processes.income import income
 from .processes.internships import internships
 from .processes.matching import matching
-from .processes.programme import programme
+from .processes.programme import availability, in_programme_period, programme
 from .processes.programme_end import programme_end
 from .processes.separations import separations
 from .rng import Streams
@@ -129,6 +129,8 @@ class IntroductionModel(mesa.Model):
         self.agency_agents = [StaffingAgency(self, i, name) for i, name in enumerate(self.agencies.names)]
 
         self.sanctioned = np.zeros(0, dtype=bool)
+        self.period = np.zeros(0, dtype=bool)
+        self.availability = np.zeros(0, dtype=np.float32)
         self.household_need = np.zeros(0)
         self.support_paid = np.zeros(0)
         self.recorder = Recorder(self)
@@ -165,6 +167,11 @@ class IntroductionModel(mesa.Model):
         self.recorder.begin_week(t)
         arrive(self, t)
         transfer(self, t)
+        # Who is inside the introduction period, and how much effort carers can give: fixed for
+        # the rest of the week once arrivals and transfers are done, so computed once here.
+        n = self.population.n_arrived
+        self.period = in_programme_period(self, t, n)
+        self.availability = availability(self, t, n)
         post_vacancies(self, t)
         programme(self, t)
         internships(self, t)
@@ -227,7 +234,6 @@ class IntroductionModel(mesa.Model):
                     d[sname] = rec.weekly_states[:T, k, s]
             d["employed"] = rec.weekly_employed[:T, k].sum(axis=1)
             d["self_sufficient"] = rec.weekly_self_sufficient[:T, k].sum(axis=1)
-            from .metrics import PAYMENTS
             for j, pname in enumerate(PAYMENTS):
                 d[f"{pname}_sek"] = rec.payments[:T, k, j]
             frames.append(pd.DataFrame(d))

@@ -13,19 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config.behaviour import EDUCATION_LEVELS
+from .config.loader import _deep_merge
 from .config.schema import SECTORS, RefugeeProfile, Scenario
 from .rng import Streams
 from .states import EDUCATION_NAMES, STATE_NAMES, State
 
 NO_ONE = -1
 YOUNG_CHILD_SCHOOL_AGE = 6.0  # years; Swedish children start school (förskoleklass) at six.
-
-
-def _deep_merge(base: dict, override: dict) -> dict:
-    out = dict(base)
-    for k, v in override.items():
-        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
 
 
 def arrivals_by_year(scenario: Scenario) -> list[tuple[int, int, int]]:
@@ -222,8 +216,9 @@ class Population:
         self.sanctions = np.zeros(n, np.int16)
         self.n_arrived = 0
 
-    def age(self, t: int) -> np.ndarray:
-        return self.age0 + (t - self.ti_arrival) / 52.0
+    def age(self, t: int, n: int | None = None) -> np.ndarray:
+        """Age in years in week t (of the first n people)."""
+        return self.age0[:n] + (t - self.ti_arrival[:n]) / 52.0
 
 
 @dataclass(frozen=True)
@@ -262,7 +257,7 @@ class RefugeeView:
         return cls(
             index=i, state=STATE_NAMES[pop.state[i]], municipality=muni_names[pop.municipality[i]],
             home_municipality=muni_names[pop.home[i]],
-            age=float(pop.age0[i] + (t - pop.ti_arrival[i]) / 52.0),
+            age=float(pop.age(t, i + 1)[i]),
             female=bool(pop.female[i]), education=EDUCATION_NAMES[pop.education[i]],
             prior_work=bool(pop.prior_work[i]), occupation=SECTORS[occ] if occ >= 0 else None,
             health_limitation=bool(pop.health[i]),

@@ -165,11 +165,10 @@ def lever_differences(scenario_files: list[Path]) -> str:
     other_rows = []
     for coll in COLLECTIONS:
         sets = [set(d.get(coll) or {}) for d in data]
-        if coll == "municipalities" or any(x != sets[0] for x in sets):
-            if any(x != sets[0] for x in sets):
-                other_rows.append((_e(coll.replace("_", " ")), [_collection_summary(coll, d.get(coll) or {}) for d in data]))
-            if coll == "municipalities":
-                continue
+        if any(x != sets[0] for x in sets):  # different members: summarise each scenario's
+            other_rows.append((_e(coll.replace("_", " ")), [_collection_summary(coll, d.get(coll) or {}) for d in data]))
+            continue
+        if coll == "municipalities":  # same members: their levers are in the table above
             continue
         flats = [flatten(d.get(coll) or {}, (coll,)) for d in data]
         for k in sorted(set().union(*flats)):

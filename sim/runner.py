@@ -38,21 +38,15 @@ def with_years(scenario: Scenario, years: int | None) -> Scenario:
     return scenario.model_copy(update={"simulation": scenario.simulation.model_copy(update={"years": years})})
 
 
-def run_one(scenario: Scenario, seed: int, years: int | None = None) -> dict:
-    """Run one replicate to the end and return its figures (no per-week DataCollector)."""
+def run_one(scenario: Scenario, seed: int, years: int | None = None, tables: bool = False) -> dict:
+    """Run one replicate to the end (no per-week DataCollector); its figures, or with `tables`
+    {"figures", "timeseries", "by_month"} with the tidy tables too."""
     model = IntroductionModel(with_years(scenario, years), seed=seed, collect=False)
     model.run()
-    figures = model.figures()
-    model.release()
-    return figures
-
-
-def run_one_with_tables(scenario: Scenario, seed: int, years: int | None = None) -> dict:
-    """Figures plus the tidy weekly and by-month tables of one replicate."""
-    from .results import by_month_table, timeseries_long
-    model = IntroductionModel(with_years(scenario, years), seed=seed, collect=False)
-    model.run()
-    out = {"figures": model.figures(), "timeseries": timeseries_long(model), "by_month": by_month_table(model)}
+    out = model.figures()
+    if tables:
+        from .results import by_month_table, timeseries_long
+        out = {"figures": out, "timeseries": timeseries_long(model), "by_month": by_month_table(model)}
     model.release()
     return out
 
@@ -62,7 +56,7 @@ def _run_args(args):
 
 
 def _run_args_tables(args):
-    return run_one_with_tables(*args)
+    return run_one(*args, tables=True)
 
 
 def _worker_signals() -> None:

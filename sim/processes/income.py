@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..states import S, IN_PROGRAMME_ACTIVITY, PRESENT, WORKING
-from .programme import in_programme_period
 
 
 def income(model, t: int) -> None:
@@ -48,7 +47,7 @@ def income(model, t: int) -> None:
                                np.maximum(P.earnings[p_idx] - costs[p_idx], 0.0), 0.0)
     need = costs - earnings - partner_surplus
 
-    period = in_programme_period(model, t, n)
+    period = model.period
     in_prog = present & period & IN_PROGRAMME_ACTIVITY[st]
     offset = M.income_offset[muni]
     wage_like = M.wage_like[muni]
@@ -60,7 +59,7 @@ def income(model, t: int) -> None:
     # Outside programme activity: means-tested social assistance (also as a top-up to low pay).
     outside = present & ~in_prog & (st != S.EDUCATION)
     pay_assistance = pay_assistance + np.where(outside, np.maximum(need, 0.0), 0.0)
-    not_working = outside & ~working & ((st == S.PASSIVE) | (st == S.NO_SUPPORT))
+    not_working = outside & ((st == S.PASSIVE) | (st == S.NO_SUPPORT))
     P.state[:n][not_working & (need > 0)] = S.PASSIVE
     P.state[:n][not_working & (need <= 0)] = S.NO_SUPPORT
     model.household_need = need

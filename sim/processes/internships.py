@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..states import S
+from .choice import rank_within
 from .hiring import CONVERSION, end_internship, hire_probability, mark_contact, start_jobs, within_vacancies
-from .programme import availability, in_programme_period
 
 COORDINATOR_CREDIT_CAP_WEEKS = 4  # unused coordinator time carries over a month at most
 
@@ -20,7 +20,7 @@ def internships(model, t: int) -> None:
         return
     u = model.streams.uniform("internships", (7, n))
     st = P.state[:n]
-    period = in_programme_period(model, t, n)
+    period = model.period
 
     # --- cycles that end this week: a hire at the host, or back to the programme ---
     ending = np.nonzero((st == S.INTERNSHIP) & (P.ti_internship_end[:n] <= t))[0]
@@ -46,14 +46,13 @@ def internships(model, t: int) -> None:
     ready = M.alternate[muni] | (P.swedish[:n] >= ib.min_swedish_without_alternation)
     eligible = (((st == S.PLAN) | (st == S.PROGRAMME)) & period
                 & (weeks >= M.first_internship_week[muni]) & ready)
-    avail = availability(model, t, n)
+    avail = model.availability
     # Coordinators arrange a limited number of placements a week per municipality.
     M.placement_credit = np.minimum(M.placement_credit + M.coordinators * ib.placements_per_coordinator_week,
                                     M.coordinators * ib.placements_per_coordinator_week * COORDINATOR_CREDIT_CAP_WEEKS)
     cand = np.nonzero(eligible)[0]
     rank = np.zeros(0, dtype=np.int64)
     if len(cand):
-        from .choice import rank_within
         # Carers of small children come forward less often: their priority draw is stretched.
         rank = rank_within(muni[cand], u[3, cand] / np.maximum(avail[cand], 1e-3))
     by_coordinator = cand[rank < np.floor(M.placement_credit[muni[cand]])]

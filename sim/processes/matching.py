@@ -13,7 +13,6 @@ from ..states import S, PRESENT, WORKING
 from .choice import rank_within
 from .hiring import (COACH, hire_probability,
                      mark_contact, start_jobs, within_vacancies)
-from .programme import availability, in_programme_period
 
 # Rows of the weekly draw: 0-4 contact per route, 5-9 employer per route, 10-14 hire per route,
 # then one row per use.
@@ -32,8 +31,8 @@ def matching(model, t: int) -> None:
     u = model.streams.uniform("matching", (N_ROWS, n))  # rows: see the constants above
     st = P.state[:n]
     muni = P.municipality[:n]
-    period = in_programme_period(model, t, n)
-    avail = availability(model, t, n)
+    period = model.period
+    avail = model.availability
     eng = P.engagement[:n]
     present = PRESENT[st]
     not_working = present & ~WORKING[st] & (st != S.EDUCATION)

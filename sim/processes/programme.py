@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..config.behaviour import EDUCATION_LEVELS
 from ..states import S, PRESENT, WORKING
 from ..population import YOUNG_CHILD_SCHOOL_AGE
 
@@ -39,7 +40,7 @@ def programme(model, t: int) -> None:
     st = P.state[:n]
     muni = P.municipality[:n]
     weeks = t - P.ti_arrival[:n]
-    period = in_programme_period(model, t, n)
+    period = model.period
 
     # Action plan drawn up within the municipality's N weeks (one week with early mapping).
     # The plan is done after N weeks whatever the person does meanwhile (an early internship or
@@ -83,12 +84,11 @@ def programme(model, t: int) -> None:
     courses = M.summer_courses[muni]
     tuition = np.where(paused, np.where(courses, M.summer_course_hours[muni] * lang.tuition_share_of_programme_hours, 0.0), tuition)
     idle = paused & ~courses & (st != S.INTERNSHIP)
-    avail = availability(model, t, n)
+    avail = model.availability
     tuition = tuition * avail
     tuition = tuition * np.where(period, 1.0, 0.0)
 
-    edu_mult = np.array([lang.education_multiplier[k] for k in ("none", "compulsory", "upper_secondary", "tertiary")],
-                        dtype=np.float32)
+    edu_mult = np.array([lang.education_multiplier[k] for k in EDUCATION_LEVELS], dtype=np.float32)
     mult = (edu_mult[P.education[:n]] * P.aptitude[:n]
             * np.maximum(0.0, 1.0 + lang.engagement_weight * (P.engagement[:n] - 0.5))
             * np.where(P.health[:n], lang.health_multiplier, 1.0))

@@ -7,7 +7,6 @@ import numpy as np
 
 from ..states import S, PRESENT, WORKING
 from .hiring import end_internship, mark_contact
-from .programme import in_programme_period
 
 EDUCATION_ENTRY_MAX_AGE = 35
 EDUCATION_ENTRY_MIN_SWEDISH = 0.7
@@ -42,7 +41,7 @@ def separations(model, t: int) -> None:
     j = b.jobs
     u = model.streams.uniform("separations", (5, n))
     st = P.state[:n].copy()  # this week's states, before any change below
-    period = in_programme_period(model, t, n)
+    period = model.period
     back_to = np.where(period, S.PROGRAMME, S.PASSIVE).astype(np.uint8)
 
     # Subsidised jobs end with their window: kept on as a regular job, or let go.
@@ -68,7 +67,7 @@ def separations(model, t: int) -> None:
 
     st = P.state[:n]
     free = PRESENT[st] & ~WORKING[st] & (st != S.EDUCATION) & (st != S.INTERNSHIP) & (st != S.PLAN)
-    age = P.age0[:n] + (t - P.ti_arrival[:n]) / 52.0
+    age = P.age(t, n)
     to_edu = (free & (age < EDUCATION_ENTRY_MAX_AGE) & (P.swedish[:n] >= EDUCATION_ENTRY_MIN_SWEDISH)
               & (u[1] < b.education.entry_per_week))
     P.state[:n][to_edu] = S.EDUCATION

@@ -22,12 +22,13 @@ def sweep_columns(sweep: Sweep) -> list[str]:
 
 def run_sweep(sweep_file: Path, folder: Path, workers: int, scheduler: str | None, fresh: bool,
               progress: Callable[[int, int, int], None] | None = None,
-              on_start: Callable[[str], None] | None = None) -> dict:
+              on_start: Callable[[str], None] | None = None, loaded=None) -> dict:
     """Run every (point, replicate) not yet in the folder's table; returns counts.
 
-    progress(done_now, done_total, total) is called after each run.
+    progress(done_now, done_total, total) is called after each run; `loaded` is what
+    `load_sweep(sweep_file)` returned, if the caller has it already.
     """
-    sweep, base, _ = load_sweep(sweep_file)
+    sweep, base, _ = loaded or load_sweep(sweep_file)
     pts = points(sweep)
     check_points(base, sweep, pts, str(sweep_file))
     store = RunStore(folder, sweep_columns(sweep))

@@ -6,6 +6,9 @@
     python run.py validate FILE...            exit 0 if every file is valid, 2 if not
     python run.py show FILE                   every resolved value, where it came from, its source
     python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS|local] [--out DIR] [--fresh]
+    python run.py calibrate SPEC.yaml         fit behavioural parameters; a fit report
+    python run.py check TARGETS.yaml          exit 0 if every target is inside its tolerance, 1 if not
+    python run.py sensitivity SPEC.yaml       Morris (or Sobol) sensitivity of the headline outputs
 
 Options of run and compare: --replicates N, --seed S, --years Y, --workers W,
 --set key.path=value (repeatable), --out DIR, --json, --quiet.
@@ -23,6 +26,7 @@ import signal
 import sys
 from pathlib import Path
 
+from . import cli_calibration
 from .config import ScenarioError, load_scenario_with_sources, parse_set_value
 from .config.annotate import annotate
 from .output import (OutputError, StagedFolder, check_destination, default_folder, write_metadata,
@@ -108,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
     s.add_argument("file")
     s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE")
+    cli_calibration.add_parsers(sub, _int_at_least)
     _run_options(p, top=True)
     return p
 
@@ -364,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
             return _show(args.file, args.overrides)
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "calibrate":
+            return cli_calibration.calibrate(args, ["run.py", *argv])
+        if args.command == "check":
+            return cli_calibration.check(args)
+        if args.command == "sensitivity":
+            return cli_calibration.sensitivity(args, ["run.py", *argv])
         names = {"run": lambda: [args.scenario], "compare": lambda: args.scenarios}.get(
             args.command, lambda: DEFAULT_SCENARIOS)()
         return _simulate(names, args, ["run.py", *argv])

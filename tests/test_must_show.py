@@ -33,3 +33,17 @@ def test_women_employed_less_than_men_at_60_months_in_typical(runs):
     gap = np.array([r["employment_by_sex"]["male"]["60"] - r["employment_by_sex"]["female"]["60"]
                     for r in runs["typical_2006"]])
     assert gap.mean() > 0 and gap.mean() > 2 * gap.std(ddof=1) / np.sqrt(len(gap))
+
+
+def test_fitted_calibration_gives_falkenberg_and_typical_with_the_same_parameters():
+    """Issue 4: with the shipped fit, Falkenberg is self-sufficient at 24-30 months within the
+    target's tolerance and the typical municipality stays under half with contact in year 1, with
+    one set of behavioural parameters (so the difference is levers and labour markets)."""
+    from sim.calibration.check import check_targets
+    falk, typ = load_scenario("falkenberg"), load_scenario("typical_2006")
+    assert falk.parameters == typ.parameters == "fitted/shipped.yaml"
+    assert falk.behaviour == typ.behaviour
+    rows, _ = check_targets("fit", replicates=REPS, seed=1, workers=2)
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["falkenberg_self_sufficiency_24_30"]["inside"], by_id["falkenberg_self_sufficiency_24_30"]
+    assert by_id["typical_contact_year1"]["inside"] and by_id["typical_contact_year1"]["simulated"] < 0.5

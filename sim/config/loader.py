@@ -21,6 +21,7 @@ from .schema import RefugeeProfile, Scenario
 from .yaml_lines import KeyPath, load_yaml_with_lines
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
 
 
 @dataclass
@@ -273,10 +274,63 @@ def apply_overrides(data: dict, overrides: list[tuple[str, Any]], sources: Sourc
     return data
 
 
-def load_scenario_with_sources(path: str | Path, overrides: list[tuple[str, Any]] | None = None
-                               ) -> tuple[Scenario, Sources]:
+def resolve_parameters_path(name: str, relative_to: Path | None = None) -> Path:
+    """A fitted-parameters file: relative to the scenario, else under `calibration/`."""
+    p = Path(name)
+    candidates = [p] if p.is_absolute() else (
+        ([relative_to / p] if relative_to is not None else []) + [CALIBRATION_DIR / p])
+    for c in candidates:
+        if c.is_file():
+            return c
+    return candidates[-1]
+
+
+def _with_fitted_parameters(data: dict, sources: Sources) -> dict:
+    """Lay the fitted behavioural values named by `parameters:` under the scenario's own.
+
+    A fitted file holds a `calibration:` block (what was fitted to what; read by people and
+    reports) and a `behaviour:` block. The scenario's own `behaviour:` values win, so a scenario
+    can still state a deliberate exception, which `run.py show` then locates in the scenario.
+    """
+    name = data.get("parameters")
+    if name is None:
+        return data
+    at_file, at_line = sources.locate(("parameters",))
+    if not isinstance(name, str):
+        raise ScenarioError.single(at_file, at_line, "parameters",
+                                   "expected a fitted-parameters file, e.g. 'parameters: fitted/shipped.yaml'")
+    relative_to = Path(at_file).parent if at_file and at_file != "<dict>" else None
+    path = resolve_parameters_path(name, relative_to)
+    if not path.is_file():
+        raise ScenarioError.single(at_file, at_line, "parameters",
+                                   f"fitted-parameters file '{name}' not found (looked beside the scenario "
+                                   f"and in {CALIBRATION_DIR})")
+    fitted, lines = load_yaml_with_lines(path)
+    file = str(path)
+    if not isinstance(fitted, dict) or not isinstance(fitted.get("behaviour"), dict):
+        raise ScenarioError.single(file, 1, "behaviour", "expected a mapping with a 'behaviour' section "
+                                                         "(and optionally 'calibration')")
+    extra = sorted(set(fitted) - {"behaviour", "calibration"})
+    if extra:
+        raise ScenarioError.single(file, lines.get((extra[0],), (file, None))[1], extra[0],
+                                   "unknown key; a fitted-parameters file has 'calibration' and 'behaviour' only")
+    sources.files.append(file)
+    for key, where in lines.items():
+        if key[:1] == ("behaviour",):
+            sources.lines.setdefault(key, where)  # the scenario's own positions win
+    return _deep_merge({"behaviour": fitted["behaviour"]}, data)
+
+
+def load_scenario_with_sources(path: str | Path, overrides: list[tuple[str, Any]] | None = None,
+                               ignore_parameters: bool = False) -> tuple[Scenario, Sources]:
+    """With `ignore_parameters`, the `parameters:` file is not applied (a calibration starts from
+    the defaults, so what it writes does not depend on an earlier fit)."""
     sources = Sources()
     data = _load_chain(resolve_scenario_path(path), (), sources, (None, None))
+    if ignore_parameters:
+        data.pop("parameters", None)
+    else:
+        data = _with_fitted_parameters(data, sources)
     if overrides:
         data = apply_overrides(data, overrides, sources)
     try:

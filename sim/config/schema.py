@@ -343,6 +343,10 @@ class Scenario(Section):
     staffing_agencies: dict[str, StaffingAgency] = {}
     secondary_agreements: dict[str, SecondaryAgreement] = {}
     national: National = National()
+    parameters: str | None = Field(
+        None, description="The calibration this scenario rests on: a fitted-parameters file "
+                          "(e.g. fitted/shipped.yaml, under calibration/) whose behavioural values "
+                          "are used unless the scenario's own 'behaviour' section sets them.")
     behaviour: Behaviour = Behaviour()
 
     @field_validator("municipalities")

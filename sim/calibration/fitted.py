@@ -1,0 +1,76 @@
+"""Write `calibration/fitted/<name>.yaml`: the fitted behavioural values and what they rest on.
+
+Scenarios name the file (`parameters: fitted/<name>.yaml`); its `calibration:` block says which
+spec, targets, budget and seeds produced it, so a reader of a scenario can trace every fitted
+number to the figures it was fitted to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import yaml
+
+
+def _nested(values: dict[str, float]) -> dict:
+    out: dict = {}
+    for path, v in values.items():
+        node = out
+        keys = path.split(".")[1:]  # drop "behaviour"
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+        node[keys[-1]] = v
+    return out
+
+
+def fitted_yaml(spec, spec_file: str, analysis: dict, log, command: str, report: str | None) -> str:
+    """The file's text: a header, the `calibration:` block, then `behaviour:` with a comment per value."""
+    targets = list(analysis["targets"])
+    head = [
+        f"# Fitted behavioural parameters: written by `{command}` on {dt.date.today().isoformat()}.",
+        f"# Scenarios that rest on this calibration say `parameters: fitted/{spec.name}.yaml`.",
+        "# Do not edit by hand: change the spec or the targets and fit again.",
+    ]
+    block = {
+        "spec": spec_file, "description": spec.description, "fitted_on": dt.date.today().isoformat(),
+        "targets": targets, "objective": round(float(analysis["best_objective"]), 4),
+        "evaluations": len(log.evaluations), "generations": log.generations,
+        "replicates_per_evaluation": spec.replicates, "seed": spec.seed,
+        "stopped_early": bool(log.stopped_early), "report": report,
+    }
+    text = "\n".join(head) + "\n" + yaml.safe_dump({"calibration": block}, sort_keys=False, allow_unicode=True)
+    # behaviour: built by hand so that each value carries its comment.
+    comments = {}
+    for name, v in analysis["fitted"].items():
+        reg = analysis["region"][name]
+        p = spec.parameters[name]
+        flags = [w["kind"] for w in analysis["warnings"] if w.get("parameter") == name]
+        comments[name] = (f"fitted; bounds [{p.low:g}, {p.high:g}]; ~68 % region [{reg['lo']:.4g}, {reg['hi']:.4g}]"
+                          + (f"; prior {p.prior.mean:g} ± {p.prior.sd:g}" if p.prior else "")
+                          + (f"; WARNING: {', '.join(flags)}" if flags else ""))
+    for name, v in spec.base_parameters.items():
+        comments[name] = "held fixed by the spec (base_parameters), not fitted"
+    values = {**spec.base_parameters, **analysis["fitted"]}
+    lines = ["behaviour:"]
+
+    def emit(node: dict, prefix: str, indent: int):
+        for k, v in node.items():
+            path = f"{prefix}.{k}"
+            if isinstance(v, dict):
+                lines.append(" " * indent + f"{k}:")
+                emit(v, path, indent + 2)
+            else:
+                lines.append(" " * indent + f"{k}: {yaml.safe_dump(v).strip().removesuffix('...').strip()}"
+                             f"  # {comments.get(path, '')}")
+    emit(_nested(values), "behaviour", 2)
+    return text + "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write beside the destination and rename: an interrupted write leaves the old file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

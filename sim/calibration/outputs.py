@@ -1,0 +1,90 @@
+"""The model outputs a target can be compared with, read off a finished run.
+
+Two kinds. Monthly outputs are shares of the people observed N months after arrival (the recorder's
+panel; see `sim/metrics.py`), optionally for one sex or one municipality, and averaged over a range
+of months when a source gives one ("after two to two and a half years"). Run outputs are the
+figures of `metrics.run_figures` (first-year shares, KORA measures, internships ...).
+
+Employment and self-sufficiency are different outputs with different definitions (FIGURES.md "Two
+different outcomes"); a target names exactly one of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..metrics import CHANNELS, rates, run_figures
+from ..states import KORA_CATEGORIES
+
+# name -> (what it is, unit). Monthly outputs need `month` or `months`.
+MONTHLY = {
+    "employment": ("share employed (any paid work in the week, the register's one-hour measure)", "share"),
+    "self_sufficiency": ("share self-sufficient (own work income covers living costs for the "
+                         "scenario's min_weeks consecutive weeks)", "share"),
+    "sfi_passed": ("share who have passed SFI (Swedish level 1)", "share"),
+    "had_contact": ("share who have had labour-market contact (internship or work) so far", "share"),
+}
+RUN = {
+    "labour_market_contact_year1": ("share with an internship or work in the first year after arrival", "share"),
+    "sfi_completed_year1": ("share who passed SFI in the first year", "share"),
+    "internship_year1": ("share with an internship in the first year", "share"),
+    "job_3_weeks_within_3_years": ("share with a job of at least 3 consecutive weeks within 3 years (KORA)", "share"),
+    "private_share_of_internships": ("share of internship placements at private employers", "share"),
+    "median_weeks_to_first_internship": ("median weeks from arrival to the first internship, among those "
+                                         "who had one", "weeks"),
+    "median_weeks_to_self_sufficiency": ("median weeks from arrival to self-sufficiency (Kaplan-Meier)", "weeks"),
+    "internship_to_job_share": ("hires at the host after an internship, per internship started", "share"),
+    "share_of_hires_after_internship": ("share of all hires that follow an internship at the employer", "share"),
+}
+for _k in KORA_CATEGORIES:
+    RUN[f"weeks_in_state_first_3_years.{_k}"] = (f"average weeks in '{_k}' over the first 3 years (KORA)", "weeks")
+    RUN[f"ever_in_state_first_3_years.{_k}"] = (f"share ever in '{_k}' in the first 3 years (KORA)", "share")
+METRICS = {**MONTHLY, **RUN}
+CHANNEL_OF = {"employment": "employed", "self_sufficiency": "self_sufficient", "sfi_passed": "sfi_passed",
+              "had_contact": "had_contact"}
+
+
+def months_needed(target) -> int:
+    """The latest month since arrival a target reads (0 for run outputs)."""
+    return max(target.month_list) if target.metric in MONTHLY else 0
+
+
+def _group_mask(model, sex: str | None, municipality: str | None) -> np.ndarray | None:
+    rec = model.recorder
+    g = np.arange(rec.n_groups)
+    mask = np.ones(rec.n_groups, dtype=bool)
+    # Panel groups are ordered (municipality, sex, education): g = (muni * 2 + sex) * 4 + education.
+    if sex is not None:
+        mask &= (g // 4) % 2 == (1 if sex == "female" else 0)
+    if municipality is not None:
+        mask &= g // 8 == model.munis.names.index(municipality)
+    return None if mask.all() else mask
+
+
+def measure(model, targets: list, figures: dict | None = None) -> dict[str, float | None]:
+    """Each target's output in this finished run; None where nobody was observed."""
+    out: dict[str, float | None] = {}
+    for tg in targets:
+        if tg.metric in MONTHLY:
+            series = rates(model.recorder.panel, CHANNELS.index(CHANNEL_OF[tg.metric]), _group_mask(model, tg.sex, tg.municipality))
+            vals = [series[m] for m in tg.month_list if m < len(series)]
+            ok = len(vals) == len(tg.month_list) and not np.isnan(vals).any()
+            out[tg.id] = float(np.mean(vals)) if ok else None
+            continue
+        if figures is None:
+            figures = run_figures(model)
+        out[tg.id] = _run_output(model, figures, tg.metric)
+    return out
+
+
+def _run_output(model, figures: dict, metric: str) -> float | None:
+    if metric == "internship_to_job_share":
+        started = int(model.recorder.internships_started_by_sector_public.sum())
+        return figures["hires_by_route"]["internship"] / started if started else None
+    if metric == "share_of_hires_after_internship":
+        return figures["share_of_hires_by_route"]["internship"]
+    if "." in metric:
+        group, key = metric.split(".", 1)
+        return figures[group][key]
+    value = figures[metric]
+    return None if value is None else float(value)

@@ -1,0 +1,168 @@
+"""Calibration specs: which targets to fit, which behavioural parameters are free, and the budget.
+
+    name: shipped                        # writes calibration/fitted/shipped.yaml
+    description: Seed figures (Falkenberg, the typical 2006 municipality)
+    targets:
+      - file: seed_figures.yaml          # under calibration/targets/ or relative to this file
+        ids: [falkenberg_self_sufficiency_24_30]   # optional: a subset
+    parameters:                          # behavioural parameters only (behaviour.*)
+      behaviour.hiring.intercept: {low: -5.0, high: -2.0, prior: {mean: -3.5, sd: 1.0}}
+    replicates: 4                        # per evaluation, the same seeds at every point (CRN)
+    seed: 2026
+    budget: {evaluations: 400}           # parameter points evaluated by the optimiser
+    popsize: 5                           # differential evolution: population = popsize x parameters
+    report_replicates: 20                # replicates for the report, on seeds the fit did not use
+    weights: {falkenberg_self_sufficiency_24_30: 1.0}   # optional, default 1
+
+The objective is the sum over targets of weight x ((simulated - observed) / tolerance)^2, plus, for
+a parameter with a prior, ((value - mean) / sd)^2. Under Gaussian errors with sd = tolerance that
+is -2 log posterior (up to a constant), which is what the report's uncertainty regions read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+
+from ..config.base import Section
+from ..config.errors import Problem, ScenarioError
+from ..config.loader import Sources, apply_overrides, problems_from_validation
+from ..config.schema import Scenario
+from ..config.yaml_lines import load_yaml_with_lines
+from .targets import CALIBRATION_DIR, LoadedTarget, load_targets
+
+
+class Prior(Section):
+    mean: float
+    sd: float = Field(gt=0)
+
+
+class FreeParameter(Section):
+    low: float
+    high: float
+    prior: Prior | None = None
+
+    @model_validator(mode="after")
+    def _order(self):
+        if not self.low < self.high:
+            raise ValueError("low must be below high")
+        return self
+
+
+class TargetRef(Section):
+    file: str
+    ids: list[str] | None = None
+
+
+class Budget(Section):
+    evaluations: int = Field(200, ge=2, le=1_000_000, description="Parameter points the optimiser may evaluate.")
+
+
+class CalibrationSpec(Section):
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="Names calibration/fitted/<name>.yaml.")
+    description: str = ""
+    targets: list[TargetRef] = Field(min_length=1)
+    parameters: dict[str, FreeParameter] = Field(min_length=1)
+    replicates: int = Field(4, ge=1, le=1000)
+    seed: int = Field(1, ge=0)
+    budget: Budget = Budget()
+    popsize: int = Field(5, ge=2, le=100)
+    report_replicates: int = Field(20, ge=1, le=10000)
+    slice_points: int = Field(7, ge=3, le=51, description="Points per parameter in the report's slices.")
+    weights: dict[str, float] = {}
+    base_parameters: dict[str, Any] = Field(
+        {}, description="Behavioural values held fixed at other than their defaults (path: value).")
+
+    @model_validator(mode="after")
+    def _paths(self):
+        bad = [p for p in [*self.parameters, *self.base_parameters] if not p.startswith("behaviour.")]
+        if bad:
+            raise ValueError(f"only behavioural parameters (behaviour.*) are calibrated, the levers are "
+                             f"the scenarios' own; not: {', '.join(bad)}")
+        return self
+
+
+def _target_file(name: str, relative_to: Path) -> Path:
+    for c in (relative_to / name, CALIBRATION_DIR / "targets" / name, Path(name)):
+        if c.is_file():
+            return c
+    return relative_to / name
+
+
+def load_spec(path: str | Path) -> tuple[CalibrationSpec, list[LoadedTarget]]:
+    """The validated spec and its targets; every problem located in the spec or a targets file."""
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        candidate = CALIBRATION_DIR / path
+        if not candidate.is_file():
+            raise ScenarioError.single(file, None, "", "calibration spec not found")
+        path, file = candidate, str(candidate)
+    data, lines = load_yaml_with_lines(path)
+    if not isinstance(data, dict):
+        raise ScenarioError.single(file, 1, "", "expected a mapping (name, targets, parameters ...)")
+    sources = Sources(lines=lines, files=[file])
+    try:
+        spec = CalibrationSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation(exc, sources, root=CalibrationSpec)) from None
+    problems: list[Problem] = []
+    targets: list[LoadedTarget] = []
+    for i, ref in enumerate(spec.targets):
+        tpath = _target_file(ref.file, path.parent)
+        if not tpath.is_file():
+            problems.append(Problem(file, sources.locate(("targets", str(i), "file"))[1], f"targets.{i}.file",
+                                    f"targets file '{ref.file}' not found"))
+            continue
+        _, loaded = load_targets(tpath)
+        known = {t.id: t for t in loaded}
+        for j, tid in enumerate(ref.ids or []):
+            if tid not in known:
+                import difflib
+                close = difflib.get_close_matches(tid, sorted(known), n=1, cutoff=0.5)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(Problem(file, sources.locate(("targets", str(i), "ids", str(j)))[1],
+                                        f"targets.{i}.ids.{j}", f"no target '{tid}' in {tpath}{hint}"))
+        targets += [known[t] for t in ref.ids] if ref.ids else loaded
+    ids = [t.id for t in targets]
+    dup = sorted({t for t in ids if ids.count(t) > 1})
+    if dup:
+        problems.append(Problem(file, sources.locate(("targets",))[1], "targets", f"targets named twice: {', '.join(dup)}"))
+    for tid in spec.weights:
+        if tid not in ids:
+            problems.append(Problem(file, sources.locate(("weights", tid))[1], f"weights.{tid}", "not one of the fitted targets"))
+    # Every parameter path must exist in the schema (checked as `--set` would be).
+    for section in ("parameters", "base_parameters"):
+        for p in getattr(spec, section):
+            try:
+                apply_overrides(Scenario.model_construct().model_dump(mode="json", by_alias=True) | {"municipalities": {}},
+                                [(p, None)], Sources())
+            except ScenarioError as exc:
+                problems.append(Problem(file, sources.locate((section, p))[1], f"{section}.{p}", exc.problems[0].message))
+    from ..config.behaviour import Behaviour
+    for section, values in (("parameters", {p: fp.low for p, fp in spec.parameters.items()}),
+                            ("parameters", {p: fp.high for p, fp in spec.parameters.items()}),
+                            ("base_parameters", spec.base_parameters)):
+        for p, v in values.items():
+            nested: dict = {}
+            node = nested
+            keys = p.split(".")[1:]
+            for k in keys[:-1]:
+                node = node.setdefault(k, {})
+            node[keys[-1]] = v
+            try:
+                Behaviour.model_validate(nested)
+            except ValidationError as exc:
+                msg = exc.errors()[0]["msg"]
+                problems.append(Problem(file, sources.locate((section, p))[1], f"{section}.{p}",
+                                        f"{v!r} is outside what the parameter allows: {msg}"))
+    problems = list(dict.fromkeys(problems))
+    for p, fp in spec.parameters.items():
+        if p in spec.base_parameters:
+            problems.append(Problem(file, sources.locate(("base_parameters", p))[1], f"base_parameters.{p}",
+                                    "is also a free parameter"))
+    if problems:
+        raise ScenarioError(problems)
+    return spec, targets

@@ -1,0 +1,266 @@
+"""Command-line handlers of calibrate, check and sensitivity: arguments in, files and lines out.
+
+The work itself is in `sim.calibration`; these functions read arguments, print progress and
+tables, and write the results folder and the fitted-parameters file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .calibration.outputs import METRICS
+from .output import StagedFolder, default_folder
+
+EXIT_OUTSIDE = 1
+EXIT_INTERRUPTED = 130
+
+
+def add_parsers(sub, int_at_least) -> None:
+    cores = os.cpu_count() or 1
+    c = sub.add_parser("calibrate", help="fit behavioural parameters to targets; write calibration/fitted/<name>.yaml")
+    c.add_argument("spec", help="a calibration spec (see calibration/specs/)")
+    c.add_argument("--workers", type=int_at_least(1), default=cores, help="worker processes (default: all cores)")
+    c.add_argument("--out", type=Path, default=None, help="results folder for the report (default results/calibration-<name>-<time>)")
+    c.add_argument("--fitted", type=Path, default=None,
+                   help="where to write the fitted parameters (default calibration/fitted/<name>.yaml)")
+    c.add_argument("--quiet", action="store_true", help="no progress lines")
+    k = sub.add_parser("check", help="run a targets file's scenarios; exit 0 if every target is inside its tolerance, 1 if not")
+    k.add_argument("targets", help="a targets file (see calibration/targets/)")
+    k.add_argument("--replicates", type=int_at_least(1), default=None, help="replicates (default: the file's)")
+    k.add_argument("--seed", type=int_at_least(0), default=1)
+    k.add_argument("--workers", type=int_at_least(1), default=cores)
+    k.add_argument("--parameters", default=None, metavar="FITTED.yaml",
+                   help="check with these fitted parameters instead of the ones each scenario names")
+    k.add_argument("--json", action="store_true", help="print the rows as JSON")
+    k.add_argument("--quiet", action="store_true")
+    s = sub.add_parser("sensitivity", help="global sensitivity analysis (Morris, or Sobol) of headline outputs")
+    s.add_argument("spec", help="a sensitivity spec (see calibration/sensitivity/)")
+    s.add_argument("--workers", type=int_at_least(1), default=cores)
+    s.add_argument("--out", type=Path, default=None)
+    s.add_argument("--quiet", action="store_true")
+
+
+# --- calibrate ---
+
+class _FitProgress:
+    def __init__(self, quiet: bool, targets: dict):
+        self.quiet, self.targets = quiet, targets
+        self.start = time.perf_counter()
+        self.runs = 0
+        self.total_points = None
+        self.runs_per_point = 1
+
+    def __call__(self, event: dict) -> None:
+        if event["kind"] == "run":
+            self.runs += 1
+            return
+        if self.quiet:
+            return
+        if event["kind"] == "start":
+            self.total_points, self.runs_per_point = event["points"], event["runs_per_point"]
+            print(f"differential evolution: {event['generations']} generations, about {event['points']} points, "
+                  f"{event['runs_per_point']} runs each; Ctrl-C stops early and keeps the best point",
+                  file=sys.stderr)
+        elif event["kind"] == "generation":
+            best = event["best"]
+            el = event["elapsed_s"]
+            left = el / event["evaluated"] * max(self.total_points - event["evaluated"], 0)
+            figs = "; ".join(f"{tid} {_v(best.sims.get(tid), self.targets[tid])}" for tid in self.targets)
+            print(f"generation {event['generation']}/{event['generations']}: {event['evaluated']} points, "
+                  f"{el:.0f} s, about {left:.0f} s left; best objective {best.objective:.3g} ({figs})",
+                  file=sys.stderr)
+        elif event["kind"] == "phase":
+            print(event["text"], file=sys.stderr)
+
+
+def _v(v, t) -> str:
+    if v is None:
+        return "–"
+    return f"{100 * v:.1f}%" if METRICS[t.metric][1] == "share" else f"{v:.1f}"
+
+
+def calibrate(args, argv: list[str]) -> int:
+    from .calibration.fit import Calibration
+    from .calibration.fitted import fitted_yaml, write_atomic
+    from .calibration.report import build_fit_report
+    from .calibration.spec import load_spec
+    from .calibration.targets import CALIBRATION_DIR
+    spec, targets = load_spec(args.spec)  # bad input fails here, before anything is written
+    started = dt.datetime.now()
+    folder = args.out or default_folder(Path("results"), f"calibration-{spec.name}", started)
+    fitted_path = args.fitted or (CALIBRATION_DIR / "fitted" / f"{spec.name}.yaml")
+    from .output import check_destination
+    check_destination(folder)
+    progress = _FitProgress(args.quiet, {t.id: t for t in targets})
+    cal = Calibration(spec, targets, workers=args.workers, progress=progress)
+    log = cal.run()
+    if log.best is None:
+        print("interrupted before any point was evaluated: nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if log.stopped_early:
+        print(f"stopped early after {len(log.evaluations)} points; keeping the best "
+              f"(objective {log.best.objective:.3g})", file=sys.stderr)
+    try:
+        analysis = cal.analyse(with_runs=not log.stopped_early)
+    except KeyboardInterrupt:  # interrupted while checking the fit: keep the best point all the same
+        log.stopped_early = True
+        print("interrupted: writing the best point without the report's replicate runs", file=sys.stderr)
+        analysis = cal.analyse(with_runs=False)
+    command = " ".join(["python", *argv])
+    log_dict = dataclasses.asdict(log)
+    log_dict["wall_s"] = log.wall_s
+    try:
+        rel_fitted = str(fitted_path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        rel_fitted = str(fitted_path)
+    with StagedFolder(folder) as tmp:
+        with open(tmp / "evaluations.csv", "w", encoding="utf-8") as fh:
+            ids = [t.id for t in targets]
+            fh.write(",".join(["index", "generation", *cal.names, "objective", *ids]) + "\n")
+            for e in log.evaluations:
+                fh.write(",".join(str(x) for x in [e.index, e.generation, *[e.values[n] for n in cal.names],
+                                                   e.objective, *["" if e.sims[i] is None else e.sims[i] for i in ids]]) + "\n")
+        build_fit_report(tmp, spec.model_dump(mode="json"), targets, analysis, log_dict, command, rel_fitted)
+    report = folder / "report.html"
+    write_atomic(fitted_path, fitted_yaml(spec, str(args.spec), analysis, log, command, str(report)))
+    print(_fit_table(targets, analysis))
+    for w in analysis["warnings"]:
+        print(f"warning: {w['text']}")
+    print(f"Fitted parameters: {fitted_path}\nReport: {report}")
+    return EXIT_INTERRUPTED if log.stopped_early else 0
+
+
+def _fit_table(targets, analysis) -> str:
+    lines = [f"{'target':44s} {'observed':>10s} {'simulated':>10s} {'interval':>17s}  inside"]
+    for t in targets:
+        s = analysis["targets"].get(t.id, {})
+        lo, hi = s.get("lo"), s.get("hi")
+        iv = f"{_v(lo, t)}–{_v(hi, t)}" if lo is not None else ""
+        lines.append(f"{t.id:44s} {t.describe_observed() if METRICS[t.metric][1] != 'share' else _obs(t):>10s} "
+                     f"{_v(s.get('mean'), t):>10s} {iv:>17s}  {'yes' if t.inside(s.get('mean')) else 'NO'}")
+    lines.append("")
+    lines.append(f"{'parameter':44s} {'fitted':>10s} {'~68% region':>21s}")
+    for name, v in analysis["fitted"].items():
+        reg = analysis["region"][name]
+        lines.append(f"{name:44s} {v:>10.4g} {reg['lo']:>10.4g}–{reg['hi']:<10.4g}")
+    return "\n".join(lines)
+
+
+def _obs(t) -> str:
+    sign = {"value": "", "at_most": "<=", "at_least": ">="}[t.kind]
+    return f"{sign}{100 * t.observed:.1f}%"
+
+
+# --- check ---
+
+def check(args) -> int:
+    from .calibration.check import check_targets
+    params = None
+    if args.parameters:
+        params = _fitted_values(args.parameters)
+    done = [0]
+
+    def progress(k):
+        done[0] += k
+    rows, runs = check_targets(args.targets, args.replicates, args.seed, args.workers, params,
+                               progress=None if args.quiet else progress)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(f"{'target':44s} {'scenario':16s} {'observed':>10s} {'simulated':>10s} {'5th-95th':>17s} "
+              f"{'error':>9s}  inside")
+        for r in rows:
+            share = METRICS[r["metric"]][1] == "share"
+
+            def f(v):
+                return "–" if v is None else (f"{100 * v:.1f}%" if share else f"{v:.1f}")
+            sign = {"value": "", "at_most": "<=", "at_least": ">="}[r["kind"]]
+            err = "–" if r["error"] is None else (f"{100 * r['error']:+.1f}pt" if share else f"{r['error']:+.1f}")
+            tol = f"±{100 * r['tolerance']:.0f}pt" if share else f"±{r['tolerance']:g}"
+            print(f"{r['id']:44s} {r['scenario']:16s} {sign + f(r['observed']):>10s} {f(r['simulated']):>10s} "
+                  f"{f(r['lo']) + '–' + f(r['hi']):>17s} {err:>9s}  {'yes' if r['inside'] else 'NO'} ({tol})")
+        inside = sum(r["inside"] for r in rows)
+        print(f"{inside} of {len(rows)} targets inside their tolerance ({runs} runs)")
+    return 0 if all(r["inside"] for r in rows) else EXIT_OUTSIDE
+
+
+def _fitted_values(name: str) -> dict:
+    """Flatten a fitted-parameters file's behaviour section to path: value."""
+    from .config.errors import ScenarioError
+    from .config.loader import resolve_parameters_path
+    from .config.yaml_lines import load_yaml_with_lines
+    path = resolve_parameters_path(name, Path.cwd())
+    if not path.is_file():
+        raise ScenarioError.single("--parameters", None, "", f"fitted-parameters file '{name}' not found")
+    data, _ = load_yaml_with_lines(path)
+    if not isinstance(data, dict) or not isinstance(data.get("behaviour"), dict):
+        raise ScenarioError.single(str(path), 1, "behaviour", "expected a 'behaviour' section")
+    out = {}
+
+    def walk(node, prefix):
+        for k, v in node.items():
+            if isinstance(v, dict):
+                walk(v, f"{prefix}.{k}")
+            else:
+                out[f"{prefix}.{k}"] = v
+    walk(data["behaviour"], "behaviour")
+    return out
+
+
+# --- sensitivity ---
+
+def sensitivity(args, argv: list[str]) -> int:
+    import html
+    from .calibration.sensitivity import load_sensitivity, plot_ranking, ranking, run_sensitivity
+    from .output import check_destination
+    from .report import CSS
+    spec, scenario_path = load_sensitivity(args.spec)
+    started = dt.datetime.now()
+    folder = args.out or default_folder(Path("results"), f"sensitivity-{spec.name}", started)
+    check_destination(folder)
+    done = [0]
+    t0 = time.perf_counter()
+
+    def progress(k):
+        done[0] += k
+        if not args.quiet and done[0] % 50 == 0:
+            print(f"{done[0]} runs, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    result = run_sensitivity(spec, scenario_path, args.workers, progress)
+    ranks = ranking(spec, result["indices"])
+    names = result["problem"]["names"]
+    with StagedFolder(folder) as tmp:
+        with open(tmp / "samples.csv", "w", encoding="utf-8") as fh:
+            fh.write(",".join([*names, *spec.outputs]) + "\n")
+            for x, y in zip(result["X"], result["Y"]):
+                fh.write(",".join(f"{v:.6g}" for v in [*x, *y]) + "\n")
+        with open(tmp / "indices.csv", "w", encoding="utf-8") as fh:
+            keys = list(next(iter(next(iter(result["indices"].values())).values())))
+            fh.write(",".join(["output", "parameter", *keys]) + "\n")
+            for o, idx in result["indices"].items():
+                for n, v in idx.items():
+                    fh.write(",".join([o, n, *[f"{v[k]:.6g}" for k in keys]]) + "\n")
+        plot_ranking(spec, ranks, tmp / "ranking.png")
+        rows = "".join(f"<tr><td>{html.escape(o)}</td><td>{i + 1}</td><td><code>{html.escape(n)}</code></td>"
+                       f"<td class='num'>{v:.4g}</td><td class='num'>± {c:.2g}</td></tr>"
+                       for o, r in ranks.items() for i, (n, v, c) in enumerate(r))
+        index = "mu* (Morris)" if spec.method == "morris" else "ST (total-order Sobol)"
+        (tmp / "report.html").write_text(
+            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Sensitivity {html.escape(spec.name)}</title>"
+            f"<style>{CSS}</style></head><body><h1>Sensitivity: {html.escape(spec.name)}</h1>"
+            f"<p>{html.escape(spec.description)}</p><p>Scenario <code>{html.escape(spec.scenario)}</code>; method "
+            f"<b>{spec.method}</b>; {len(result['X'])} points x {spec.replicates} replicates on common seeds "
+            f"({result['runs']} runs).</p><p><img src='ranking.png' alt='ranking'></p>"
+            f"<table><tr><th>output</th><th>rank</th><th>input</th><th>{index}</th><th>95 % conf.</th></tr>{rows}</table>"
+            f"<h2>Reproduce</h2><pre>{html.escape(' '.join(['python', *argv]))}</pre></body></html>", encoding="utf-8")
+    for o, r in ranks.items():
+        print(f"{o}:")
+        for i, (n, v, c) in enumerate(r):
+            print(f"  {i + 1:2d}. {n:60s} {v:9.4g} ± {c:.2g}")
+    print(f"{result['runs']} runs in {time.perf_counter() - t0:.0f} s\nReport: {folder / 'report.html'}")
+    return 0

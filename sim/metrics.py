@@ -64,8 +64,10 @@ class Recorder:
         self.payments = np.zeros((T, K, len(PAYMENTS)), dtype=np.float64)
         self.internships_started_by_sector_public = np.zeros(2, dtype=np.int64)  # [private, public]
         self.hires_route = np.zeros(6, dtype=np.int64)
+        self.last_muni_present = np.zeros(K, dtype=np.int64)
         self.last_muni_employed = np.zeros(K, dtype=np.int64)
         self.last_muni_self_sufficient = np.zeros(K, dtype=np.int64)
+        self.last_state_totals = [0] * N_STATES
         self._t = 0
 
     # --- called by the processes ---
@@ -99,13 +101,17 @@ class Recorder:
         present = PRESENT[st]
         employed = present & (WORKING[st] | P.extra_work[:n])
         ss = present & P.self_sufficient[:n]
-        self.weekly_states[t] = np.bincount(muni * N_STATES + st, minlength=K * N_STATES).reshape(K, N_STATES)
+        states = np.bincount(muni * N_STATES + st, minlength=K * N_STATES).reshape(K, N_STATES)
+        self.weekly_states[t] = states
         ms = muni * 2 + P.female[:n]
         self.weekly_present[t] = np.bincount(ms[present], minlength=K * 2).reshape(K, 2)
         self.weekly_employed[t] = np.bincount(ms[employed], minlength=K * 2).reshape(K, 2)
         self.weekly_self_sufficient[t] = np.bincount(ms[ss], minlength=K * 2).reshape(K, 2)
+        self.last_muni_present = self.weekly_present[t].sum(axis=1)
         self.last_muni_employed = self.weekly_employed[t].sum(axis=1)
         self.last_muni_self_sufficient = self.weekly_self_sufficient[t].sum(axis=1)
+        # Totals of the week as Python numbers, for the DataCollector's reporters (one call each).
+        self.last_state_totals = states.sum(axis=0).tolist()
 
         # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
         metrics = m.config.metrics
@@ -115,7 +121,8 @@ class Recorder:
         window = dur < metrics.kora_window_weeks
         P.kora_job[:n] |= window & (P.job_run[:n] >= metrics.kora_min_job_weeks)
         idx = np.nonzero(window)[0]
-        P.kora_weeks[idx, KORA_OF_STATE[st[idx]]] += 1
+        # One cell per person: a flat index adds without duplicates.
+        P.kora_weeks.reshape(-1)[idx * P.kora_weeks.shape[1] + KORA_OF_STATE[st[idx]]] += 1
 
         group = (muni * 2 + P.female[:n]) * 4 + m.education0[:n]
         # Months since arrival.
@@ -123,11 +130,11 @@ class Recorder:
         sel = np.nonzero(present & (month >= 0) & (month < self.n_months))[0]
         if len(sel):
             base = (group[sel] * self.n_months + month[sel]) * len(CHANNELS)
-            flags = [np.ones(len(sel), bool), employed[sel], ss[sel],
+            flags = [None, employed[sel], ss[sel],
                      P.ti_sfi_passed[:n][sel] >= 0, P.ti_first_contact[:n][sel] >= 0]
-            parts = [base[f] + c for c, f in enumerate(flags)]
+            parts = [base] + [base[f] + c for c, f in enumerate(flags) if c]
             parts.append(base + len(flags) + st[sel])
-            np.add.at(self.panel.reshape(-1), np.concatenate(parts), 1)
+            _add_counts(self.panel, np.concatenate(parts))
         # Months since the residence permit.
         dp = t - P.ti_permit[:n]
         pmonth = self.mark[np.clip(dp, 0, len(self.mark) - 1)]
@@ -135,11 +142,22 @@ class Recorder:
         if len(sel):
             base = (group[sel] * self.n_months + pmonth[sel]) * len(PERMIT_CHANNELS)
             parts = [base, base[employed[sel]] + 1, base[ss[sel]] + 2]
-            np.add.at(self.permit_panel.reshape(-1), np.concatenate(parts), 1)
+            _add_counts(self.permit_panel, np.concatenate(parts))
 
     def cost_totals(self) -> np.ndarray:
         """Payments summed over weeks: (municipality, payment kind)."""
         return self.payments.sum(axis=0)
+
+
+def _add_counts(panel: np.ndarray, cells: np.ndarray) -> None:
+    """panel.flat[cells] += 1 for each entry (repeats add up): a dense bincount when the cells are
+    many for the panel's size (much faster), `np.add.at` when the panel is large (many
+    municipalities) and the cells few. Both add the same integers."""
+    flat = panel.reshape(-1)
+    if len(cells) * 4 >= flat.size:
+        flat += np.bincount(cells, minlength=flat.size).astype(flat.dtype, copy=False)
+    else:
+        np.add.at(flat, cells, 1)
 
 
 # --- results: tables and figures from a finished run ----------------------------------------

@@ -45,8 +45,7 @@ def hire_probability(model, t: int, who: np.ndarray, emp: np.ndarray, channel: n
     # How much of the employer's bias each route removes: none for an open application; a coach's
     # or a network's introduction removes part; an employer who has seen the person work (extra
     # work, agency assignment, internship) judges them on that, not on origin.
-    bypass = np.select([channel == COACH, channel == NETWORK, channel >= EXTRA_WORK_BRIDGE],
-                       [h.coach_bias_bypass, h.network_bias_bypass, 1.0], 0.0)
+    bypass = np.array([0.0, h.coach_bias_bypass, h.network_bias_bypass, 1.0, 1.0, 1.0])[channel]
     p = p * (1.0 - E.bias[emp] * (1.0 - bypass))
     since_permit = t - P.ti_permit[who]
     if nat.nystartsjobb.enabled:

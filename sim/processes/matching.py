@@ -38,29 +38,34 @@ def matching(model, t: int) -> None:
     not_working = present & ~WORKING[st] & (st != S.EDUCATION)
     seeking = not_working & (P.plan_done[:n] | M.job_focus[muni])
 
-    # Contact rates per route (per person per week).
-    offset_here = period & M.income_offset[muni]
-    own_rate = (s.own_contacts_per_week * 2.0 * eng * avail
-                * np.where(M.job_focus[muni], s.job_focus_multiplier, 1.0)
+    # Contact rates per route (per person per week), computed only for those who can make a
+    # contact on the route (a contact needs u < p, and p is 0 elsewhere). The contacts come out
+    # route by route, people in index order within a route, as np.nonzero of a (route, person)
+    # mask would give them.
+    sk = np.nonzero(seeking)[0]
+    m_sk = muni[sk]
+    avail_sk = avail[sk]
+    offset_here = period[sk] & M.income_offset[m_sk]
+    own_rate = (s.own_contacts_per_week * 2.0 * eng[sk] * avail_sk
+                * np.where(M.job_focus[m_sk], s.job_focus_multiplier, 1.0)
                 * np.where(offset_here, s.income_offset_multiplier, 1.0))
     n_seek = np.bincount(muni[seeking & period], minlength=M.n)
     coach_contacts = M.coaches * M.coach_share * s.coach_contacts_per_week
-    coach_p = np.minimum(1.0, coach_contacts / np.maximum(n_seek, 1))[muni] * avail * period
+    coach_p = np.minimum(1.0, coach_contacts / np.maximum(n_seek, 1))[m_sk] * avail_sk * period[sk]
     n_present = np.bincount(muni[present], minlength=M.n)
     net_rate = M.host_families * s.network_contacts_per_family_week / np.maximum(n_present, 1)
-    p_route = np.stack([
-        1.0 - np.exp(-own_rate),
-        coach_p,
-        (1.0 - np.exp(-net_rate[muni])) * avail,
-        np.where(P.extra_work[:n], b.jobs.extra_work_to_regular_per_week, 0.0),
-        np.where(st == S.AGENCY_JOB, b.jobs.agency_to_regular_per_week, 0.0),
-    ])
-    can = np.stack([seeking, seeking, seeking, seeking, st == S.AGENCY_JOB])
-    contact = can & (u[CONTACT:CONTACT + 5] < p_route)
+    bridge = np.nonzero(seeking & P.extra_work[:n])[0]
+    in_agency = np.nonzero(st == S.AGENCY_JOB)[0]
+    p_bridge = np.full(len(bridge), b.jobs.extra_work_to_regular_per_week)
+    p_agency = np.full(len(in_agency), b.jobs.agency_to_regular_per_week)
+    routes = [(sk, 1.0 - np.exp(-own_rate)), (sk, coach_p),
+              (sk, (1.0 - np.exp(-net_rate[m_sk])) * avail_sk), (bridge, p_bridge), (in_agency, p_agency)]
+    whos = [idx[u[CONTACT + r, idx] < p] for r, (idx, p) in enumerate(routes)]
+    who = np.concatenate(whos)
+    route = np.repeat(np.arange(5), [len(w) for w in whos])
 
     # Which employer each contact reaches: weighted by open vacancies, in reach (commuting);
     # coaches target the person's own sector when they know it (early mapping, or a drawn-up plan).
-    route, who = np.nonzero(contact)
     if len(who):
         vac = E.open_vacancies.astype(np.float64)
         m = muni[who].astype(np.int64)
@@ -123,6 +128,10 @@ def _agencies(model, t, u, n, period, avail) -> None:
     A.credit = np.minimum(A.credit + A.hires_per_week, np.maximum(A.hires_per_week * 4, 1.0))
     seeking = (PRESENT[st] & ~WORKING[st] & (st != S.EDUCATION) & (st != S.INTERNSHIP)
                & (P.plan_done[:n] | M.job_focus[muni]))
+    # Only those who meet the least demanding agency's criteria can be hired below (`meets`);
+    # the choice of agency is per person, so leaving the rest out changes no one's draw or result.
+    seeking &= ((P.swedish[:n] >= A.min_swedish.min()) & (P.engagement[:n] >= A.min_engagement.min())
+                & (P.education[:n] >= A.min_education.min()))
     who = np.nonzero(seeking)[0]
     if len(who) == 0:
         return

@@ -39,26 +39,26 @@ def internships(model, t: int) -> None:
         P.ti_state[rest] = t
 
     # --- placements ---
+    # Only those waiting for a plan or in the programme, inside the period, can be placed.
     st = P.state[:n]
     muni = P.municipality[:n]
-    weeks = t - P.ti_arrival[:n]
     ib = b.internships
-    ready = M.alternate[muni] | (P.swedish[:n] >= ib.min_swedish_without_alternation)
-    eligible = (((st == S.PLAN) | (st == S.PROGRAMME)) & period
-                & (weeks >= M.first_internship_week[muni]) & ready)
+    c = np.nonzero(((st == S.PLAN) | (st == S.PROGRAMME)) & period)[0]
+    mc = muni[c]
+    ready = M.alternate[mc] | (P.swedish[c] >= ib.min_swedish_without_alternation)
+    cand = c[((t - P.ti_arrival[c]) >= M.first_internship_week[mc]) & ready]
     avail = model.availability
     # Coordinators arrange a limited number of placements a week per municipality.
     M.placement_credit = np.minimum(M.placement_credit + M.coordinators * ib.placements_per_coordinator_week,
                                     M.coordinators * ib.placements_per_coordinator_week * COORDINATOR_CREDIT_CAP_WEEKS)
-    cand = np.nonzero(eligible)[0]
     rank = np.zeros(0, dtype=np.int64)
     if len(cand):
         # Carers of small children come forward less often: their priority draw is stretched.
         rank = rank_within(muni[cand], u[3, cand] / np.maximum(avail[cand], 1e-3))
     by_coordinator = cand[rank < np.floor(M.placement_credit[muni[cand]])]
-    focus = np.where(M.job_focus[muni], b.search.job_focus_multiplier, 1.0)
-    own_p = ib.own_placement_per_week * 2.0 * P.engagement[:n] * focus * avail
-    by_self = np.nonzero(eligible & (u[4] < own_p))[0]
+    focus = np.where(M.job_focus[muni[cand]], b.search.job_focus_multiplier, 1.0)
+    own_p = ib.own_placement_per_week * 2.0 * P.engagement[cand] * focus * avail[cand]
+    by_self = cand[u[4, cand] < own_p]
     seekers = np.union1d(by_coordinator, by_self)
     if len(seekers) == 0:
         _update_relationships(model)

@@ -103,19 +103,24 @@ def _extra_work(model, t, u, n, period) -> None:
     income offset (seed 000, Falkenberg: the right to earn extra is often the way in)."""
     P, M, s, j = model.population, model.munis, model.behaviour.search, model.behaviour.jobs
     st = P.state[:n]
-    muni = P.municipality[:n]
-    eligible = ((st == S.PROGRAMME) | (st == S.INTERNSHIP) | (st == S.PASSIVE)
+    has_all = P.extra_work[:n]
+    elig_all = ((st == S.PROGRAMME) | (st == S.INTERNSHIP) | (st == S.PASSIVE)
                 | (st == S.NO_SUPPORT)) & (P.swedish[:n] >= 0.2)
-    offset_here = (period & M.income_offset[muni]) | (st == S.PASSIVE)
-    p = (s.extra_work_per_week * 2.0 * P.engagement[:n]
+    # Only those eligible or with extra work now can start or stop.
+    c = np.nonzero(elig_all | has_all)[0]
+    eligible = elig_all[c]
+    sc = st[c]
+    offset_here = (period[c] & M.income_offset[P.municipality[c]]) | (sc == S.PASSIVE)
+    p = (s.extra_work_per_week * 2.0 * P.engagement[c]
          * np.where(offset_here, s.extra_work_offset_multiplier, 1.0))
-    has = P.extra_work[:n]
+    has = has_all[c]
+    uc = u[EXTRA_WORK, c]
     # One draw decides both starting (if without) and ending (if with) extra work.
-    start = eligible & ~has & (u[EXTRA_WORK] < p)
-    stop = has & ((u[EXTRA_WORK] < j.extra_work_end_per_week) | ~eligible)
-    P.extra_work[:n] = (has & ~stop) | start
+    start = eligible & ~has & (uc < p)
+    stop = has & ((uc < j.extra_work_end_per_week) | ~eligible)
+    P.extra_work[c] = (has & ~stop) | start
     if start.any():
-        mark_contact(P, np.nonzero(start)[0], t)
+        mark_contact(P, c[start], t)
 
 
 def _agencies(model, t, u, n, period, avail) -> None:

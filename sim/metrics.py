@@ -17,6 +17,8 @@ Definitions:
 from __future__ import annotations
 
 import numpy as np
+
+from ._numpy import clip
 import pandas as pd
 
 from .states import (S, EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATES, PRESENT,
@@ -137,7 +139,7 @@ class Recorder:
             _add_counts(self.panel, np.concatenate(parts))
         # Months since the residence permit.
         dp = t - P.ti_permit[:n]
-        pmonth = self.mark[np.clip(dp, 0, len(self.mark) - 1)]
+        pmonth = self.mark[clip(dp, 0, len(self.mark) - 1)]
         sel = np.nonzero(present & (dp >= 0) & (pmonth >= 0) & (pmonth < self.n_months))[0]
         if len(sel):
             base = (group[sel] * self.n_months + pmonth[sel]) * len(PERMIT_CHANNELS)

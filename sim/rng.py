@@ -12,6 +12,8 @@ import zlib
 
 import numpy as np
 
+from ._numpy import clip
+
 
 def stream_key(name: str) -> int:
     """A stable integer for a stream name (Python's hash() is salted per process)."""
@@ -43,7 +45,7 @@ def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.nda
     numbers). The loop runs over counts (small), never over items.
     """
     n = np.asarray(n, dtype=np.int64)
-    p = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape), 0.0, 1.0 - 1e-12)
+    p = clip(np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape), 0.0, 1.0 - 1e-12)
     q = 1.0 - p
     pmf = q ** n
     cdf = pmf.copy()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numpy import clip
+
 
 class SegmentChooser:
     """Choose one target per person, weighted, among the targets reachable from a segment key."""
@@ -30,7 +32,7 @@ class SegmentChooser:
         lo = cum[self.start[keys]]
         tot = cum[self.end[keys]] - lo
         pos = np.searchsorted(cum, lo + u * tot, side="right") - 1
-        pos = np.clip(pos, self.start[keys], np.maximum(self.end[keys] - 1, self.start[keys]))
+        pos = clip(pos, self.start[keys], np.maximum(self.end[keys] - 1, self.start[keys]))
         out = np.where(tot > 0, self.target[np.minimum(pos, len(self.target) - 1)], -1)
         return out.astype(np.int64)
 

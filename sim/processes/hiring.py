@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numpy import clip
+
 from ..states import S
 from .choice import rank_within
 
@@ -64,7 +66,7 @@ def hire_probability(model, t: int, who: np.ndarray, emp: np.ndarray, channel: n
         p = np.where(subsidised, p * (1.0 + h.instegsjobb_effect * rate), p)
     forced = (channel == EXTRA_WORK_BRIDGE) | (channel == AGENCY_BRIDGE)
     p = np.where(forced, 1.0, p)
-    return np.where(meets, np.clip(p, 0.0, 1.0), 0.0), subsidised
+    return np.where(meets, clip(p, 0.0, 1.0), 0.0), subsidised
 
 
 def within_vacancies(emp: np.ndarray, priority: np.ndarray, open_vacancies: np.ndarray) -> np.ndarray:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numpy import clip
+
 from ..states import S
 from .choice import rank_within
 from .hiring import CONVERSION, end_internship, hire_probability, mark_contact, start_jobs, within_vacancies
@@ -97,4 +99,4 @@ def _update_relationships(model) -> None:
     E, ib = model.employers, model.behaviour.internships
     E.relationship += ib.relationship_gain_per_intern_week * E.interns
     E.relationship += ib.relationship_decay_per_week * (E.base_relationship - E.relationship)
-    np.clip(E.relationship, 0.0, 1.0, out=E.relationship)
+    clip(E.relationship, 0.0, 1.0, out=E.relationship)

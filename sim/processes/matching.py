@@ -178,7 +178,12 @@ def _vacancies_filled_by_others(model) -> None:
     E, M = model.employers, model.munis
     if E.n == 0:
         return
-    p = M.fill_by_others[E.municipality]
-    u = hashed_uniform(model.seed, "vacancies", E.keys, model.t)
-    taken = binomial_from_uniform(u, np.maximum(E.open_vacancies, 0), p)
-    E.open_vacancies -= taken.astype(np.int32)
+    # Only employers with open vacancies can lose some; draws are keyed by employer, so drawing
+    # for these alone gives each of them the same number.
+    e = np.nonzero(E.open_vacancies > 0)[0]
+    if len(e) == 0:
+        return
+    p = M.fill_by_others[E.municipality[e]]
+    u = hashed_uniform(model.seed, "vacancies", E.keys[e], model.t)
+    taken = binomial_from_uniform(u, E.open_vacancies[e], p)
+    E.open_vacancies[e] -= taken.astype(np.int32)

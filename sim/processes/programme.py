@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numpy import clip
+
 from ..config.behaviour import EDUCATION_LEVELS
 from ..states import S, PRESENT, WORKING
 from ..population import YOUNG_CHILD_SCHOOL_AGE
@@ -111,7 +113,7 @@ def programme(model, t: int) -> None:
     tuition = tuition / (1.0 + tuition / lang.tuition_saturation_hours)
     gain = (tuition * lang.sfi_gain_per_tuition_hour * vocational
             + workplace * lang.practice_gain_per_workplace_hour) * mult
-    P.swedish[a] = np.clip(P.swedish[a] + gain - idle_a * lang.idle_loss_per_week, 0.0, 1.0)
+    P.swedish[a] = clip(P.swedish[a] + gain - idle_a * lang.idle_loss_per_week, 0.0, 1.0)
     passed = (P.swedish[:n] >= 1.0) & (P.ti_sfi_passed[:n] < 0)
     P.ti_sfi_passed[:n][passed] = t
     idle = np.zeros(n, dtype=bool)
@@ -147,10 +149,10 @@ def programme(model, t: int) -> None:
               + e.work_effect * (working[pr] | P.extra_work[pr] | in_intern[pr])
               + e.criteria_published_effect * M.agency_partner[mp]
               + e.care_organisation_effect * (sup & M.care_organisation[mp]))
-    target = np.clip(target, 0.0, 1.0)
+    target = clip(target, 0.0, 1.0)
     eng0 = P.engagement[pr]
     eng = eng0 + e.adjust_rate_per_week * (target - eng0) + e.sanction_effect * sanctioned[pr]
-    P.engagement[pr] = np.clip(eng, 0.0, 1.0).astype(np.float32)
+    P.engagement[pr] = clip(eng, 0.0, 1.0).astype(np.float32)
 
     # Dropping out into passive assistance, and coaches bringing people back (mechanism 4).
     pa = b.passivity

@@ -152,14 +152,18 @@ class Recorder:
 
 
 def _add_counts(panel: np.ndarray, cells: np.ndarray) -> None:
-    """panel.flat[cells] += 1 for each entry (repeats add up): a dense bincount when the cells are
-    many for the panel's size (much faster), `np.add.at` when the panel is large (many
-    municipalities) and the cells few. Both add the same integers."""
+    """panel.flat[cells] += 1 for each entry (repeats add up). A dense bincount when the cells are
+    many for the panel's size; otherwise the cells are sorted and each distinct cell gets its count
+    in one fancy-indexed add (several times faster than `np.add.at` on a large panel, whose
+    scattered read-modify-writes miss the cache). Integer counts: the same result either way."""
     flat = panel.reshape(-1)
     if len(cells) * 4 >= flat.size:
         flat += np.bincount(cells, minlength=flat.size).astype(flat.dtype, copy=False)
-    else:
-        np.add.at(flat, cells, 1)
+        return
+    cells = np.sort(cells)
+    starts = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1])))
+    counts = np.diff(np.append(starts, len(cells)))
+    flat[cells[starts]] += counts.astype(flat.dtype, copy=False)
 
 
 # --- results: tables and figures from a finished run ----------------------------------------

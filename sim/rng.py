@@ -36,6 +36,76 @@ class Streams:
         """Uniform [0, 1) draws as float32 (half the cost of float64; ample resolution here)."""
         return self.get(name).random(shape, dtype=np.float32)
 
+    def block(self, name: str, rows: int, n: int):
+        """This week's (rows, n) block of float32 uniforms of stream `name`: the same numbers as
+        `uniform(name, (rows, n))`, leaving the stream in the same state.
+
+        For many people (n >= LAZY_MIN_COLUMNS) the rows are not held in memory together: each
+        row is generated when it is read (`block[r]`, `block[r, idx]`, `block[rows, idx]`), from
+        the block's starting state moved ahead to the row with PCG64's `advance`, and dropped
+        after use; rows never read are never generated. Below that size, the plain array.
+        """
+        gen = self.get(name)
+        if n < LAZY_MIN_COLUMNS or not isinstance(gen.bit_generator, np.random.PCG64):
+            return gen.random((rows, n), dtype=np.float32)
+        return _LazyBlock(gen, rows, n)
+
+
+# Blocks with at least this many columns (people) are generated row by row on demand.
+LAZY_MIN_COLUMNS = 50_000
+
+
+def _skip_uint32(bg: np.random.PCG64, state: dict, count: int) -> None:
+    """Set `bg` to `state` moved ahead by `count` uint32 draws (as NumPy's float32 draws take
+    them: the low half of a 64-bit output first, the high half kept for the next draw)."""
+    buffered = bool(state["has_uint32"])
+    if buffered and count == 0:
+        bg.state = state
+        return
+    fresh = count - buffered  # uint32 draws taken from new 64-bit outputs
+    st = dict(state, has_uint32=0, uinteger=0)
+    bg.state = st
+    bg.advance(fresh // 2)  # also clears the half-word buffer
+    if fresh % 2:
+        high = int(bg.random_raw()) >> 32  # the low half was taken; the high half waits
+        st = bg.state
+        st["has_uint32"] = 1
+        st["uinteger"] = high
+        bg.state = st
+
+
+class _LazyBlock:
+    """Rows of a (rows, n) block of float32 uniforms, generated on demand (see Streams.block)."""
+
+    _scratch = None
+
+    def __init__(self, gen: np.random.Generator, rows: int, n: int):
+        bg = gen.bit_generator
+        self.start = bg.state
+        self.rows, self.n = rows, n
+        _skip_uint32(bg, self.start, rows * n)  # the stream continues after the whole block
+        if _LazyBlock._scratch is None:
+            _LazyBlock._scratch = np.random.Generator(np.random.PCG64(0))
+        self.gen = _LazyBlock._scratch
+
+    def row(self, r: int) -> np.ndarray:
+        if not 0 <= r < self.rows:
+            raise IndexError(f"row {r} of a block of {self.rows}")
+        _skip_uint32(self.gen.bit_generator, self.start, r * self.n)
+        return self.gen.random(self.n, dtype=np.float32)
+
+    def __getitem__(self, key):
+        r, idx = key if isinstance(key, tuple) else (key, slice(None))
+        if np.ndim(r) == 0:
+            return self.row(int(r))[idx]
+        r = np.asarray(r)
+        idx = np.asarray(idx)
+        out = np.empty(r.shape, dtype=np.float32)
+        for rr in np.unique(r):
+            m = r == rr
+            out[m] = self.row(int(rr))[idx[m]]
+        return out
+
 
 def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Binomial(n, p) by inverting the CDF at one uniform per trial set.

@@ -20,7 +20,7 @@ def internships(model, t: int) -> None:
     n = P.n_arrived
     if n == 0:
         return
-    u = model.streams.uniform("internships", (7, n))
+    u = model.streams.block("internships", 7, n)
     st = P.state[:n]
     period = model.period
 
@@ -67,10 +67,11 @@ def internships(model, t: int) -> None:
         return
     free = np.maximum(E.intern_places - E.interns, 0).astype(np.float64)
     follow_up = M.matched_followup[muni[seekers]] & (P.internships[seekers] >= 1) & (P.occupation[seekers] >= 0)
-    host = model.choosers.employer.choose(muni[seekers].astype(np.int64), u[5, seekers], free)
+    u_host = u[5, seekers]
+    host = model.choosers.employer.choose(muni[seekers].astype(np.int64), u_host, free)
     if follow_up.any():
         key = muni[seekers].astype(np.int64) * model.n_sectors + np.maximum(P.occupation[seekers], 0)
-        targeted = model.choosers.employer_by_sector.choose(key, u[5, seekers], free)
+        targeted = model.choosers.employer_by_sector.choose(key, u_host, free)
         host = np.where(follow_up & (targeted >= 0), targeted, host)
     found = host >= 0
     who, host = seekers[found], host[found]

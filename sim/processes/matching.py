@@ -28,7 +28,7 @@ def matching(model, t: int) -> None:
         return
     s = b.search
     # Always the same draws per person and week, whatever happens below (common random numbers).
-    u = model.streams.uniform("matching", (N_ROWS, n))  # rows: see the constants above
+    u = model.streams.block("matching", N_ROWS, n)  # rows: see the constants above
     st = P.state[:n]
     muni = P.municipality[:n]
     period = model.period
@@ -69,13 +69,14 @@ def matching(model, t: int) -> None:
     if len(who):
         vac = E.open_vacancies.astype(np.float64)
         m = muni[who].astype(np.int64)
-        emp = model.choosers.employer.choose(m, u[EMPLOYER + route, who], vac)
+        u_emp = u[EMPLOYER + route, who]
+        emp = model.choosers.employer.choose(m, u_emp, vac)
         mapped = M.early_mapping[muni[who]]
         targeting = np.where(mapped, s.mapped_sector_targeting, s.unmapped_sector_targeting)
         targeted = (route == COACH) & (P.occupation[who] >= 0) & (u[TARGETING, who] < targeting)
         if targeted.any():
             key = m * model.n_sectors + np.maximum(P.occupation[who], 0)
-            by_sector = model.choosers.employer_by_sector.choose(key, u[EMPLOYER + route, who], vac)
+            by_sector = model.choosers.employer_by_sector.choose(key, u_emp, vac)
             emp = np.where(targeted & (by_sector >= 0), by_sector, emp)
         keep = emp >= 0
         route, who, emp = route[keep], who[keep], emp[keep]

@@ -44,7 +44,7 @@ def programme(model, t: int) -> None:
     n = P.n_arrived
     if n == 0:
         return
-    u = model.streams.uniform("programme", (3, n))
+    u = model.streams.block("programme", 3, n)
     st = P.state[:n]
     muni = P.municipality[:n]
     period = model.period

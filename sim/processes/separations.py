@@ -40,7 +40,7 @@ def separations(model, t: int) -> None:
     if n == 0:
         return
     j = b.jobs
-    u = model.streams.uniform("separations", (5, n))
+    u = model.streams.block("separations", 5, n)
     st = P.state[:n].copy()  # this week's states, before any change below
     period = model.period
 

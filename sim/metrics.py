@@ -26,6 +26,7 @@ from .states import (S, EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATE
 
 PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
             "stimulus_payment", "performance_bonus", "staff"]
+_PAYMENT_INDEX = {k: i for i, k in enumerate(PAYMENTS)}
 # What the public sector spends on the introduction (the rest are transfers from the state to the
 # municipality, which pay for it).
 COSTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "staff"]
@@ -76,8 +77,11 @@ class Recorder:
     def pay(self, kind: str, muni: np.ndarray, amount) -> None:
         if len(muni) == 0:
             return
-        w = np.broadcast_to(np.asarray(amount, dtype=np.float64), muni.shape)
-        self.payments[self._t, :, PAYMENTS.index(kind)] += np.bincount(muni, weights=w, minlength=self.model.munis.n)
+        if np.ndim(amount) == 0:  # the same amount for each (added one by one, as before)
+            w = np.full(len(muni), amount, dtype=np.float64)
+        else:
+            w = np.asarray(amount, dtype=np.float64)
+        self.payments[self._t, :, _PAYMENT_INDEX[kind]] += np.bincount(muni, weights=w, minlength=self.model.munis.n)
 
     def pay_staff(self, munis, cost_per_week: float) -> None:
         self.payments[self._t, :, PAYMENTS.index("staff")] += (munis.coaches + munis.coordinators) * cost_per_week

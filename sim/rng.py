@@ -88,22 +88,39 @@ class _LazyBlock:
             _LazyBlock._scratch = np.random.Generator(np.random.PCG64(0))
         self.gen = _LazyBlock._scratch
 
-    def row(self, r: int) -> np.ndarray:
+    def row(self, r: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """Columns lo..hi-1 of row r (only those are generated)."""
         if not 0 <= r < self.rows:
             raise IndexError(f"row {r} of a block of {self.rows}")
-        _skip_uint32(self.gen.bit_generator, self.start, r * self.n)
-        return self.gen.random(self.n, dtype=np.float32)
+        hi = self.n if hi is None else hi
+        _skip_uint32(self.gen.bit_generator, self.start, r * self.n + lo)
+        return self.gen.random(hi - lo, dtype=np.float32)
+
+    def _at(self, r: int, idx) -> np.ndarray:
+        if isinstance(idx, slice):
+            return self.row(r)[idx]
+        idx = np.asarray(idx)
+        if idx.dtype == bool:
+            idx = np.flatnonzero(idx)
+        if len(idx) == 0:
+            return np.zeros(0, dtype=np.float32)
+        # People active in a phase are often the recent arrivals (a range of the arrays):
+        # generate only the span that holds them.
+        lo, hi = int(idx.min()), int(idx.max()) + 1
+        if lo < 0:
+            return self.row(r)[idx]
+        return self.row(r, lo, hi)[idx - lo]
 
     def __getitem__(self, key):
         r, idx = key if isinstance(key, tuple) else (key, slice(None))
         if np.ndim(r) == 0:
-            return self.row(int(r))[idx]
+            return self._at(int(r), idx)
         r = np.asarray(r)
         idx = np.asarray(idx)
         out = np.empty(r.shape, dtype=np.float32)
         for rr in np.unique(r):
             m = r == rr
-            out[m] = self.row(int(rr))[idx[m]]
+            out[m] = self._at(int(rr), idx[m])
         return out
 
 

@@ -57,6 +57,15 @@ class Recorder:
         self.n_months = T * 12 // 52 + 1
         self.n_groups = K * 2 * 4
         self.mark = month_marks(T + 520)  # durations since permit can exceed the run
+        # Durations (weeks) that fall on a month mark inside the panel; people at a mark are
+        # looked up by arrival (or permit) week instead of testing everyone each week.
+        valid = (self.mark >= 0) & (self.mark < self.n_months)
+        self._arrival_mark_weeks = np.nonzero(valid)[0]
+        self._permit_mark_weeks = np.nonzero(valid[:-1])[0]  # the last entry also covers longer
+        self._permit_beyond = bool(valid[-1])
+        P = model.population
+        self._permit_order = np.argsort(P.ti_permit, kind="stable").astype(np.int32)
+        self._permit_sorted = P.ti_permit[self._permit_order]
         self.panel = np.zeros((self.n_groups, self.n_months, len(CHANNELS)), dtype=np.int32)
         self.permit_panel = np.zeros((self.n_groups, self.n_months, len(PERMIT_CHANNELS)), dtype=np.int32)
         self.weekly_states = np.zeros((T, K, N_STATES), dtype=np.int32)
@@ -120,39 +129,68 @@ class Recorder:
         self.last_state_totals = states.sum(axis=0).tolist()
 
         # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
+        # People are sorted by arrival week, so those inside the window are the last ones.
         metrics = m.config.metrics
         in_job = present & JOB_STATES[st]
         P.job_run[:n] = np.where(in_job, P.job_run[:n] + 1, 0)
-        dur = t - P.ti_arrival[:n]
-        window = dur < metrics.kora_window_weeks
-        P.kora_job[:n] |= window & (P.job_run[:n] >= metrics.kora_min_job_weeks)
-        idx = np.nonzero(window)[0]
+        lo = int(np.searchsorted(P.ti_arrival[:n], t - metrics.kora_window_weeks, side="right"))
+        P.kora_job[lo:n] |= P.job_run[lo:n] >= metrics.kora_min_job_weeks
         # One cell per person: a flat index adds without duplicates.
-        P.kora_weeks.reshape(-1)[idx * P.kora_weeks.shape[1] + KORA_OF_STATE[st[idx]]] += 1
+        kw = P.kora_weeks.shape[1]
+        P.kora_weeks.reshape(-1)[np.arange(lo * kw, n * kw, kw) + KORA_OF_STATE[st[lo:n]]] += 1
 
-        group = (muni * 2 + P.female[:n]) * 4 + m.education0[:n]
-        # Months since arrival.
-        month = self.mark[np.minimum(dur, len(self.mark) - 1)]
-        sel = np.nonzero(present & (month >= 0) & (month < self.n_months))[0]
+        # Months since arrival: the people who arrived exactly a month mark ago (ranges of the
+        # arrival-sorted arrays), present this week. The panel counts do not depend on order.
+        L = len(self.mark)
+        ws = self._arrival_mark_weeks[self._arrival_mark_weeks <= t]
+        sel = _ranges(P.ti_arrival[:n], t - ws)
+        sel = sel[present[sel]]
         if len(sel):
-            base = (group[sel] * self.n_months + month[sel]) * len(CHANNELS)
+            dur = t - P.ti_arrival[sel]
+            base = (self._group(sel) * self.n_months + self.mark[np.minimum(dur, L - 1)]) * len(CHANNELS)
             flags = [None, employed[sel], ss[sel],
-                     P.ti_sfi_passed[:n][sel] >= 0, P.ti_first_contact[:n][sel] >= 0]
+                     P.ti_sfi_passed[sel] >= 0, P.ti_first_contact[sel] >= 0]
             parts = [base] + [base[f] + c for c, f in enumerate(flags) if c]
             parts.append(base + len(flags) + st[sel])
             _add_counts(self.panel, np.concatenate(parts))
-        # Months since the residence permit.
-        dp = t - P.ti_permit[:n]
-        pmonth = self.mark[clip(dp, 0, len(self.mark) - 1)]
-        sel = np.nonzero(present & (dp >= 0) & (pmonth >= 0) & (pmonth < self.n_months))[0]
+        # Months since the residence permit: the same with permit weeks (sorted once, at start).
+        ws = self._permit_mark_weeks[self._permit_mark_weeks <= t - self._permit_sorted[0]] \
+            if len(self._permit_sorted) else self._permit_mark_weeks[:0]
+        sel = self._permit_order[_ranges(self._permit_sorted, t - ws)]
+        if self._permit_beyond and len(self._permit_sorted):
+            # durations past the end of `mark` read its last entry (a month mark)
+            k = int(np.searchsorted(self._permit_sorted, t - (L - 1), side="right"))
+            sel = np.concatenate([sel, self._permit_order[:k]])
+        sel = sel[sel < n]
+        sel = sel[present[sel]]
         if len(sel):
-            base = (group[sel] * self.n_months + pmonth[sel]) * len(PERMIT_CHANNELS)
+            dp = t - P.ti_permit[sel]
+            pmonth = self.mark[clip(dp, 0, L - 1)]
+            base = (self._group(sel) * self.n_months + pmonth) * len(PERMIT_CHANNELS)
             parts = [base, base[employed[sel]] + 1, base[ss[sel]] + 2]
             _add_counts(self.permit_panel, np.concatenate(parts))
+
+    def _group(self, idx: np.ndarray) -> np.ndarray:
+        P = self.model.population
+        return (P.municipality[idx].astype(np.int64) * 2 + P.female[idx]) * 4 + self.model.education0[idx]
 
     def cost_totals(self) -> np.ndarray:
         """Payments summed over weeks: (municipality, payment kind)."""
         return self.payments.sum(axis=0)
+
+
+def _ranges(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Positions in `sorted_values` of every entry equal to one of `wanted` (distinct values):
+    the concatenated ranges found by binary search, without a pass over all entries."""
+    lo = np.searchsorted(sorted_values, wanted, side="left")
+    hi = np.searchsorted(sorted_values, wanted, side="right")
+    size = hi - lo
+    keep = size > 0
+    lo, size = lo[keep], size[keep]
+    if len(lo) == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.cumsum(size) - size
+    return np.arange(int(size.sum()), dtype=np.int64) + np.repeat(lo - start, size)
 
 
 def _add_counts(panel: np.ndarray, cells: np.ndarray) -> None:

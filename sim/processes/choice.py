@@ -43,6 +43,15 @@ def reach_pairs(reach: np.ndarray, target_muni: np.ndarray) -> tuple[np.ndarray,
     return m_idx.astype(np.int64), t_idx.astype(np.int64)
 
 
+def in_sorted(a: np.ndarray, b_sorted: np.ndarray) -> np.ndarray:
+    """For each item of `a`, whether it is in the sorted array `b_sorted` (np.isin without its
+    sorting of both arrays)."""
+    if len(b_sorted) == 0:
+        return np.zeros(len(a), dtype=bool)
+    pos = np.searchsorted(b_sorted, a)
+    return b_sorted[np.minimum(pos, len(b_sorted) - 1)] == a
+
+
 def rank_within(groups: np.ndarray, priority: np.ndarray) -> np.ndarray:
     """Rank (0 = first) of each item within its group, ordered by priority."""
     if len(groups) == 0:

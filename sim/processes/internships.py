@@ -9,7 +9,7 @@ import numpy as np
 from .._numpy import clip
 
 from ..states import S
-from .choice import rank_within
+from .choice import in_sorted, rank_within
 from .hiring import CONVERSION, end_internship, hire_probability, mark_contact, start_jobs, within_vacancies
 
 COORDINATOR_CREDIT_CAP_WEEKS = 4  # unused coordinator time carries over a month at most
@@ -35,7 +35,7 @@ def internships(model, t: int) -> None:
         hired = ending[success][ok]
         model.recorder.hires_by_route(np.full(len(hired), CONVERSION))
         start_jobs(model, t, hired, host[success][ok], subsidised[success][ok], u[2, hired])
-        rest = np.setdiff1d(ending, hired, assume_unique=True)
+        rest = ending[~in_sorted(ending, hired)]  # both in index order
         end_internship(model, rest)
         P.state[rest] = np.where(period[rest], S.PROGRAMME, S.PASSIVE)
         P.ti_state[rest] = t
@@ -78,7 +78,7 @@ def internships(model, t: int) -> None:
     matched = (P.occupation[who] == E.sector[host]) & follow_up[found]
     ok = within_vacancies(host, u[6, who], free.astype(np.int64))
     who, host, matched = who[ok], host[ok], matched[ok]
-    used = np.bincount(muni[who[np.isin(who, by_coordinator)]], minlength=M.n)
+    used = np.bincount(muni[who[in_sorted(who, by_coordinator)]], minlength=M.n)  # index order
     M.placement_credit = M.placement_credit - used
     P.state[who] = S.INTERNSHIP
     P.ti_state[who] = t

@@ -29,9 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from perf_scenarios import national_like, scaled_typical  # noqa: E402
-from sim.config import load_scenario  # noqa: E402
-from sim.model import IntroductionModel  # noqa: E402
+from perf_scenarios import national_like, scaled_typical
+
+from sim.config import load_scenario
+from sim.model import IntroductionModel
 
 RTOL = 1e-12
 

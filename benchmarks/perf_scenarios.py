@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.config import load_scenario, scenario_from_dict  # noqa: E402
+from sim.config import load_scenario, scenario_from_dict
 
 
 def scaled_typical(refugees: int, years: int):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._numpy import clip
-
 from ..states import S
 from .choice import rank_within
 

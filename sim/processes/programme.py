@@ -118,6 +118,9 @@ def programme(model, t: int) -> None:
     P.ti_sfi_passed[:n][passed] = t
     idle = np.zeros(n, dtype=bool)
     idle[a] = idle_a
+    # Free the per-person temporaries before the next part (peak memory with many people).
+    del a, sa, ma, prog_a, intern_a, hours, alt, share, tuition, workplace, summer, paused, courses
+    del idle_a, mult, vocational, gain
 
     # Waiting-day sanctions (karens) where the wage-like allowance is conditional (seed 000).
     e = b.engagement
@@ -138,17 +141,19 @@ def programme(model, t: int) -> None:
     pr = np.nonzero(present)[0]
     mp = muni[pr]
     sup = supported[pr]
-    target = (P.baseline_engagement[pr]
-              + e.plan_effect * P.plan_done[pr]
-              + e.coaching_effect * intensity[mp] * sup
-              + e.wage_like_allowance_effect * (sup & M.wage_like[mp])
-              + e.social_assistance_effect * (sup & ~M.wage_like[mp])
-              + e.income_offset_effect * (sup & M.income_offset[mp])
-              + e.passive_effect * (st[pr] == S.PASSIVE)
-              + e.idle_effect * idle[pr]
-              + e.work_effect * (working[pr] | P.extra_work[pr] | in_intern[pr])
-              + e.criteria_published_effect * M.agency_partner[mp]
-              + e.care_organisation_effect * (sup & M.care_organisation[mp]))
+    # Summed term by term in place, in the order written (the same float64 additions as one
+    # expression, with fewer temporaries alive at once).
+    target = P.baseline_engagement[pr].astype(np.float64)
+    target += e.plan_effect * P.plan_done[pr]
+    target += e.coaching_effect * intensity[mp] * sup
+    target += e.wage_like_allowance_effect * (sup & M.wage_like[mp])
+    target += e.social_assistance_effect * (sup & ~M.wage_like[mp])
+    target += e.income_offset_effect * (sup & M.income_offset[mp])
+    target += e.passive_effect * (st[pr] == S.PASSIVE)
+    target += e.idle_effect * idle[pr]
+    target += e.work_effect * (working[pr] | P.extra_work[pr] | in_intern[pr])
+    target += e.criteria_published_effect * M.agency_partner[mp]
+    target += e.care_organisation_effect * (sup & M.care_organisation[mp])
     target = clip(target, 0.0, 1.0)
     eng0 = P.engagement[pr]
     eng = eng0 + e.adjust_rate_per_week * (target - eng0) + e.sanction_effect * sanctioned[pr]

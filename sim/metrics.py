@@ -63,9 +63,8 @@ class Recorder:
         self._arrival_mark_weeks = np.nonzero(valid)[0]
         self._permit_mark_weeks = np.nonzero(valid[:-1])[0]  # the last entry also covers longer
         self._permit_beyond = bool(valid[-1])
-        P = model.population
-        self._permit_order = np.argsort(P.ti_permit, kind="stable").astype(np.int32)
-        self._permit_sorted = P.ti_permit[self._permit_order]
+        self._permit_order = model.permit_order
+        self._permit_sorted = model.permit_sorted
         self.panel = np.zeros((self.n_groups, self.n_months, len(CHANNELS)), dtype=np.int32)
         self.permit_panel = np.zeros((self.n_groups, self.n_months, len(PERMIT_CHANNELS)), dtype=np.int32)
         self.weekly_states = np.zeros((T, K, N_STATES), dtype=np.int32)
@@ -112,16 +111,22 @@ class Recorder:
         n = P.n_arrived
         K = m.munis.n
         st = P.state[:n]
-        muni = P.municipality[:n].astype(np.int64)
         present = PRESENT[st]
         employed = present & (WORKING[st] | P.extra_work[:n])
         ss = present & P.self_sufficient[:n]
-        states = np.bincount(muni * N_STATES + st, minlength=K * N_STATES).reshape(K, N_STATES)
+        # One count over (municipality, sex, state, employed, self-sufficient) gives every weekly
+        # total below (employed and self-sufficient people are present).
+        key = (P.municipality[:n].astype(np.int64) * 2 + P.female[:n]) * N_STATES + st
+        key *= 4
+        key += employed
+        key += 2 * ss
+        c = np.bincount(key, minlength=K * 2 * N_STATES * 4).reshape(K, 2, N_STATES, 4)
+        states = c.sum(axis=(1, 3))
         self.weekly_states[t] = states
-        ms = muni * 2 + P.female[:n]
-        self.weekly_present[t] = np.bincount(ms[present], minlength=K * 2).reshape(K, 2)
-        self.weekly_employed[t] = np.bincount(ms[employed], minlength=K * 2).reshape(K, 2)
-        self.weekly_self_sufficient[t] = np.bincount(ms[ss], minlength=K * 2).reshape(K, 2)
+        by_flag = c[:, :, PRESENT, :].sum(axis=2)  # (K, sex, flags)
+        self.weekly_present[t] = by_flag.sum(axis=2)
+        self.weekly_employed[t] = by_flag[:, :, 1] + by_flag[:, :, 3]
+        self.weekly_self_sufficient[t] = by_flag[:, :, 2] + by_flag[:, :, 3]
         self.last_muni_present = self.weekly_present[t].sum(axis=1)
         self.last_muni_employed = self.weekly_employed[t].sum(axis=1)
         self.last_muni_self_sufficient = self.weekly_self_sufficient[t].sum(axis=1)

@@ -114,6 +114,9 @@ class IntroductionModel(mesa.Model):
         self.choosers = _Choosers(self.munis, self.employers, self.agencies)
         self.population = Population(scenario, self.streams)
         self.education0 = self.population.education.copy()
+        # Everyone in order of residence-permit week (fixed), to find people by permit week.
+        self.permit_order = np.argsort(self.population.ti_permit, kind="stable").astype(np.int32)
+        self.permit_sorted = self.population.ti_permit[self.permit_order]
         P = self.population
         years = scenario.simulation.years + 1
         self.settled = np.zeros((self.munis.n, years), dtype=np.int64)
@@ -212,6 +215,13 @@ class IntroductionModel(mesa.Model):
     def refugee(self, i: int) -> RefugeeView:
         """A read-only snapshot of refugee `i`."""
         return RefugeeView.of(self.population, i, max(self.t, 0), self.munis.names)
+
+    def permit_range(self, first: int, last: int, n: int) -> np.ndarray:
+        """Indices (< n, in index order) of people whose permit week is in first..last."""
+        lo = int(np.searchsorted(self.permit_sorted, first, side="left"))
+        hi = int(np.searchsorted(self.permit_sorted, last, side="right"))
+        idx = self.permit_order[lo:hi]
+        return np.sort(idx[idx < n])
 
     def settled_in_year(self, muni: int, year: int) -> int:
         return int(self.settled[muni, year] + self.received[muni, year])

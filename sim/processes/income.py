@@ -68,9 +68,11 @@ def income(model, t: int) -> None:
     pay_assistance[ip] = assist_ip
     out = np.nonzero(outside)[0]
     pay_assistance[out] = np.maximum(need[out], 0.0)
-    not_working = outside & ((st == S.PASSIVE) | (st == S.NO_SUPPORT))
-    P.state[:n][not_working & (need > 0)] = S.PASSIVE
-    P.state[:n][not_working & (need <= 0)] = S.NO_SUPPORT
+    so = st[out]
+    not_working = out[(so == S.PASSIVE) | (so == S.NO_SUPPORT)]
+    nw_need = need[not_working] > 0
+    P.state[not_working[nw_need]] = S.PASSIVE
+    P.state[not_working[~nw_need]] = S.NO_SUPPORT
     model.household_need = need
     support = np.zeros(n)
     support[ip] = pay_allowance
@@ -90,13 +92,14 @@ def income(model, t: int) -> None:
     rec.pay_staff(M, nat.coach_cost_sek_per_year / 52.0)
 
     # The performance bonus: one year after the permit, for SFI passed or enough weeks of contact.
-    since_permit = t - P.ti_permit[:n]
-    in_year1 = (since_permit >= 0) & (since_permit < 52)
-    y1 = np.nonzero(in_year1)[0]
+    # People in their first year after the permit (0 <= t - permit < 52) and those exactly a
+    # year after it, found in the permit-sorted order (no pass over everyone).
+    y1 = model.permit_range(t - 51, t, n)
     contact = present[y1] & (working[y1] | P.extra_work[y1] | (st[y1] == S.INTERNSHIP))
     P.contact_weeks_year1[y1[contact]] += 1
-    due = present & (since_permit == 52)
-    if due.any():
-        passed = (P.ti_sfi_passed[:n] >= 0) & (P.ti_sfi_passed[:n] - P.ti_permit[:n] <= 52)
-        earned = due & (passed | (P.contact_weeks_year1[:n] >= nat.performance_bonus_min_weeks))
+    due = model.permit_range(t - 52, t - 52, n)
+    due = due[present[due]]
+    if len(due):
+        passed = (P.ti_sfi_passed[due] >= 0) & (P.ti_sfi_passed[due] - P.ti_permit[due] <= 52)
+        earned = due[passed | (P.contact_weeks_year1[due] >= nat.performance_bonus_min_weeks)]
         rec.pay("performance_bonus", muni[earned], nat.performance_bonus_sek)

@@ -17,6 +17,8 @@ Definitions:
 from __future__ import annotations
 
 import numpy as np
+
+from ._numpy import clip
 import pandas as pd
 
 from .states import (S, EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATES, PRESENT,
@@ -24,6 +26,7 @@ from .states import (S, EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATE
 
 PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
             "stimulus_payment", "performance_bonus", "staff"]
+_PAYMENT_INDEX = {k: i for i, k in enumerate(PAYMENTS)}
 # What the public sector spends on the introduction (the rest are transfers from the state to the
 # municipality, which pay for it).
 COSTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "staff"]
@@ -54,6 +57,14 @@ class Recorder:
         self.n_months = T * 12 // 52 + 1
         self.n_groups = K * 2 * 4
         self.mark = month_marks(T + 520)  # durations since permit can exceed the run
+        # Durations (weeks) that fall on a month mark inside the panel; people at a mark are
+        # looked up by arrival (or permit) week instead of testing everyone each week.
+        valid = (self.mark >= 0) & (self.mark < self.n_months)
+        self._arrival_mark_weeks = np.nonzero(valid)[0]
+        self._permit_mark_weeks = np.nonzero(valid[:-1])[0]  # the last entry also covers longer
+        self._permit_beyond = bool(valid[-1])
+        self._permit_order = model.permit_order
+        self._permit_sorted = model.permit_sorted
         self.panel = np.zeros((self.n_groups, self.n_months, len(CHANNELS)), dtype=np.int32)
         self.permit_panel = np.zeros((self.n_groups, self.n_months, len(PERMIT_CHANNELS)), dtype=np.int32)
         self.weekly_states = np.zeros((T, K, N_STATES), dtype=np.int32)
@@ -64,16 +75,21 @@ class Recorder:
         self.payments = np.zeros((T, K, len(PAYMENTS)), dtype=np.float64)
         self.internships_started_by_sector_public = np.zeros(2, dtype=np.int64)  # [private, public]
         self.hires_route = np.zeros(6, dtype=np.int64)
+        self.last_muni_present = np.zeros(K, dtype=np.int64)
         self.last_muni_employed = np.zeros(K, dtype=np.int64)
         self.last_muni_self_sufficient = np.zeros(K, dtype=np.int64)
+        self.last_state_totals = [0] * N_STATES
         self._t = 0
 
     # --- called by the processes ---
     def pay(self, kind: str, muni: np.ndarray, amount) -> None:
         if len(muni) == 0:
             return
-        w = np.broadcast_to(np.asarray(amount, dtype=np.float64), muni.shape)
-        self.payments[self._t, :, PAYMENTS.index(kind)] += np.bincount(muni, weights=w, minlength=self.model.munis.n)
+        if np.ndim(amount) == 0:  # the same amount for each (added one by one, as before)
+            w = np.full(len(muni), amount, dtype=np.float64)
+        else:
+            w = np.asarray(amount, dtype=np.float64)
+        self.payments[self._t, :, _PAYMENT_INDEX[kind]] += np.bincount(muni, weights=w, minlength=self.model.munis.n)
 
     def pay_staff(self, munis, cost_per_week: float) -> None:
         self.payments[self._t, :, PAYMENTS.index("staff")] += (munis.coaches + munis.coordinators) * cost_per_week
@@ -95,51 +111,106 @@ class Recorder:
         n = P.n_arrived
         K = m.munis.n
         st = P.state[:n]
-        muni = P.municipality[:n].astype(np.int64)
         present = PRESENT[st]
         employed = present & (WORKING[st] | P.extra_work[:n])
         ss = present & P.self_sufficient[:n]
-        self.weekly_states[t] = np.bincount(muni * N_STATES + st, minlength=K * N_STATES).reshape(K, N_STATES)
-        ms = muni * 2 + P.female[:n]
-        self.weekly_present[t] = np.bincount(ms[present], minlength=K * 2).reshape(K, 2)
-        self.weekly_employed[t] = np.bincount(ms[employed], minlength=K * 2).reshape(K, 2)
-        self.weekly_self_sufficient[t] = np.bincount(ms[ss], minlength=K * 2).reshape(K, 2)
+        # One count over (municipality, sex, state, employed, self-sufficient) gives every weekly
+        # total below (employed and self-sufficient people are present).
+        key = (P.municipality[:n].astype(np.int64) * 2 + P.female[:n]) * N_STATES + st
+        key *= 4
+        key += employed
+        key += 2 * ss
+        c = np.bincount(key, minlength=K * 2 * N_STATES * 4).reshape(K, 2, N_STATES, 4)
+        states = c.sum(axis=(1, 3))
+        self.weekly_states[t] = states
+        by_flag = c[:, :, PRESENT, :].sum(axis=2)  # (K, sex, flags)
+        self.weekly_present[t] = by_flag.sum(axis=2)
+        self.weekly_employed[t] = by_flag[:, :, 1] + by_flag[:, :, 3]
+        self.weekly_self_sufficient[t] = by_flag[:, :, 2] + by_flag[:, :, 3]
+        self.last_muni_present = self.weekly_present[t].sum(axis=1)
         self.last_muni_employed = self.weekly_employed[t].sum(axis=1)
         self.last_muni_self_sufficient = self.weekly_self_sufficient[t].sum(axis=1)
+        # Totals of the week as Python numbers, for the DataCollector's reporters (one call each).
+        self.last_state_totals = states.sum(axis=0).tolist()
 
         # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
+        # People are sorted by arrival week, so those inside the window are the last ones.
         metrics = m.config.metrics
         in_job = present & JOB_STATES[st]
         P.job_run[:n] = np.where(in_job, P.job_run[:n] + 1, 0)
-        dur = t - P.ti_arrival[:n]
-        window = dur < metrics.kora_window_weeks
-        P.kora_job[:n] |= window & (P.job_run[:n] >= metrics.kora_min_job_weeks)
-        idx = np.nonzero(window)[0]
-        P.kora_weeks[idx, KORA_OF_STATE[st[idx]]] += 1
+        lo = int(np.searchsorted(P.ti_arrival[:n], t - metrics.kora_window_weeks, side="right"))
+        P.kora_job[lo:n] |= P.job_run[lo:n] >= metrics.kora_min_job_weeks
+        # One cell per person: a flat index adds without duplicates.
+        kw = P.kora_weeks.shape[1]
+        P.kora_weeks.reshape(-1)[np.arange(lo * kw, n * kw, kw) + KORA_OF_STATE[st[lo:n]]] += 1
 
-        group = (muni * 2 + P.female[:n]) * 4 + m.education0[:n]
-        # Months since arrival.
-        month = self.mark[np.minimum(dur, len(self.mark) - 1)]
-        sel = np.nonzero(present & (month >= 0) & (month < self.n_months))[0]
+        # Months since arrival: the people who arrived exactly a month mark ago (ranges of the
+        # arrival-sorted arrays), present this week. The panel counts do not depend on order.
+        L = len(self.mark)
+        ws = self._arrival_mark_weeks[self._arrival_mark_weeks <= t]
+        sel = _ranges(P.ti_arrival[:n], t - ws)
+        sel = sel[present[sel]]
         if len(sel):
-            base = (group[sel] * self.n_months + month[sel]) * len(CHANNELS)
-            flags = [np.ones(len(sel), bool), employed[sel], ss[sel],
-                     P.ti_sfi_passed[:n][sel] >= 0, P.ti_first_contact[:n][sel] >= 0]
-            parts = [base[f] + c for c, f in enumerate(flags)]
+            dur = t - P.ti_arrival[sel]
+            base = (self._group(sel) * self.n_months + self.mark[np.minimum(dur, L - 1)]) * len(CHANNELS)
+            flags = [None, employed[sel], ss[sel],
+                     P.ti_sfi_passed[sel] >= 0, P.ti_first_contact[sel] >= 0]
+            parts = [base] + [base[f] + c for c, f in enumerate(flags) if c]
             parts.append(base + len(flags) + st[sel])
-            np.add.at(self.panel.reshape(-1), np.concatenate(parts), 1)
-        # Months since the residence permit.
-        dp = t - P.ti_permit[:n]
-        pmonth = self.mark[np.clip(dp, 0, len(self.mark) - 1)]
-        sel = np.nonzero(present & (dp >= 0) & (pmonth >= 0) & (pmonth < self.n_months))[0]
+            _add_counts(self.panel, np.concatenate(parts))
+        # Months since the residence permit: the same with permit weeks (sorted once, at start).
+        ws = self._permit_mark_weeks[self._permit_mark_weeks <= t - self._permit_sorted[0]] \
+            if len(self._permit_sorted) else self._permit_mark_weeks[:0]
+        sel = self._permit_order[_ranges(self._permit_sorted, t - ws)]
+        if self._permit_beyond and len(self._permit_sorted):
+            # durations past the end of `mark` read its last entry (a month mark)
+            k = int(np.searchsorted(self._permit_sorted, t - (L - 1), side="right"))
+            sel = np.concatenate([sel, self._permit_order[:k]])
+        sel = sel[sel < n]
+        sel = sel[present[sel]]
         if len(sel):
-            base = (group[sel] * self.n_months + pmonth[sel]) * len(PERMIT_CHANNELS)
+            dp = t - P.ti_permit[sel]
+            pmonth = self.mark[clip(dp, 0, L - 1)]
+            base = (self._group(sel) * self.n_months + pmonth) * len(PERMIT_CHANNELS)
             parts = [base, base[employed[sel]] + 1, base[ss[sel]] + 2]
-            np.add.at(self.permit_panel.reshape(-1), np.concatenate(parts), 1)
+            _add_counts(self.permit_panel, np.concatenate(parts))
+
+    def _group(self, idx: np.ndarray) -> np.ndarray:
+        P = self.model.population
+        return (P.municipality[idx].astype(np.int64) * 2 + P.female[idx]) * 4 + self.model.education0[idx]
 
     def cost_totals(self) -> np.ndarray:
         """Payments summed over weeks: (municipality, payment kind)."""
         return self.payments.sum(axis=0)
+
+
+def _ranges(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Positions in `sorted_values` of every entry equal to one of `wanted` (distinct values):
+    the concatenated ranges found by binary search, without a pass over all entries."""
+    lo = np.searchsorted(sorted_values, wanted, side="left")
+    hi = np.searchsorted(sorted_values, wanted, side="right")
+    size = hi - lo
+    keep = size > 0
+    lo, size = lo[keep], size[keep]
+    if len(lo) == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.cumsum(size) - size
+    return np.arange(int(size.sum()), dtype=np.int64) + np.repeat(lo - start, size)
+
+
+def _add_counts(panel: np.ndarray, cells: np.ndarray) -> None:
+    """panel.flat[cells] += 1 for each entry (repeats add up). A dense bincount when the cells are
+    many for the panel's size; otherwise the cells are sorted and each distinct cell gets its count
+    in one fancy-indexed add (several times faster than `np.add.at` on a large panel, whose
+    scattered read-modify-writes miss the cache). Integer counts: the same result either way."""
+    flat = panel.reshape(-1)
+    if len(cells) * 4 >= flat.size:
+        flat += np.bincount(cells, minlength=flat.size).astype(flat.dtype, copy=False)
+        return
+    cells = np.sort(cells)
+    starts = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1])))
+    counts = np.diff(np.append(starts, len(cells)))
+    flat[cells[starts]] += counts.astype(flat.dtype, copy=False)
 
 
 # --- results: tables and figures from a finished run ----------------------------------------

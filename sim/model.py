@@ -39,6 +39,9 @@ class Agreement:
     moved: int = 0
 
 
+_PRESENT_STATES = [int(k) for k in np.nonzero(PRESENT)[0]]
+
+
 class _Choosers:
     def __init__(self, munis: MunicipalityTable, employers: EmployerTable, agencies: AgencyTable):
         m_idx, e_idx = reach_pairs(munis.reach, employers.municipality)
@@ -111,6 +114,9 @@ class IntroductionModel(mesa.Model):
         self.choosers = _Choosers(self.munis, self.employers, self.agencies)
         self.population = Population(scenario, self.streams)
         self.education0 = self.population.education.copy()
+        # Everyone in order of residence-permit week (fixed), to find people by permit week.
+        self.permit_order = np.argsort(self.population.ti_permit, kind="stable").astype(np.int32)
+        self.permit_sorted = self.population.ti_permit[self.permit_order]
         P = self.population
         years = scenario.simulation.years + 1
         self.settled = np.zeros((self.munis.n, years), dtype=np.int64)
@@ -135,22 +141,25 @@ class IntroductionModel(mesa.Model):
         self.support_paid = np.zeros(0)
         self.recorder = Recorder(self)
         self.collect = collect
+        # Reporters read the week's totals that the recorder has just computed (Python numbers),
+        # so collecting costs a few dictionary look-ups a week, not NumPy calls over people.
+        self.date_strings = [d.isoformat() for d in self.dates]
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "week": lambda m: m.t,
-                "date": lambda m: m.dates[m.t].isoformat(),
-                "present": lambda m: int(m.recorder.weekly_states[m.t][:, PRESENT].sum()),
-                "employed": lambda m: int(m.recorder.weekly_employed[m.t].sum()),
-                "self_sufficient": lambda m: int(m.recorder.weekly_self_sufficient[m.t].sum()),
-                "employment_rate": lambda m: m._rate(m.recorder.weekly_employed[m.t].sum()),
-                "self_sufficiency_rate": lambda m: m._rate(m.recorder.weekly_self_sufficient[m.t].sum()),
-                **{f"in_{s}": (lambda k: (lambda m: int(m.recorder.weekly_states[m.t][:, k].sum())))(k)
+                "date": lambda m: m.date_strings[m.t],
+                "present": lambda m: m._present_total(),
+                "employed": lambda m: m._employed_total(),
+                "self_sufficient": lambda m: m._self_sufficient_total(),
+                "employment_rate": lambda m: m._rate(m._employed_total()),
+                "self_sufficiency_rate": lambda m: m._rate(m._self_sufficient_total()),
+                **{f"in_{s}": (lambda k: (lambda m: m.recorder.last_state_totals[k]))(k)
                    for k, s in enumerate(STATE_NAMES) if k != State.NOT_ARRIVED},
                 "payments_sek": lambda m: float(m.recorder.payments[m.t].sum()),
             },
             agenttype_reporters={
-                Municipality: {"residents": "residents", "employed": "employed",
-                               "self_sufficient": "self_sufficient"},
+                Municipality: {"residents": lambda a: int(a.model.recorder.last_muni_present[a.index]),
+                               "employed": "employed", "self_sufficient": "self_sufficient"},
             },
         )
         self.t = -1
@@ -207,11 +216,28 @@ class IntroductionModel(mesa.Model):
         """A read-only snapshot of refugee `i`."""
         return RefugeeView.of(self.population, i, max(self.t, 0), self.munis.names)
 
+    def permit_range(self, first: int, last: int, n: int) -> np.ndarray:
+        """Indices (< n, in index order) of people whose permit week is in first..last."""
+        lo = int(np.searchsorted(self.permit_sorted, first, side="left"))
+        hi = int(np.searchsorted(self.permit_sorted, last, side="right"))
+        idx = self.permit_order[lo:hi]
+        return np.sort(idx[idx < n])
+
     def settled_in_year(self, muni: int, year: int) -> int:
         return int(self.settled[muni, year] + self.received[muni, year])
 
+    def _present_total(self) -> int:
+        tot = self.recorder.last_state_totals
+        return int(sum(tot[k] for k in _PRESENT_STATES))
+
+    def _employed_total(self) -> int:
+        return int(self.recorder.last_muni_employed.sum())
+
+    def _self_sufficient_total(self) -> int:
+        return int(self.recorder.last_muni_self_sufficient.sum())
+
     def _rate(self, count) -> float:
-        present = self.recorder.weekly_states[self.t][:, PRESENT].sum()
+        present = self._present_total()
         return float(count / present) if present else 0.0
 
     def figures(self) -> dict:

@@ -12,6 +12,8 @@ import zlib
 
 import numpy as np
 
+from ._numpy import clip
+
 
 def stream_key(name: str) -> int:
     """A stable integer for a stream name (Python's hash() is salted per process)."""
@@ -34,6 +36,93 @@ class Streams:
         """Uniform [0, 1) draws as float32 (half the cost of float64; ample resolution here)."""
         return self.get(name).random(shape, dtype=np.float32)
 
+    def block(self, name: str, rows: int, n: int):
+        """This week's (rows, n) block of float32 uniforms of stream `name`: the same numbers as
+        `uniform(name, (rows, n))`, leaving the stream in the same state.
+
+        For many people (n >= LAZY_MIN_COLUMNS) the rows are not held in memory together: each
+        row is generated when it is read (`block[r]`, `block[r, idx]`, `block[rows, idx]`), from
+        the block's starting state moved ahead to the row with PCG64's `advance`, and dropped
+        after use; rows never read are never generated. Below that size, the plain array.
+        """
+        gen = self.get(name)
+        if n < LAZY_MIN_COLUMNS or not isinstance(gen.bit_generator, np.random.PCG64):
+            return gen.random((rows, n), dtype=np.float32)
+        return _LazyBlock(gen, rows, n)
+
+
+# Blocks with at least this many columns (people) are generated row by row on demand.
+LAZY_MIN_COLUMNS = 50_000
+
+
+def _skip_uint32(bg: np.random.PCG64, state: dict, count: int) -> None:
+    """Set `bg` to `state` moved ahead by `count` uint32 draws (as NumPy's float32 draws take
+    them: the low half of a 64-bit output first, the high half kept for the next draw)."""
+    buffered = bool(state["has_uint32"])
+    if buffered and count == 0:
+        bg.state = state
+        return
+    fresh = count - buffered  # uint32 draws taken from new 64-bit outputs
+    st = dict(state, has_uint32=0, uinteger=0)
+    bg.state = st
+    bg.advance(fresh // 2)  # also clears the half-word buffer
+    if fresh % 2:
+        high = int(bg.random_raw()) >> 32  # the low half was taken; the high half waits
+        st = bg.state
+        st["has_uint32"] = 1
+        st["uinteger"] = high
+        bg.state = st
+
+
+class _LazyBlock:
+    """Rows of a (rows, n) block of float32 uniforms, generated on demand (see Streams.block)."""
+
+    _scratch = None
+
+    def __init__(self, gen: np.random.Generator, rows: int, n: int):
+        bg = gen.bit_generator
+        self.start = bg.state
+        self.rows, self.n = rows, n
+        _skip_uint32(bg, self.start, rows * n)  # the stream continues after the whole block
+        if _LazyBlock._scratch is None:
+            _LazyBlock._scratch = np.random.Generator(np.random.PCG64(0))
+        self.gen = _LazyBlock._scratch
+
+    def row(self, r: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """Columns lo..hi-1 of row r (only those are generated)."""
+        if not 0 <= r < self.rows:
+            raise IndexError(f"row {r} of a block of {self.rows}")
+        hi = self.n if hi is None else hi
+        _skip_uint32(self.gen.bit_generator, self.start, r * self.n + lo)
+        return self.gen.random(hi - lo, dtype=np.float32)
+
+    def _at(self, r: int, idx) -> np.ndarray:
+        if isinstance(idx, slice):
+            return self.row(r)[idx]
+        idx = np.asarray(idx)
+        if idx.dtype == bool:
+            idx = np.flatnonzero(idx)
+        if len(idx) == 0:
+            return np.zeros(0, dtype=np.float32)
+        # People active in a phase are often the recent arrivals (a range of the arrays):
+        # generate only the span that holds them.
+        lo, hi = int(idx.min()), int(idx.max()) + 1
+        if lo < 0:
+            return self.row(r)[idx]
+        return self.row(r, lo, hi)[idx - lo]
+
+    def __getitem__(self, key):
+        r, idx = key if isinstance(key, tuple) else (key, slice(None))
+        if np.ndim(r) == 0:
+            return self._at(int(r), idx)
+        r = np.asarray(r)
+        idx = np.asarray(idx)
+        out = np.empty(r.shape, dtype=np.float32)
+        for rr in np.unique(r):
+            m = r == rr
+            out[m] = self._at(int(rr), idx[m])
+        return out
+
 
 def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Binomial(n, p) by inverting the CDF at one uniform per trial set.
@@ -43,7 +132,7 @@ def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.nda
     numbers). The loop runs over counts (small), never over items.
     """
     n = np.asarray(n, dtype=np.int64)
-    p = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape), 0.0, 1.0 - 1e-12)
+    p = clip(np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape), 0.0, 1.0 - 1e-12)
     q = 1.0 - p
     pmf = q ** n
     cdf = pmf.copy()

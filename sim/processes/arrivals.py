@@ -38,6 +38,15 @@ def transfer(model, t: int) -> None:
     n = P.n_arrived
     u = model.streams.uniform("transfers", n)
     year = t // 52
+    # Everyone who could move this week under some agreement (waiting for a plan or in the
+    # programme, not moved before), grouped by municipality once for all agreements. Within the
+    # loop only `transferred` and `municipality` change, and only for people who moved (who are
+    # then transferred), so filtering this set again gives each agreement the eligible people.
+    st = P.state[:n]
+    cand = np.nonzero(((st == S.PLAN) | (st == S.PROGRAMME)) & ~P.transferred[:n])[0]
+    by_muni = np.argsort(P.municipality[cand], kind="stable")
+    cand = cand[by_muni]
+    cand_muni = P.municipality[cand]
     for g in agreements:
         # Places not used (no one eligible, no housing) carry over four weeks at most.
         g.credit = min(g.credit + g.places_per_week, max(4 * g.places_per_week, 2.0))
@@ -46,15 +55,19 @@ def transfer(model, t: int) -> None:
         quota = int(min(quota, max(spare, 0)))
         if quota <= 0:
             continue
-        st = P.state[:n]
-        eligible = ((P.municipality[:n] == g.src) & ((st == S.PLAN) | (st == S.PROGRAMME))
-                    & ~P.transferred[:n] & (t - P.ti_arrival[:n] < g.within_weeks))
+        lo, hi = np.searchsorted(cand_muni, [g.src, g.src + 1])
+        c = cand[lo:hi]  # in index order (stable sort)
+        idx = c[~P.transferred[c] & (P.municipality[c] == g.src) & (t - P.ti_arrival[c] < g.within_weeks)]
+
+        def eligible(i, g=g):
+            s = P.state[i]
+            return (((s == S.PLAN) | (s == S.PROGRAMME)) & ~P.transferred[i]
+                    & (P.municipality[i] == g.src) & (t - P.ti_arrival[i] < g.within_weeks))
         # Household heads: singles, and the first adult of a couple; a couple moves if both may.
-        idx = np.nonzero(eligible)[0]
         partner = P.partner[idx]
         couple = partner >= 0
         head = ~couple | (partner > idx)
-        partner_ok = ~couple | eligible[np.maximum(partner, 0)]
+        partner_ok = ~couple | eligible(np.maximum(partner, 0))
         heads = idx[head & partner_ok]
         if len(heads) == 0:
             continue

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numpy import clip
+
 
 class SegmentChooser:
     """Choose one target per person, weighted, among the targets reachable from a segment key."""
@@ -30,7 +32,7 @@ class SegmentChooser:
         lo = cum[self.start[keys]]
         tot = cum[self.end[keys]] - lo
         pos = np.searchsorted(cum, lo + u * tot, side="right") - 1
-        pos = np.clip(pos, self.start[keys], np.maximum(self.end[keys] - 1, self.start[keys]))
+        pos = clip(pos, self.start[keys], np.maximum(self.end[keys] - 1, self.start[keys]))
         out = np.where(tot > 0, self.target[np.minimum(pos, len(self.target) - 1)], -1)
         return out.astype(np.int64)
 
@@ -39,6 +41,15 @@ def reach_pairs(reach: np.ndarray, target_muni: np.ndarray) -> tuple[np.ndarray,
     """(municipality, target) pairs where the municipality reaches the target's municipality."""
     m_idx, t_idx = np.nonzero(reach[:, target_muni])
     return m_idx.astype(np.int64), t_idx.astype(np.int64)
+
+
+def in_sorted(a: np.ndarray, b_sorted: np.ndarray) -> np.ndarray:
+    """For each item of `a`, whether it is in the sorted array `b_sorted` (np.isin without its
+    sorting of both arrays)."""
+    if len(b_sorted) == 0:
+        return np.zeros(len(a), dtype=bool)
+    pos = np.searchsorted(b_sorted, a)
+    return b_sorted[np.minimum(pos, len(b_sorted) - 1)] == a
 
 
 def rank_within(groups: np.ndarray, priority: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numpy import clip
 from ..states import S
 from .choice import rank_within
 
@@ -45,8 +46,7 @@ def hire_probability(model, t: int, who: np.ndarray, emp: np.ndarray, channel: n
     # How much of the employer's bias each route removes: none for an open application; a coach's
     # or a network's introduction removes part; an employer who has seen the person work (extra
     # work, agency assignment, internship) judges them on that, not on origin.
-    bypass = np.select([channel == COACH, channel == NETWORK, channel >= EXTRA_WORK_BRIDGE],
-                       [h.coach_bias_bypass, h.network_bias_bypass, 1.0], 0.0)
+    bypass = np.array([0.0, h.coach_bias_bypass, h.network_bias_bypass, 1.0, 1.0, 1.0])[channel]
     p = p * (1.0 - E.bias[emp] * (1.0 - bypass))
     since_permit = t - P.ti_permit[who]
     if nat.nystartsjobb.enabled:
@@ -65,7 +65,7 @@ def hire_probability(model, t: int, who: np.ndarray, emp: np.ndarray, channel: n
         p = np.where(subsidised, p * (1.0 + h.instegsjobb_effect * rate), p)
     forced = (channel == EXTRA_WORK_BRIDGE) | (channel == AGENCY_BRIDGE)
     p = np.where(forced, 1.0, p)
-    return np.where(meets, np.clip(p, 0.0, 1.0), 0.0), subsidised
+    return np.where(meets, clip(p, 0.0, 1.0), 0.0), subsidised
 
 
 def within_vacancies(emp: np.ndarray, priority: np.ndarray, open_vacancies: np.ndarray) -> np.ndarray:

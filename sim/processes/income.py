@@ -25,9 +25,12 @@ def income(model, t: int) -> None:
     muni = P.municipality[:n]
     present = PRESENT[st]
     working = WORKING[st]
-    earnings = np.where(working, P.job_hours[:n] * P.hourly_wage[:n], 0.0)
-    earnings = earnings + np.where(P.extra_work[:n], model.behaviour.search.extra_work_hours * nat.hourly_wage_sek, 0.0)
-    earnings = np.where(present, earnings, 0.0).astype(np.float32)
+    # Earnings: zero except for those present with a job or extra work (`w`).
+    w = np.nonzero(present & (working | P.extra_work[:n]))[0]
+    earned = np.where(working[w], P.job_hours[w] * P.hourly_wage[w], 0.0)
+    earned = earned + np.where(P.extra_work[w], model.behaviour.search.extra_work_hours * nat.hourly_wage_sek, 0.0)
+    earnings = np.zeros(n, dtype=np.float32)
+    earnings[w] = earned.astype(np.float32)
     P.earnings[:n] = earnings
     costs = nat.living_costs_adult_sek_per_week + nat.living_costs_child_sek_per_week * P.children_share[:n]
 
@@ -40,34 +43,46 @@ def income(model, t: int) -> None:
     P.ti_self_sufficient[:n][new] = t
 
     # The household means test: a partner's earnings above their own costs count for the person.
-    partner = P.partner[:n]
-    has_partner = (partner >= 0) & (partner < n)
-    p_idx = np.where(has_partner, partner, 0)
-    partner_surplus = np.where(has_partner & PRESENT[P.state[p_idx]],
-                               np.maximum(P.earnings[p_idx] - costs[p_idx], 0.0), 0.0)
+    # Only a partner with earnings (present, arrived) can have a surplus above costs (costs >= 0).
+    partner_surplus = np.zeros(n, dtype=np.float32)
+    pw = P.partner[w]
+    k = (pw >= 0) & (pw < n)
+    partner_surplus[pw[k]] = np.maximum(earnings[w[k]] - costs[w[k]], 0.0)
     need = costs - earnings - partner_surplus
 
     period = model.period
     in_prog = present & period & IN_PROGRAMME_ACTIVITY[st]
-    offset = M.income_offset[muni]
-    wage_like = M.wage_like[muni]
-    allowance = np.where(offset, M.allowance_sek[muni] - earnings, M.allowance_sek[muni])
-    allowance = allowance * np.where(model.sanctioned, 1.0 - model.behaviour.engagement.sanction_share_of_allowance, 1.0)
-    programme_assistance = np.where(offset, need, need + earnings)
-    pay_allowance = np.where(in_prog & wage_like, np.maximum(allowance, 0.0), 0.0)
-    pay_assistance = np.where(in_prog & ~wage_like, np.maximum(programme_assistance, 0.0), 0.0)
-    # Outside programme activity: means-tested social assistance (also as a top-up to low pay).
     outside = present & ~in_prog & (st != S.EDUCATION)
-    pay_assistance = pay_assistance + np.where(outside, np.maximum(need, 0.0), 0.0)
-    not_working = outside & ((st == S.PASSIVE) | (st == S.NO_SUPPORT))
-    P.state[:n][not_working & (need > 0)] = S.PASSIVE
-    P.state[:n][not_working & (need <= 0)] = S.NO_SUPPORT
+    # Payments: the allowance or programme assistance for those in programme activity,
+    # means-tested assistance outside it; zero for everyone else (and zeros add nothing to a sum).
+    ip = np.nonzero(in_prog)[0]
+    m_ip = muni[ip]
+    wl = M.wage_like[m_ip]
+    offset = M.income_offset[m_ip]
+    allowance = np.where(offset, M.allowance_sek[m_ip] - earnings[ip], M.allowance_sek[m_ip])
+    allowance = allowance * np.where(model.sanctioned[ip], 1.0 - model.behaviour.engagement.sanction_share_of_allowance, 1.0)
+    programme_assistance = np.where(offset, need[ip], need[ip] + earnings[ip])
+    pay_allowance = np.where(wl, np.maximum(allowance, 0.0), 0.0)
+    assist_ip = np.where(~wl, np.maximum(programme_assistance, 0.0), 0.0)
+    pay_assistance = np.zeros(n, dtype=np.float32)
+    pay_assistance[ip] = assist_ip
+    out = np.nonzero(outside)[0]
+    pay_assistance[out] = np.maximum(need[out], 0.0)
+    so = st[out]
+    not_working = out[(so == S.PASSIVE) | (so == S.NO_SUPPORT)]
+    nw_need = need[not_working] > 0
+    P.state[not_working[nw_need]] = S.PASSIVE
+    P.state[not_working[~nw_need]] = S.NO_SUPPORT
     model.household_need = need
-    model.support_paid = pay_allowance + pay_assistance
+    support = np.zeros(n)
+    support[ip] = pay_allowance
+    support += pay_assistance
+    model.support_paid = support
 
     rec = model.recorder
-    rec.pay("introduction_allowance", muni, pay_allowance)
-    rec.pay("social_assistance", muni, pay_assistance)
+    rec.pay("introduction_allowance", m_ip, pay_allowance)
+    paid = np.nonzero(in_prog | outside)[0]
+    rec.pay("social_assistance", muni[paid], pay_assistance[paid])
     sub = st == S.SUBSIDISED_JOB
     if sub.any():
         ins = nat.instegsjobb
@@ -77,12 +92,14 @@ def income(model, t: int) -> None:
     rec.pay_staff(M, nat.coach_cost_sek_per_year / 52.0)
 
     # The performance bonus: one year after the permit, for SFI passed or enough weeks of contact.
-    since_permit = t - P.ti_permit[:n]
-    contact = present & (working | P.extra_work[:n] | (st == S.INTERNSHIP))
-    in_year1 = (since_permit >= 0) & (since_permit < 52)
-    P.contact_weeks_year1[:n] += (contact & in_year1).astype(np.int16)
-    due = present & (since_permit == 52)
-    if due.any():
-        passed = (P.ti_sfi_passed[:n] >= 0) & (P.ti_sfi_passed[:n] - P.ti_permit[:n] <= 52)
-        earned = due & (passed | (P.contact_weeks_year1[:n] >= nat.performance_bonus_min_weeks))
+    # People in their first year after the permit (0 <= t - permit < 52) and those exactly a
+    # year after it, found in the permit-sorted order (no pass over everyone).
+    y1 = model.permit_range(t - 51, t, n)
+    contact = present[y1] & (working[y1] | P.extra_work[y1] | (st[y1] == S.INTERNSHIP))
+    P.contact_weeks_year1[y1[contact]] += 1
+    due = model.permit_range(t - 52, t - 52, n)
+    due = due[present[due]]
+    if len(due):
+        passed = (P.ti_sfi_passed[due] >= 0) & (P.ti_sfi_passed[due] - P.ti_permit[due] <= 52)
+        earned = due[passed | (P.contact_weeks_year1[due] >= nat.performance_bonus_min_weeks)]
         rec.pay("performance_bonus", muni[earned], nat.performance_bonus_sek)

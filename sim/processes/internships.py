@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numpy import clip
+
 from ..states import S
-from .choice import rank_within
+from .choice import in_sorted, rank_within
 from .hiring import CONVERSION, end_internship, hire_probability, mark_contact, start_jobs, within_vacancies
 
 COORDINATOR_CREDIT_CAP_WEEKS = 4  # unused coordinator time carries over a month at most
@@ -18,7 +20,7 @@ def internships(model, t: int) -> None:
     n = P.n_arrived
     if n == 0:
         return
-    u = model.streams.uniform("internships", (7, n))
+    u = model.streams.block("internships", 7, n)
     st = P.state[:n]
     period = model.period
 
@@ -33,49 +35,50 @@ def internships(model, t: int) -> None:
         hired = ending[success][ok]
         model.recorder.hires_by_route(np.full(len(hired), CONVERSION))
         start_jobs(model, t, hired, host[success][ok], subsidised[success][ok], u[2, hired])
-        rest = np.setdiff1d(ending, hired, assume_unique=True)
+        rest = ending[~in_sorted(ending, hired)]  # both in index order
         end_internship(model, rest)
         P.state[rest] = np.where(period[rest], S.PROGRAMME, S.PASSIVE)
         P.ti_state[rest] = t
 
     # --- placements ---
+    # Only those waiting for a plan or in the programme, inside the period, can be placed.
     st = P.state[:n]
     muni = P.municipality[:n]
-    weeks = t - P.ti_arrival[:n]
     ib = b.internships
-    ready = M.alternate[muni] | (P.swedish[:n] >= ib.min_swedish_without_alternation)
-    eligible = (((st == S.PLAN) | (st == S.PROGRAMME)) & period
-                & (weeks >= M.first_internship_week[muni]) & ready)
+    c = np.nonzero(((st == S.PLAN) | (st == S.PROGRAMME)) & period)[0]
+    mc = muni[c]
+    ready = M.alternate[mc] | (P.swedish[c] >= ib.min_swedish_without_alternation)
+    cand = c[((t - P.ti_arrival[c]) >= M.first_internship_week[mc]) & ready]
     avail = model.availability
     # Coordinators arrange a limited number of placements a week per municipality.
     M.placement_credit = np.minimum(M.placement_credit + M.coordinators * ib.placements_per_coordinator_week,
                                     M.coordinators * ib.placements_per_coordinator_week * COORDINATOR_CREDIT_CAP_WEEKS)
-    cand = np.nonzero(eligible)[0]
     rank = np.zeros(0, dtype=np.int64)
     if len(cand):
         # Carers of small children come forward less often: their priority draw is stretched.
         rank = rank_within(muni[cand], u[3, cand] / np.maximum(avail[cand], 1e-3))
     by_coordinator = cand[rank < np.floor(M.placement_credit[muni[cand]])]
-    focus = np.where(M.job_focus[muni], b.search.job_focus_multiplier, 1.0)
-    own_p = ib.own_placement_per_week * 2.0 * P.engagement[:n] * focus * avail
-    by_self = np.nonzero(eligible & (u[4] < own_p))[0]
+    focus = np.where(M.job_focus[muni[cand]], b.search.job_focus_multiplier, 1.0)
+    own_p = ib.own_placement_per_week * 2.0 * P.engagement[cand] * focus * avail[cand]
+    by_self = cand[u[4, cand] < own_p]
     seekers = np.union1d(by_coordinator, by_self)
     if len(seekers) == 0:
         _update_relationships(model)
         return
     free = np.maximum(E.intern_places - E.interns, 0).astype(np.float64)
     follow_up = M.matched_followup[muni[seekers]] & (P.internships[seekers] >= 1) & (P.occupation[seekers] >= 0)
-    host = model.choosers.employer.choose(muni[seekers].astype(np.int64), u[5, seekers], free)
+    u_host = u[5, seekers]
+    host = model.choosers.employer.choose(muni[seekers].astype(np.int64), u_host, free)
     if follow_up.any():
         key = muni[seekers].astype(np.int64) * model.n_sectors + np.maximum(P.occupation[seekers], 0)
-        targeted = model.choosers.employer_by_sector.choose(key, u[5, seekers], free)
+        targeted = model.choosers.employer_by_sector.choose(key, u_host, free)
         host = np.where(follow_up & (targeted >= 0), targeted, host)
     found = host >= 0
     who, host = seekers[found], host[found]
     matched = (P.occupation[who] == E.sector[host]) & follow_up[found]
     ok = within_vacancies(host, u[6, who], free.astype(np.int64))
     who, host, matched = who[ok], host[ok], matched[ok]
-    used = np.bincount(muni[who[np.isin(who, by_coordinator)]], minlength=M.n)
+    used = np.bincount(muni[who[in_sorted(who, by_coordinator)]], minlength=M.n)  # index order
     M.placement_credit = M.placement_credit - used
     P.state[who] = S.INTERNSHIP
     P.ti_state[who] = t
@@ -97,4 +100,4 @@ def _update_relationships(model) -> None:
     E, ib = model.employers, model.behaviour.internships
     E.relationship += ib.relationship_gain_per_intern_week * E.interns
     E.relationship += ib.relationship_decay_per_week * (E.base_relationship - E.relationship)
-    np.clip(E.relationship, 0.0, 1.0, out=E.relationship)
+    clip(E.relationship, 0.0, 1.0, out=E.relationship)

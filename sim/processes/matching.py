@@ -28,7 +28,7 @@ def matching(model, t: int) -> None:
         return
     s = b.search
     # Always the same draws per person and week, whatever happens below (common random numbers).
-    u = model.streams.uniform("matching", (N_ROWS, n))  # rows: see the constants above
+    u = model.streams.block("matching", N_ROWS, n)  # rows: see the constants above
     st = P.state[:n]
     muni = P.municipality[:n]
     period = model.period
@@ -38,39 +38,45 @@ def matching(model, t: int) -> None:
     not_working = present & ~WORKING[st] & (st != S.EDUCATION)
     seeking = not_working & (P.plan_done[:n] | M.job_focus[muni])
 
-    # Contact rates per route (per person per week).
-    offset_here = period & M.income_offset[muni]
-    own_rate = (s.own_contacts_per_week * 2.0 * eng * avail
-                * np.where(M.job_focus[muni], s.job_focus_multiplier, 1.0)
+    # Contact rates per route (per person per week), computed only for those who can make a
+    # contact on the route (a contact needs u < p, and p is 0 elsewhere). The contacts come out
+    # route by route, people in index order within a route, as np.nonzero of a (route, person)
+    # mask would give them.
+    sk = np.nonzero(seeking)[0]
+    m_sk = muni[sk]
+    avail_sk = avail[sk]
+    offset_here = period[sk] & M.income_offset[m_sk]
+    own_rate = (s.own_contacts_per_week * 2.0 * eng[sk] * avail_sk
+                * np.where(M.job_focus[m_sk], s.job_focus_multiplier, 1.0)
                 * np.where(offset_here, s.income_offset_multiplier, 1.0))
     n_seek = np.bincount(muni[seeking & period], minlength=M.n)
     coach_contacts = M.coaches * M.coach_share * s.coach_contacts_per_week
-    coach_p = np.minimum(1.0, coach_contacts / np.maximum(n_seek, 1))[muni] * avail * period
+    coach_p = np.minimum(1.0, coach_contacts / np.maximum(n_seek, 1))[m_sk] * avail_sk * period[sk]
     n_present = np.bincount(muni[present], minlength=M.n)
     net_rate = M.host_families * s.network_contacts_per_family_week / np.maximum(n_present, 1)
-    p_route = np.stack([
-        1.0 - np.exp(-own_rate),
-        coach_p,
-        (1.0 - np.exp(-net_rate[muni])) * avail,
-        np.where(P.extra_work[:n], b.jobs.extra_work_to_regular_per_week, 0.0),
-        np.where(st == S.AGENCY_JOB, b.jobs.agency_to_regular_per_week, 0.0),
-    ])
-    can = np.stack([seeking, seeking, seeking, seeking, st == S.AGENCY_JOB])
-    contact = can & (u[CONTACT:CONTACT + 5] < p_route)
+    bridge = np.nonzero(seeking & P.extra_work[:n])[0]
+    in_agency = np.nonzero(st == S.AGENCY_JOB)[0]
+    p_bridge = np.full(len(bridge), b.jobs.extra_work_to_regular_per_week)
+    p_agency = np.full(len(in_agency), b.jobs.agency_to_regular_per_week)
+    routes = [(sk, 1.0 - np.exp(-own_rate)), (sk, coach_p),
+              (sk, (1.0 - np.exp(-net_rate[m_sk])) * avail_sk), (bridge, p_bridge), (in_agency, p_agency)]
+    whos = [idx[u[CONTACT + r, idx] < p] for r, (idx, p) in enumerate(routes)]
+    who = np.concatenate(whos)
+    route = np.repeat(np.arange(5), [len(w) for w in whos])
 
     # Which employer each contact reaches: weighted by open vacancies, in reach (commuting);
     # coaches target the person's own sector when they know it (early mapping, or a drawn-up plan).
-    route, who = np.nonzero(contact)
     if len(who):
         vac = E.open_vacancies.astype(np.float64)
         m = muni[who].astype(np.int64)
-        emp = model.choosers.employer.choose(m, u[EMPLOYER + route, who], vac)
+        u_emp = u[EMPLOYER + route, who]
+        emp = model.choosers.employer.choose(m, u_emp, vac)
         mapped = M.early_mapping[muni[who]]
         targeting = np.where(mapped, s.mapped_sector_targeting, s.unmapped_sector_targeting)
         targeted = (route == COACH) & (P.occupation[who] >= 0) & (u[TARGETING, who] < targeting)
         if targeted.any():
             key = m * model.n_sectors + np.maximum(P.occupation[who], 0)
-            by_sector = model.choosers.employer_by_sector.choose(key, u[EMPLOYER + route, who], vac)
+            by_sector = model.choosers.employer_by_sector.choose(key, u_emp, vac)
             emp = np.where(targeted & (by_sector >= 0), by_sector, emp)
         keep = emp >= 0
         route, who, emp = route[keep], who[keep], emp[keep]
@@ -98,19 +104,24 @@ def _extra_work(model, t, u, n, period) -> None:
     income offset (seed 000, Falkenberg: the right to earn extra is often the way in)."""
     P, M, s, j = model.population, model.munis, model.behaviour.search, model.behaviour.jobs
     st = P.state[:n]
-    muni = P.municipality[:n]
-    eligible = ((st == S.PROGRAMME) | (st == S.INTERNSHIP) | (st == S.PASSIVE)
+    has_all = P.extra_work[:n]
+    elig_all = ((st == S.PROGRAMME) | (st == S.INTERNSHIP) | (st == S.PASSIVE)
                 | (st == S.NO_SUPPORT)) & (P.swedish[:n] >= 0.2)
-    offset_here = (period & M.income_offset[muni]) | (st == S.PASSIVE)
-    p = (s.extra_work_per_week * 2.0 * P.engagement[:n]
+    # Only those eligible or with extra work now can start or stop.
+    c = np.nonzero(elig_all | has_all)[0]
+    eligible = elig_all[c]
+    sc = st[c]
+    offset_here = (period[c] & M.income_offset[P.municipality[c]]) | (sc == S.PASSIVE)
+    p = (s.extra_work_per_week * 2.0 * P.engagement[c]
          * np.where(offset_here, s.extra_work_offset_multiplier, 1.0))
-    has = P.extra_work[:n]
+    has = has_all[c]
+    uc = u[EXTRA_WORK, c]
     # One draw decides both starting (if without) and ending (if with) extra work.
-    start = eligible & ~has & (u[EXTRA_WORK] < p)
-    stop = has & ((u[EXTRA_WORK] < j.extra_work_end_per_week) | ~eligible)
-    P.extra_work[:n] = (has & ~stop) | start
+    start = eligible & ~has & (uc < p)
+    stop = has & ((uc < j.extra_work_end_per_week) | ~eligible)
+    P.extra_work[c] = (has & ~stop) | start
     if start.any():
-        mark_contact(P, np.nonzero(start)[0], t)
+        mark_contact(P, c[start], t)
 
 
 def _agencies(model, t, u, n, period, avail) -> None:
@@ -123,6 +134,10 @@ def _agencies(model, t, u, n, period, avail) -> None:
     A.credit = np.minimum(A.credit + A.hires_per_week, np.maximum(A.hires_per_week * 4, 1.0))
     seeking = (PRESENT[st] & ~WORKING[st] & (st != S.EDUCATION) & (st != S.INTERNSHIP)
                & (P.plan_done[:n] | M.job_focus[muni]))
+    # Only those who meet the least demanding agency's criteria can be hired below (`meets`);
+    # the choice of agency is per person, so leaving the rest out changes no one's draw or result.
+    seeking &= ((P.swedish[:n] >= A.min_swedish.min()) & (P.engagement[:n] >= A.min_engagement.min())
+                & (P.education[:n] >= A.min_education.min()))
     who = np.nonzero(seeking)[0]
     if len(who) == 0:
         return
@@ -164,7 +179,12 @@ def _vacancies_filled_by_others(model) -> None:
     E, M = model.employers, model.munis
     if E.n == 0:
         return
-    p = M.fill_by_others[E.municipality]
-    u = hashed_uniform(model.seed, "vacancies", E.keys, model.t)
-    taken = binomial_from_uniform(u, np.maximum(E.open_vacancies, 0), p)
-    E.open_vacancies -= taken.astype(np.int32)
+    # Only employers with open vacancies can lose some; draws are keyed by employer, so drawing
+    # for these alone gives each of them the same number.
+    e = np.nonzero(E.open_vacancies > 0)[0]
+    if len(e) == 0:
+        return
+    p = M.fill_by_others[E.municipality[e]]
+    u = hashed_uniform(model.seed, "vacancies", E.keys[e], model.t)
+    taken = binomial_from_uniform(u, E.open_vacancies[e], p)
+    E.open_vacancies[e] -= taken.astype(np.int32)

@@ -16,11 +16,12 @@ RETIREMENT_AGE = 65.0
 MAX_BIRTH_AGE = 42.0
 
 
-def births(model, t: int, n: int, u: np.ndarray, age: np.ndarray) -> None:
+def births(model, t: int, n: int, u: np.ndarray, age_of) -> None:
     """A birth makes the household's youngest child a newborn and the mother its primary carer."""
     P = model.population
     rate = model.behaviour.household.birth_rate_per_year / 52.0
-    mother = np.nonzero(PRESENT[P.state[:n]] & P.female[:n] & (age < MAX_BIRTH_AGE) & (u < rate))[0]
+    c = np.nonzero((u < rate) & P.female[:n] & PRESENT[P.state[:n]])[0]
+    mother = c[age_of(c) < MAX_BIRTH_AGE]
     if len(mother) == 0:
         return
     partner = P.partner[mother]
@@ -39,63 +40,74 @@ def separations(model, t: int) -> None:
     if n == 0:
         return
     j = b.jobs
-    u = model.streams.uniform("separations", (5, n))
+    u = model.streams.block("separations", 5, n)
     st = P.state[:n].copy()  # this week's states, before any change below
     period = model.period
-    back_to = np.where(period, S.PROGRAMME, S.PASSIVE).astype(np.uint8)
 
+    def age_of(idx):  # age in week t of the people idx (as Population.age, for a subset)
+        return P.age0[idx] + (t - P.ti_arrival[idx]) / 52.0
+
+    # Jobs, businesses and regular education end: only people in them are concerned.
+    c = np.nonzero(WORKING[st] | (st == S.EDUCATION))[0]
+    sc = st[c]
+    u0 = u[0, c]
     # Subsidised jobs end with their window: kept on as a regular job, or let go.
-    sub_end = (st == S.SUBSIDISED_JOB) & (P.ti_subsidy_end[:n] <= t)
-    kept = sub_end & (u[0] < j.subsidised_conversion)
-    P.state[:n][kept] = S.REGULAR_JOB
+    sub_end = (sc == S.SUBSIDISED_JOB) & (P.ti_subsidy_end[c] <= t)
+    kept_m = sub_end & (u0 < j.subsidised_conversion)
+    kept = c[kept_m]
+    P.state[kept] = S.REGULAR_JOB
     # Kept on at the employer's hours, part-time if the subsidised job was (same share).
-    share = P.job_hours[:n][kept] / model.config.national.instegsjobb.hours_per_week
-    P.job_hours[:n][kept] = E.hours[P.employer[:n][kept]] * np.minimum(share, 1.0)
-    lost = (sub_end & ~kept)
-    lost |= (st == S.REGULAR_JOB) & (u[0] < j.regular_separation_per_week)
-    lost |= (st == S.AGENCY_JOB) & (u[0] < j.agency_separation_per_week)
-    lost |= (st == S.OWN_BUSINESS) & (u[0] < j.business_failure_per_week)
+    share = P.job_hours[kept] / model.config.national.instegsjobb.hours_per_week
+    P.job_hours[kept] = E.hours[P.employer[kept]] * np.minimum(share, 1.0)
+    lost = (sub_end & ~kept_m)
+    lost |= (sc == S.REGULAR_JOB) & (u0 < j.regular_separation_per_week)
+    lost |= (sc == S.AGENCY_JOB) & (u0 < j.agency_separation_per_week)
+    lost |= (sc == S.OWN_BUSINESS) & (u0 < j.business_failure_per_week)
     # Regular education ends; people return to search with an upper-secondary level at least.
-    edu_end = (st == S.EDUCATION) & (P.ti_education_end[:n] <= t)
-    P.education[:n][edu_end] = np.maximum(P.education[:n][edu_end], 2)
-    out = lost | edu_end
-    P.state[:n][out] = back_to[out]
-    P.employer[:n][out] = -1
-    P.agency[:n][out] = -1
-    P.job_hours[:n][out] = 0.0
-    P.ti_state[:n][out | kept] = t
+    edu_end = c[(sc == S.EDUCATION) & (P.ti_education_end[c] <= t)]
+    P.education[edu_end] = np.maximum(P.education[edu_end], 2)
+    out = np.sort(np.concatenate([c[lost], edu_end]))
+    P.state[out] = np.where(period[out], S.PROGRAMME, S.PASSIVE).astype(np.uint8)
+    P.employer[out] = -1
+    P.agency[out] = -1
+    P.job_hours[out] = 0.0
+    P.ti_state[out] = t
+    P.ti_state[kept] = t
 
     st = P.state[:n]
-    free = PRESENT[st] & ~WORKING[st] & (st != S.EDUCATION) & (st != S.INTERNSHIP) & (st != S.PLAN)
-    age = P.age(t, n)
-    to_edu = (free & (age < EDUCATION_ENTRY_MAX_AGE) & (P.swedish[:n] >= EDUCATION_ENTRY_MIN_SWEDISH)
-              & (u[1] < b.education.entry_per_week))
-    P.state[:n][to_edu] = S.EDUCATION
-    P.ti_education_end[:n][to_edu] = t + b.education.weeks
-    biz = (free & ~to_edu & (P.engagement[:n] >= 0.5) & (P.swedish[:n] >= BUSINESS_MIN_SWEDISH)
-           & (u[2] < j.business_start_per_week))
-    P.state[:n][biz] = S.OWN_BUSINESS
-    P.job_hours[:n][biz] = BUSINESS_HOURS
-    P.hourly_wage[:n][biz] = model.config.national.hourly_wage_sek
-    P.extra_work[:n][to_edu | biz] = False
-    first = biz & (P.ti_first_job[:n] < 0)
-    P.ti_first_job[:n][first] = t
-    mark_contact(P, np.nonzero(biz)[0], t)
-    P.ti_state[:n][to_edu | biz] = t
+    free = np.nonzero(PRESENT[st] & ~WORKING[st] & (st != S.EDUCATION) & (st != S.INTERNSHIP) & (st != S.PLAN))[0]
+    to_edu_m = ((P.swedish[free] >= EDUCATION_ENTRY_MIN_SWEDISH) & (u[1, free] < b.education.entry_per_week))
+    to_edu_m[to_edu_m] = age_of(free[to_edu_m]) < EDUCATION_ENTRY_MAX_AGE
+    to_edu = free[to_edu_m]
+    P.state[to_edu] = S.EDUCATION
+    P.ti_education_end[to_edu] = t + b.education.weeks
+    biz = free[~to_edu_m & (P.engagement[free] >= 0.5) & (P.swedish[free] >= BUSINESS_MIN_SWEDISH)
+               & (u[2, free] < j.business_start_per_week)]
+    P.state[biz] = S.OWN_BUSINESS
+    P.job_hours[biz] = BUSINESS_HOURS
+    P.hourly_wage[biz] = model.config.national.hourly_wage_sek
+    P.extra_work[to_edu] = False
+    P.extra_work[biz] = False
+    first = biz[P.ti_first_job[biz] < 0]
+    P.ti_first_job[first] = t
+    mark_contact(P, biz, t)
+    P.ti_state[to_edu] = t
+    P.ti_state[biz] = t
 
-    births(model, t, n, u[4], age)
+    births(model, t, n, u[4], age_of)
 
     # Leaving the modelled municipalities: moving on (less often when in work) or reaching 65.
     st = P.state[:n]
-    present = PRESENT[st]
-    move_p = b.mobility.onward_move_per_week * np.where(WORKING[st], 1 / 3, 1.0)
-    moved = present & (u[3] < move_p)
-    old = present & (age >= RETIREMENT_AGE)
+    pr = np.nonzero(PRESENT[st])[0]
+    move_p = b.mobility.onward_move_per_week * np.where(WORKING[st[pr]], 1 / 3, 1.0)
+    moved = u[3, pr] < move_p
+    old = age_of(pr) >= RETIREMENT_AGE
     gone = moved | old
     if gone.any():
-        idx = np.nonzero(gone)[0]
+        idx = pr[gone]
+        old = old[gone]
         end_internship(model, idx[P.state[idx] == S.INTERNSHIP])
-        P.state[idx] = np.where(old[idx], S.LEFT, S.MOVED_AWAY)
+        P.state[idx] = np.where(old, S.LEFT, S.MOVED_AWAY)
         P.ti_state[idx] = t
         P.ti_left[idx] = t
         P.employer[idx] = -1

@@ -18,25 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.config import load_scenario  # noqa: E402
+from benchmarks.scenarios import scaled_typical  # noqa: E402
 from sim.model import IntroductionModel  # noqa: E402
-
-
-def scaled_typical(refugees: int, years: int):
-    base = load_scenario("typical_2006")
-    factor = refugees / (50 * years)
-    data = base.model_dump(by_alias=True)
-    data["simulation"]["years"] = years
-    data["municipalities"]["typical"]["arrivals"] = {"per_year": refugees / years}
-    for e in data["employers"].values():
-        e["count"] = max(1, round(e["count"] * factor))
-    for a in data["staffing_agencies"].values():
-        a["hires_per_year"] *= factor
-    staff = data["municipalities"]["typical"]["staff"]
-    for k in ("coaches", "internship_coordinators"):
-        staff[k] *= factor
-    from sim.config import scenario_from_dict
-    return scenario_from_dict(data)
 
 
 def main() -> None:

@@ -158,7 +158,8 @@ class Search(Section):
 class Hiring(Section):
     """M2: chance that an employer contact ends in a hire (logistic), and the instruments."""
 
-    intercept: float = _f(-3.5, -20, 20, "M2. Log-odds of a hire at baseline. Assumption.")
+    intercept: float = _f(-3.5, -20, 20, "M2. Log-odds of a hire at baseline. Fitted in "
+                          "calibration/fitted/shipped.yaml; this default (an assumption) is the prior's centre.")
     swedish: float = _f(3.0, 0, 20, "M2 (+). Per unit of Swedish level. Seed 000, seed 002.")
     skill_match: float = _f(
         0.8, 0, 10, "M2 (+). Prior experience in the employer's sector. Seed 000, 002. Assumption.")
@@ -208,7 +209,9 @@ class Hiring(Section):
         0.35, 0, 1, "Share of hires of men that are part-time. Assumption (Arendt: few hours).")
     part_time_share_female: float = _f(
         0.55, 0, 1, "Share of hires of women that are part-time. Assumption (women more often part-time).")
-    part_time_hours_share: float = _f(0.5, 0.05, 1, "Hours of a part-time job as a share of full time.")
+    part_time_hours_share: float = _f(
+        0.5, 0.05, 1, "Hours of a part-time job as a share of full time. Fitted in "
+                      "calibration/fitted/shipped.yaml; this default (an assumption) is the prior's centre.")
 
 
 class Internships(Section):
@@ -236,7 +239,8 @@ class Jobs(Section):
     """Separations, bridges and other transitions (M5, M6, M8)."""
 
     regular_separation_per_week: float = _f(
-        0.005, 0, 1, "Weekly chance that a regular job ends. Assumption (about 23 % a year).")
+        0.005, 0, 1, "Weekly chance that a regular job ends. Fitted in calibration/fitted/shipped.yaml; "
+                     "this default (an assumption, about 23 % a year) is the prior's centre.")
     agency_separation_per_week: float = _f(
         0.012, 0, 1, "Weekly chance that a staffing-agency job ends. Assumption.")
     agency_to_regular_per_week: float = _f(

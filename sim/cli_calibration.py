@@ -142,7 +142,7 @@ def _fit_table(targets, analysis) -> str:
         s = analysis["targets"].get(t.id, {})
         lo, hi = s.get("lo"), s.get("hi")
         iv = f"{_v(lo, t)}–{_v(hi, t)}" if lo is not None else ""
-        lines.append(f"{t.id:44s} {t.describe_observed() if METRICS[t.metric][1] != 'share' else _obs(t):>10s} "
+        lines.append(f"{t.id:44s} {_obs(t):>10s} "
                      f"{_v(s.get('mean'), t):>10s} {iv:>17s}  {'yes' if t.inside(s.get('mean')) else 'NO'}")
     lines.append("")
     lines.append(f"{'parameter':44s} {'fitted':>10s} {'~68% region':>21s}")
@@ -154,7 +154,7 @@ def _fit_table(targets, analysis) -> str:
 
 def _obs(t) -> str:
     sign = {"value": "", "at_most": "<=", "at_least": ">="}[t.kind]
-    return f"{sign}{100 * t.observed:.1f}%"
+    return sign + _v(t.observed, t)
 
 
 # --- check ---

@@ -34,7 +34,7 @@ def fitted_yaml(spec, spec_file: str, analysis: dict, log, command: str, report:
         "# Do not edit by hand: change the spec or the targets and fit again.",
     ]
     block = {
-        "spec": spec_file, "description": spec.description, "fitted_on": dt.date.today().isoformat(),
+        "spec": spec_file, "description": " ".join(spec.description.split()), "fitted_on": dt.date.today().isoformat(),
         "targets": targets, "objective": round(float(analysis["best_objective"]), 4),
         "evaluations": len(log.evaluations), "generations": log.generations,
         "replicates_per_evaluation": spec.replicates, "seed": spec.seed,

@@ -185,7 +185,7 @@ def plot_ranking(spec: SensitivitySpec, ranks: dict, path: Path) -> Path:
     outs = list(ranks)
     n = len(spec.parameters)
     fig, axes = plt.subplots(1, len(outs), figsize=(4.2 * len(outs), 0.38 * n + 1.6), squeeze=False)
-    label = "mu* (mean |elementary effect|, output units per full range)" if spec.method == "morris" \
+    label = "mu* (mean |effect| over the full range)" if spec.method == "morris" \
         else "total-order Sobol index ST"
     for k, o in enumerate(outs):
         ax = axes[0][k]

@@ -13,24 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.config import load_scenario, scenario_from_dict
-
-
-def scaled_typical(refugees: int, years: int):
-    """typical_2006 with `refugees` arrivals over `years`, employers and staff scaled with them."""
-    base = load_scenario("typical_2006")
-    factor = refugees / (50 * years)
-    data = base.model_dump(by_alias=True)
-    data["simulation"]["years"] = years
-    data["municipalities"]["typical"]["arrivals"] = {"per_year": refugees / years}
-    for e in data["employers"].values():
-        e["count"] = max(1, round(e["count"] * factor))
-    for a in data["staffing_agencies"].values():
-        a["hires_per_year"] *= factor
-    staff = data["municipalities"]["typical"]["staff"]
-    for k in ("coaches", "internship_coordinators"):
-        staff[k] *= factor
-    return scenario_from_dict(data)
+from benchmarks.scenarios import scaled_typical  # noqa: E402,F401  (one definition, re-exported)
+from sim.config import load_scenario, scenario_from_dict  # noqa: E402
 
 
 def national_like(n_munis: int = 290, per_year: float = 25_000, years: int = 10, agreements: int = 20,

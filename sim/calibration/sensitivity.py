@@ -31,9 +31,8 @@ from pydantic import Field, ValidationError, model_validator
 
 from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
-from ..config.loader import Sources, apply_overrides, load_scenario_with_sources, problems_from_validation, \
+from ..config.loader import Sources, apply_overrides, load_scenario_with_sources, load_validated_file, \
     resolve_scenario_path
-from ..config.yaml_lines import load_yaml_with_lines
 from .evaluate import Evaluator, build_groups
 from .outputs import MONTHLY, RUN
 from .targets import LoadedTarget, Target
@@ -91,16 +90,7 @@ def output_target(name: str, scenario: str, scenario_path: Path, years: int | No
 def load_sensitivity(path: str | Path) -> tuple[SensitivitySpec, Path]:
     path = Path(path)
     file = str(path)
-    if not path.is_file():
-        raise ScenarioError.single(file, None, "", "sensitivity spec not found")
-    data, lines = load_yaml_with_lines(path)
-    if not isinstance(data, dict):
-        raise ScenarioError.single(file, 1, "", "expected a mapping (name, scenario, parameters ...)")
-    sources = Sources(lines=lines, files=[file])
-    try:
-        spec = SensitivitySpec.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from_validation(exc, sources, root=SensitivitySpec)) from None
+    spec, sources = load_validated_file(path, SensitivitySpec, "sensitivity spec", "name, scenario, parameters ...")
     scen = resolve_scenario_path(spec.scenario, relative_to=path.parent)
     if not scen.is_file():
         raise ScenarioError.single(file, sources.locate(("scenario",))[1], "scenario", f"scenario '{spec.scenario}' not found")

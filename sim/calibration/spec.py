@@ -28,9 +28,8 @@ from pydantic import Field, ValidationError, model_validator
 
 from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
-from ..config.loader import Sources, apply_overrides, problems_from_validation
+from ..config.loader import Sources, apply_overrides, load_validated_file
 from ..config.schema import Scenario
-from ..config.yaml_lines import load_yaml_with_lines
 from .targets import CALIBRATION_DIR, LoadedTarget, load_targets
 
 
@@ -100,14 +99,7 @@ def load_spec(path: str | Path) -> tuple[CalibrationSpec, list[LoadedTarget]]:
         if not candidate.is_file():
             raise ScenarioError.single(file, None, "", "calibration spec not found")
         path, file = candidate, str(candidate)
-    data, lines = load_yaml_with_lines(path)
-    if not isinstance(data, dict):
-        raise ScenarioError.single(file, 1, "", "expected a mapping (name, targets, parameters ...)")
-    sources = Sources(lines=lines, files=[file])
-    try:
-        spec = CalibrationSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from_validation(exc, sources, root=CalibrationSpec)) from None
+    spec, sources = load_validated_file(path, CalibrationSpec, "calibration spec", "name, targets, parameters ...")
     problems: list[Problem] = []
     targets: list[LoadedTarget] = []
     for i, ref in enumerate(spec.targets):

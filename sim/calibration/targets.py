@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
-from ..config.loader import Sources, problems_from_validation, resolve_scenario_path
-from ..config.yaml_lines import load_yaml_with_lines
+from ..config.loader import load_validated_file, resolve_scenario_path
 from .outputs import METRICS, MONTHLY
 
 CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
@@ -126,16 +125,7 @@ def load_targets(path: str | Path) -> tuple[TargetFile, list[LoadedTarget]]:
     """Validate a targets file: every problem with file, line and key; scenario files must exist."""
     path = resolve_target_path(path)
     file = str(path)
-    if not path.is_file():
-        raise ScenarioError.single(file, None, "", "targets file not found")
-    data, lines = load_yaml_with_lines(path)
-    if not isinstance(data, dict):
-        raise ScenarioError.single(file, 1, "", "expected a mapping with a 'targets' list")
-    sources = Sources(lines=lines, files=[file])
-    try:
-        tf = TargetFile.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from_validation(exc, sources, root=TargetFile)) from None
+    tf, sources = load_validated_file(path, TargetFile, "targets file", "with a 'targets' list")
     problems, loaded, seen = [], [], {}
     for i, tg in enumerate(tf.targets):
         line = sources.locate(("targets", str(i)))[1]

@@ -364,3 +364,19 @@ def scenario_from_dict(data: dict) -> Scenario:
 def parse_set_value(text: str) -> Any:
     """A `--set` value is read as YAML, so `40`, `true` and `[a, b]` have their natural types."""
     return yaml.safe_load(text)
+
+
+def load_validated_file(path: Path, root: type[BaseModel], what: str, expected: str):
+    """(validated object, sources) of a YAML file of another kind (targets, specs): a missing
+    file, a non-mapping or any invalid value is a ScenarioError located by file, line and key."""
+    file = str(path)
+    if not path.is_file():
+        raise ScenarioError.single(file, None, "", f"{what} not found")
+    data, lines = load_yaml_with_lines(path)
+    if not isinstance(data, dict):
+        raise ScenarioError.single(file, 1, "", f"expected a mapping ({expected})")
+    sources = Sources(lines=lines, files=[file])
+    try:
+        return root.model_validate(data), sources
+    except ValidationError as exc:
+        raise ScenarioError(problems_from_validation(exc, sources, root=root)) from None

@@ -201,16 +201,8 @@ def _fitted_values(name: str) -> dict:
     data, _ = load_yaml_with_lines(path)
     if not isinstance(data, dict) or not isinstance(data.get("behaviour"), dict):
         raise ScenarioError.single(str(path), 1, "behaviour", "expected a 'behaviour' section")
-    out = {}
-
-    def walk(node, prefix):
-        for k, v in node.items():
-            if isinstance(v, dict):
-                walk(v, f"{prefix}.{k}")
-            else:
-                out[f"{prefix}.{k}"] = v
-    walk(data["behaviour"], "behaviour")
-    return out
+    from .config.annotate import flatten
+    return {".".join(path): v for path, v in flatten(data["behaviour"], ("behaviour",)).items()}
 
 
 # --- sensitivity ---

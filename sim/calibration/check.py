@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import numpy as np
-
-from ..runner import replicate_seed
+from ..runner import interval, replicate_seed
 from .evaluate import Evaluator, build_groups
 from .targets import load_targets
 
@@ -28,15 +26,14 @@ def check_targets(path, replicates: int | None = None, seed: int = 1, workers: i
         per_rep = ev.run([{}], seeds=seeds, progress=progress)[0]
     rows = []
     for t in targets:
-        xs = np.array([v for v in per_rep[t.id] if v is not None], dtype=float)
-        mean = float(xs.mean()) if len(xs) else None
+        iv = interval(per_rep[t.id])
+        mean = iv["mean"]
         rows.append({
             "id": t.id, "scenario": t.scenario, "metric": t.metric, "kind": t.kind,
-            "observed": t.observed, "tolerance": t.tolerance, "simulated": mean,
-            "lo": float(np.percentile(xs, 5)) if len(xs) else None,
-            "hi": float(np.percentile(xs, 95)) if len(xs) else None,
+            "observed": t.observed, "tolerance": t.tolerance, "simulated": mean, "lo": iv["lo"], "hi": iv["hi"],
             "error": None if mean is None else t.error(mean),
-            "inside": t.inside(mean), "replicates": int(len(xs)), "definition": t.definition,
+            "inside": t.inside(mean), "replicates": sum(v is not None for v in per_rep[t.id]),
+            "definition": t.definition,
             "source": t.source,
         })
     return rows, len(seeds) * len(groups)

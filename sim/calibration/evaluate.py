@@ -8,6 +8,7 @@ swamped by replicate noise (a standard device in simulation-based calibration).
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 from ..config import Scenario
 from ..config.loader import Sources, apply_overrides, load_scenario_with_sources, scenario_from_dict
 from ..model import IntroductionModel
-from ..runner import process_context, replicate_seed, _worker_signals
+from ..runner import _worker_signals, process_context, replicate_seed, with_years
 from .outputs import measure, months_needed
 
 
@@ -69,15 +70,12 @@ def build_groups(targets: list, base_parameters: dict[str, Any] | None = None,
 
 def apply_values(data: dict, values: dict[str, Any]) -> dict:
     """Scenario data with `path: value` set (paths as in `--set`); the path must exist."""
-    import copy
     data = copy.deepcopy(data)
     return apply_overrides(data, list(values.items()), Sources())
 
 
 def scenario_at(group: RunGroup, values: dict[str, Any]) -> Scenario:
-    data = apply_values(group.data, values) if values else dict(group.data)
-    data["simulation"] = {**data["simulation"], "years": group.years}
-    return scenario_from_dict(data)
+    return with_years(scenario_from_dict(apply_values(group.data, values) if values else group.data), group.years)
 
 
 def _run_job(job) -> tuple:

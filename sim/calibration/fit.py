@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 from scipy.optimize import differential_evolution
 
-from ..runner import replicate_seed
+from ..runner import interval, replicate_seed
 from .evaluate import Evaluator, build_groups, distance, mean_or_none
 from .spec import CalibrationSpec
 
@@ -152,13 +152,11 @@ class Calibration:
                                                     "replicates on seeds the fit did not use"})
             per_rep = ev.run([fitted], seeds=fresh, progress=lambda k: self.progress({"kind": "run"}))[0]
             for tid, vals in per_rep.items():
-                xs = np.array([v for v in vals if v is not None], dtype=float)
+                xs = [v for v in vals if v is not None]
                 result["targets"][tid] = {
-                    "mean": float(xs.mean()) if len(xs) else None,
-                    "lo": float(np.percentile(xs, 5)) if len(xs) else None,
-                    "hi": float(np.percentile(xs, 95)) if len(xs) else None,
-                    "se": float(xs.std(ddof=1) / math.sqrt(len(xs))) if len(xs) > 1 else None,
-                    "replicates": int(len(xs))}
+                    **interval(xs),
+                    "se": float(np.std(xs, ddof=1) / math.sqrt(len(xs))) if len(xs) > 1 else None,
+                    "replicates": len(xs)}
             self.progress({"kind": "phase", "text": "slices through the fitted point, one parameter at a time"})
             points, owners = [], []
             for name, (lo, hi) in zip(self.names, self.bounds):

@@ -33,23 +33,12 @@ from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
 from ..config.loader import Sources, apply_overrides, load_scenario_with_sources, load_validated_file, \
     resolve_scenario_path
+from ..sweeps.spec import Interval  # low, high, integer: as a sweep's sampled dimension
 from .evaluate import Evaluator, build_groups
 from .outputs import MONTHLY, RUN
 from .targets import LoadedTarget, Target
 
 OUTPUT_PATTERN = re.compile(r"^(employment|self_sufficiency)_(\d+)$")
-
-
-class Input(Section):
-    low: float
-    high: float
-    integer: bool = Field(False, description="Round to whole numbers (counts, weeks, yes/no as 0/1).")
-
-    @model_validator(mode="after")
-    def _order(self):
-        if not self.low < self.high:
-            raise ValueError("low must be below high")
-        return self
 
 
 class SensitivitySpec(Section):
@@ -62,7 +51,7 @@ class SensitivitySpec(Section):
     levels: int = Field(4, ge=2, le=20)
     replicates: int = Field(2, ge=1, le=1000)
     seed: int = Field(1, ge=0)
-    parameters: dict[str, Input] = Field(min_length=2)
+    parameters: dict[str, Interval] = Field(min_length=2)
     outputs: list[str] = Field(["self_sufficiency_24", "employment_24", "labour_market_contact_year1"], min_length=1)
 
     @model_validator(mode="after")

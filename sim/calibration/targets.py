@@ -28,10 +28,9 @@ from pydantic import Field, model_validator
 
 from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
-from ..config.loader import load_validated_file, resolve_scenario_path
+from ..config.loader import CALIBRATION_DIR, load_validated_file, resolve_scenario_path
 from .outputs import METRICS, MONTHLY
 
-CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
 
 
 class Target(Section):

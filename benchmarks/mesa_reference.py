@@ -15,19 +15,23 @@ The rules kept (each as in the `sim/processes/` module named):
   sex, age, education, work experience, occupation, health, engagement, learning aptitude, prior
   Swedish and children are drawn from the scenario's refugee profile.
 - Programme (`programme.py`): the action plan is done after the municipality's plan weeks; SFI
-  progress from tuition hours (programme hours x tuition share, saturating), and from workplace
-  hours in an internship or a job, times the learner's education, aptitude, engagement and health
-  multipliers; tuition only inside the introduction period.
+  progress from tuition hours (programme hours x tuition share, saturating), from workplace hours
+  in an internship or a job, and from everyday life, times the learner's education, aptitude and
+  health multipliers; tuition only inside the introduction period.
 - Internships (`internships.py`): from the municipality's first internship week, with enough
   Swedish, a weekly chance of finding a place at an employer with a free intern place (employers
-  weighted by their free places); after the cycle, a hire at the host (the logistic hire chance,
-  bias bypassed, within the host's open vacancies) or back to the programme.
-- Search and hiring (`matching.py`, `hiring.py`): people who are not working (interns included)
-  contact an employer with a weekly chance from their own search; the employer is drawn by its
-  open vacancies; the hire chance is the logistic in Swedish, sector match, education, work
-  experience, engagement, health, local unemployment and a former internship there, times the
-  employer's bias; a hire only while the employer still has an open vacancy; part-time by sex.
-  Employers post vacancies at their yearly rate; unfilled ones go to others each week.
+  weighted by their free places); after the cycle, a hire at the host (the logistic acceptance,
+  bias bypassed, within the host's open vacancies and up to a year of its vacancies taken ahead)
+  or back to the programme.
+- Search and hiring (`search.py`, `matching.py`, `hiring.py`): people who are not working (interns
+  included) contact an employer with a weekly chance from their own search, lowered by their
+  scheduled programme hours (lock-in) and raised by engagement; the employer is drawn by its open
+  vacancies; it accepts with the logistic in Swedish, the shortfall below its Swedish requirement,
+  sector match, education, work experience, health, lasting employability and a former internship
+  there, times its bias; an accepted newcomer wins the vacancy against the local labour market's
+  other applicants with the urn-ball chance (1 - exp(-a)) / a; a hire only while the employer still
+  has an open vacancy; part-time by sex. Employers post vacancies at their yearly rate; after the
+  newcomers, others fill each open vacancy with chance 1 - exp(-a).
 - Separations (`separations.py`): a weekly chance of losing a job (back to the programme inside
   the period, to assistance after it); leaving at 65.
 - Income and self-sufficiency (`income.py`, `metrics`): earnings are hours x wage; self-sufficient
@@ -39,7 +43,8 @@ The rules kept (each as in the `sim/processes/` module named):
 Left out, because they are hard to express per agent or need state shared across agents beyond
 an employer's vacancies (and switched off in `core_only`): couples and households (a partner's
 income, the household means test, childcare and the primary carer, births), engagement dynamics
-(engagement stays at its intake value), dropout into passivity and reactivation, sanctions,
+(engagement stays at its intake value), SFI outside the introduction period, dropout into
+passivity and reactivation, sanctions,
 summer breaks, validation of education, vocational SFI and alternation of SFI with internships,
 coaches, internship coordinators and host-family networks, extra work, staffing agencies, the
 municipality's own organisation as a host, national instruments (nystartsjobb, instegsjobb),
@@ -78,8 +83,6 @@ from sim.config import EDUCATION_LEVELS, Scenario, scenario_from_dict  # noqa: E
 
 # States of a refugee in the reference (strings compare by identity; a Mesa user's usual choice).
 PLAN, PROGRAMME, INTERNSHIP, JOB, ASSISTANCE = "plan", "programme", "internship", "job", "assistance"
-RETIREMENT_AGE = 65.0  # as sim/processes/separations.py
-PRIOR_SWEDISH_LEVEL = 0.3  # as sim/population.py
 
 
 # --- the core-only scenario -----------------------------------------------------------------
@@ -95,6 +98,7 @@ def core_only_dict(refugees: int, years: int) -> dict:
       older children still raise living costs (the self-sufficiency threshold);
     - birth_rate 0: no births (which would make new carers);
     - engagement.adjust_rate_per_week 0: engagement stays at its intake value;
+    - language.sfi_after_period_hours 0: no SFI after the introduction period;
     - passivity dropout and reactivation 0; sanctions off; summer_break_weeks 0;
     - income_offset false: own search is not damped by the offset (payments only otherwise);
     - coaches, internship coordinators and host families 0: own search and own placements only;
@@ -124,6 +128,7 @@ def core_only_dict(refugees: int, years: int) -> dict:
     b = data["behaviour"]
     b["household"]["birth_rate_per_year"] = 0.0
     b["engagement"]["adjust_rate_per_week"] = 0.0
+    b["language"]["sfi_after_period_hours"] = 0.0
     b["passivity"].update(dropout_per_week=0.0, reactivation_per_week=0.0)
     b["search"]["extra_work_per_week"] = 0.0
     b["jobs"]["business_start_per_week"] = 0.0
@@ -169,6 +174,8 @@ def unsupported(scenario: Scenario) -> list[str]:
         out.append("nystartsjobb or instegsjobb")
     if b.household.birth_rate_per_year or b.engagement.adjust_rate_per_week:
         out.append("births or engagement dynamics")
+    if b.language.sfi_after_period_hours:
+        out.append("SFI after the introduction period")
     if b.passivity.dropout_per_week or b.passivity.reactivation_per_week:
         out.append("dropout or reactivation")
     if b.search.extra_work_per_week or b.jobs.business_start_per_week or b.education.entry_per_week \
@@ -180,13 +187,14 @@ def unsupported(scenario: Scenario) -> list[str]:
 # --- agents ---------------------------------------------------------------------------------
 
 class Employer(mesa.Agent):
-    """An employer: weekly vacancies, intern places, and the hire decision."""
+    """An employer: weekly vacancies, intern places, and the decision on a contact."""
 
     def __init__(self, model, municipality: str, config, national):
         super().__init__(model)
         self.municipality = municipality
         self.sector = config.sector
-        self.vacancies_per_week = config.vacancies_per_year / 52.0
+        scale = model.config.municipalities[municipality].labour_market.vacancy_scale
+        self.vacancies_per_week = config.vacancies_per_year * scale / 52.0
         self.hours = config.hours_per_week
         self.wage = config.hourly_wage_sek if config.hourly_wage_sek is not None else national.hourly_wage_sek
         self.min_swedish = config.min_swedish
@@ -194,36 +202,44 @@ class Employer(mesa.Agent):
         self.requires_validation = config.requires_validation  # nobody is validated here: never hires
         self.intern_places = config.intern_places
         self.bias = config.hiring_bias
-        self.unemployment = model.config.municipalities[municipality].labour_market.unemployment_foreign_born
         self.vacancy_credit = 0.0
         self.open_vacancies = 0
         self.interns = 0
 
     def post_vacancies(self) -> None:
-        """Open this week's vacancies at the yearly rate (fractions carried over)."""
+        """Open this week's vacancies at the yearly rate (fractions carried over; nothing while a
+        credit taken ahead for conversions is paid back)."""
         self.vacancy_credit += self.vacancies_per_week
-        new = math.floor(self.vacancy_credit)
+        new = max(math.floor(self.vacancy_credit), 0)
         self.vacancy_credit -= new
         self.open_vacancies += new
 
-    def lose_vacancies_to_others(self, chance: float) -> None:
-        """Each vacancy still open may be filled by someone else this week."""
-        if self.open_vacancies > 0:
-            self.open_vacancies -= int(self.rng.binomial(self.open_vacancies, chance))
+    def conversion_room(self) -> bool:
+        """An open vacancy, or one of the next year's vacancies taken ahead."""
+        return self.open_vacancies > 0 or math.floor(self.vacancy_credit + 52 * self.vacancies_per_week) >= 1
 
-    def hire_chance(self, person: Refugee, conversion: bool) -> float:
-        """The logistic hire chance of `sim/processes/hiring.py` for one contact."""
-        if person.swedish < self.min_swedish or person.education < self.min_education:
-            return 0.0
-        if self.requires_validation:
+    def take_vacancy(self) -> None:
+        if self.open_vacancies > 0:
+            self.open_vacancies -= 1
+        else:
+            self.vacancy_credit -= 1
+
+    def lose_vacancies_to_others(self, a: float) -> None:
+        """Each vacancy still open goes to another applicant if it had one this week."""
+        if self.open_vacancies > 0:
+            self.open_vacancies -= int(self.rng.binomial(self.open_vacancies, -math.expm1(-a)))
+
+    def accept_chance(self, person: Refugee, conversion: bool) -> float:
+        """The logistic acceptance of `sim/processes/hiring.py` for one contact."""
+        if person.education < self.min_education or self.requires_validation:
             return 0.0
         h = self.model.hiring
-        x = (person.hire_log_odds + h.swedish * person.swedish + h.unemployment * self.unemployment
+        x = (person.hire_log_odds + h.swedish * person.swedish
+             - h.swedish_shortfall * max(self.min_swedish - person.swedish, 0.0)
              + (h.skill_match if person.occupation == self.sector else 0.0)
-             + (h.internship_host if person.last_host is self else 0.0))
+             + (h.internship_host if (person.last_host is self or conversion) else 0.0))
         if conversion:
-            x += h.internship_host  # seen at work: bias bypassed, and the host's own bonus
-            return 1.0 / (1.0 + math.exp(-x))
+            return 1.0 / (1.0 + math.exp(-x))  # seen at work: the bias bypassed
         return (1.0 - self.bias) / (1.0 + math.exp(-x))
 
 
@@ -252,22 +268,25 @@ class Refugee(mesa.Agent):
         self.engagement = r.betavariate(m * k, (1 - m) * k) if var > 0 else m
         lang = b.language
         aptitude = math.exp(lang.aptitude_sd * r.gauss(0.0, 1.0) - lang.aptitude_sd ** 2 / 2)
-        self.swedish = PRIOR_SWEDISH_LEVEL if r.random() < lang.prior_swedish_share else 0.0
+        self.swedish = lang.prior_swedish_level if r.random() < lang.prior_swedish_share else 0.0
         children = int(self.rng.poisson(prof.household.children_mean))
         nat = s.national
         self.living_costs = nat.living_costs_adult_sek_per_week + nat.living_costs_child_sek_per_week * children
+        employability = r.gauss(0.0, 1.0)
         # Terms that stay fixed for this person (engagement does not drift in the core rules).
-        self.learning = (lang.education_multiplier[EDUCATION_LEVELS[self.education]] * aptitude
-                         * max(0.0, 1.0 + lang.engagement_weight * (self.engagement - 0.5))
+        self.learning = (getattr(lang.education_multiplier, EDUCATION_LEVELS[self.education]) * aptitude
                          * (lang.health_multiplier if self.health else 1.0))
-        h = b.hiring
+        h, sr = b.hiring, b.search
         self.hire_log_odds = (h.intercept + h.education * self.education
                               + h.work_experience * self.prior_work
-                              + h.engagement * (self.engagement - 0.5)
+                              + h.employability_sd * employability
                               + h.health_limitation * self.health)
-        focus = b.search.job_focus_multiplier if self.rules.job_focus else 1.0
-        self.contact_chance = 1.0 - math.exp(-b.search.own_contacts_per_week * 2.0 * self.engagement * focus)
-        self.placement_chance = b.internships.own_placement_per_week * 2.0 * self.engagement * focus
+        effort = max(1.0 + sr.engagement_search * (self.engagement - 0.5), 0.0)
+        self.search_rate = sr.own_contacts_per_week * effort
+        programme_hours = self.rules.hours_per_week * (1.0 - self.rules.job_focus * sr.job_focus_search_share)
+        self.time_in_programme = 1.0 - sr.lock_in_at_full_time * min(programme_hours / sr.full_time_hours, 1.0)
+        self.time_in_internship = 1.0 - sr.lock_in_at_full_time * min(self.rules.hours_per_week / sr.full_time_hours, 1.0)
+        self.placement_chance = b.internships.own_placement_per_week * effort
         self.part_time_share = h.part_time_share_female if self.female else h.part_time_share_male
         # Dynamic state.
         self.state = PLAN
@@ -294,7 +313,7 @@ class Refugee(mesa.Agent):
         in_period = weeks < rules.programme_weeks
         self.programme(weeks, in_period)
         self.internship(t, weeks, in_period)
-        self.search()
+        self.search(in_period)
         if self.separation(t, in_period):
             return
         self.income()
@@ -318,16 +337,16 @@ class Refugee(mesa.Agent):
             workplace = rules.hours_per_week
         elif self.state is JOB:
             workplace = self.job_hours
-        if tuition or workplace:
-            gain = (tuition * lang.sfi_gain_per_tuition_hour
-                    + workplace * lang.practice_gain_per_workplace_hour) * self.learning
+        if self.swedish < 1.0:
+            gain = (tuition * lang.sfi_gain_per_tuition_hour + workplace * lang.practice_gain_per_workplace_hour
+                    + lang.everyday_gain_per_week) * self.learning
             self.swedish = min(1.0, self.swedish + gain)
 
     def internship(self, t: int, weeks: int, in_period: bool) -> None:
         """A cycle that ends: a hire at the host or back to the programme; then a new placement."""
         if self.state is INTERNSHIP and self.internship_end <= t:
             host = self.host
-            if self.random.random() < host.hire_chance(self, conversion=True) and host.open_vacancies > 0:
+            if self.random.random() < host.accept_chance(self, conversion=True) and host.conversion_room():
                 self.start_job(host)
             else:
                 self.end_internship()
@@ -342,13 +361,17 @@ class Refugee(mesa.Agent):
                 self.state = INTERNSHIP
                 self.internship_end = t + self.rules.internship_weeks
 
-    def search(self) -> None:
-        """Own search: a contact with an employer, which may end in a hire."""
+    def search(self, in_period: bool) -> None:
+        """Own search in the time left: a contact with an employer, who may accept; then the
+        vacancy goes to the newcomer or to one of the other applicants."""
         if self.state is JOB or not (self.plan_done or self.rules.job_focus):
             return
-        if self.random.random() < self.contact_chance:
+        time = (self.time_in_programme if self.state is PROGRAMME and in_period
+                else self.time_in_internship if self.state is INTERNSHIP else 1.0)
+        if self.random.random() < -math.expm1(-self.search_rate * time):
             employer = self.model.choose_employer(self.municipality)
-            if (employer is not None and self.random.random() < employer.hire_chance(self, conversion=False)
+            if (employer is not None and self.random.random() < employer.accept_chance(self, conversion=False)
+                    and self.random.random() < self.model.win_chance[self.municipality]
                     and employer.open_vacancies > 0):
                 self.start_job(employer)
 
@@ -358,7 +381,7 @@ class Refugee(mesa.Agent):
             self.state = PROGRAMME if in_period else ASSISTANCE
             self.employer = None
             self.job_hours = 0.0
-        if self.age0 + (t - self.ti_arrival) / 52.0 >= RETIREMENT_AGE:
+        if self.age0 + (t - self.ti_arrival) / 52.0 >= self.model.mobility.retirement_age:
             if self.state is INTERNSHIP:
                 self.end_internship()
             self.remove()
@@ -378,7 +401,7 @@ class Refugee(mesa.Agent):
     def start_job(self, employer: Employer) -> None:
         if self.state is INTERNSHIP:
             self.end_internship()
-        employer.open_vacancies -= 1
+        employer.take_vacancy()
         self.state = JOB
         self.employer = employer
         full = employer.hours
@@ -405,7 +428,7 @@ class ReferenceModel(mesa.Model):
         super().__init__(rng=seed)
         self.config = scenario
         b = scenario.behaviour
-        self.language, self.hiring, self.jobs = b.language, b.hiring, b.jobs
+        self.language, self.hiring, self.jobs, self.mobility = b.language, b.hiring, b.jobs, b.mobility
         self.internship_rules = b.internships
         self.self_sufficiency = scenario.metrics.self_sufficiency
         self.n_weeks = scenario.weeks
@@ -425,6 +448,11 @@ class ReferenceModel(mesa.Model):
                     week = 52 * y + int(self.random.random() * 52)
                     self.arrivals.setdefault(week, []).append(name)
                     self.arrival_weeks.append(week)
+        lm = {name: m.labour_market for name, m in scenario.municipalities.items()}
+        self.other_applications = {name: m.labour_force * m.unemployment
+                                   * b.competition.applications_per_unemployed_week for name, m in lm.items()}
+        self.others_per_vacancy: dict[str, float] = {}
+        self.win_chance: dict[str, float] = {}
         self.job_board: dict[str, tuple[list[Employer], list[float]]] = {}
         self.intern_board: dict[str, tuple[list[Employer], list[float]]] = {}
         self.datacollector = mesa.DataCollector(model_reporters={
@@ -446,9 +474,9 @@ class ReferenceModel(mesa.Model):
         employers.do("post_vacancies")
         self._advertise()
         self.refugees().shuffle_do("step")
-        for name, m in self.config.municipalities.items():
+        for name in self.config.municipalities:
             for e in self.employers_in[name]:
-                e.lose_vacancies_to_others(m.labour_market.vacancy_fill_by_others_per_week)
+                e.lose_vacancies_to_others(self.others_per_vacancy[name])
         self.datacollector.collect(self)
         if self.t + 1 >= self.n_weeks:
             self.running = False
@@ -466,6 +494,9 @@ class ReferenceModel(mesa.Model):
         """This week's job and internship boards: cumulative weights, built once a week."""
         for name, emps in self.employers_in.items():
             self.job_board[name] = (emps, list(itertools.accumulate(e.open_vacancies for e in emps)))
+            a = self.other_applications[name] / max(sum(e.open_vacancies for e in emps), 1)
+            self.others_per_vacancy[name] = a
+            self.win_chance[name] = -math.expm1(-a) / a if a > 1e-9 else 1.0
             self.intern_board[name] = (emps, list(itertools.accumulate(max(e.intern_places - e.interns, 0)
                                                                        for e in emps)))
 

@@ -41,7 +41,7 @@ REGIONS = 21  # groupings like Sweden's 21 counties, each around one of the 21 l
 ACTIVE_SHARE = 0.25  # assumption: a quarter run a Falkenberg-like programme, the rest a typical one
 COMMUTE_BELOW = 20_000  # assumption: residents of smaller municipalities also work in the centre
 MUNICIPAL_STAFF_SHARE = 0.07  # assumption: a municipality employs about 7 % of its inhabitants
-UNEMPLOYMENT_MEAN, UNEMPLOYMENT_SD = 0.12, 0.04  # assumption: foreign-born unemployment spread
+UNEMPLOYMENT_MEAN, UNEMPLOYMENT_SD = 0.065, 0.02  # assumption: local unemployment spread
 AGENCY_HIRES_PER_ARRIVAL = 8 / 50  # typical_2006's agency: 8 hires a year per 50 arrivals
 AGREEMENT_SHARE = 0.02  # assumption: a big city moves 2 % of its arrivals to each of two partners
 PUBLIC_KINDS = ("elder_care", "schools")  # one organisation per municipality, scaled in size
@@ -99,8 +99,10 @@ def national_dict(arrivals_per_year: int = 25_000, years: int = 10) -> dict:
         m["staff"]["coaches"] = tmpl["staff"]["coaches"] * staff_scale
         m["staff"]["internship_coordinators"] = tmpl["staff"]["internship_coordinators"] * staff_scale
         m["network"]["municipal_staff"] = int(pop * MUNICIPAL_STAFF_SHARE)
-        m["labour_market"]["unemployment_foreign_born"] = float(
-            np.clip(rng.normal(UNEMPLOYMENT_MEAN, UNEMPLOYMENT_SD), 0.03, 0.35))
+        # Other job seekers in proportion to the vacancies (employers scale with arrivals below),
+        # so competition per vacancy is typical_2006's at the typical rate.
+        m["labour_market"]["labour_force"] = int(tmpl["labour_market"]["labour_force"] * max(a, 1) / tmpl_arrivals)
+        m["labour_market"]["unemployment"] = float(np.clip(rng.normal(UNEMPLOYMENT_MEAN, UNEMPLOYMENT_SD), 0.02, 0.2))
         centre = names[region[i]]
         m["commuting_to"] = [centre] if pop < COMMUTE_BELOW and centre != name else []
         data["municipalities"][name] = m

@@ -11,14 +11,11 @@ import mesa
 import numpy as np
 
 from .config.schema import SECTORS, Scenario
-from .rng import stream_key
+from .rng import hashed_uniform, stream_key
 from .states import EDUCATION_NAMES, PRESENT
 
 EDU_INDEX = {name: i for i, name in enumerate(EDUCATION_NAMES)}
 VALIDATION_INDEX = {"none": 0, "office": 1, "university": 2}
-# The municipality's own organisation as an employer: vacancies open to newcomers a year per
-# employee. Assumption (about 1 % of staff; municipal turnover is higher, most posts need Swedish).
-MUNICIPAL_VACANCIES_PER_STAFF_YEAR = 0.01
 
 
 class MunicipalityTable:
@@ -59,8 +56,8 @@ class MunicipalityTable:
         self.coordinators = arr(lambda m: m.staff.internship_coordinators)
         self.host_families = arr(lambda m: m.network.host_families)
         self.network_strength = arr(lambda m: m.network.employer_network_strength)
-        self.unemployment = arr(lambda m: m.labour_market.unemployment_foreign_born)
-        self.fill_by_others = arr(lambda m: m.labour_market.vacancy_fill_by_others_per_week)
+        # Other job seekers of the local labour market, who compete for the same vacancies.
+        self.other_job_seekers = arr(lambda m: m.labour_market.labour_force * m.labour_market.unemployment)
         self.three_year_agreement = arr(lambda m: m.three_year_agreement, bool)
         self.housing_capacity = arr(lambda m: np.inf if m.housing_capacity_per_year is None
                                     else m.housing_capacity_per_year)
@@ -74,14 +71,16 @@ class MunicipalityTable:
         for a in scenario.staffing_agencies.values():
             for p in a.partner_municipalities:
                 self.agency_partner[self.names.index(p)] = True
-        # Fractional weekly quotas carried between weeks (placements a coordinator arranges).
+        # Fractional weekly quotas carried between weeks (placements coordinators arrange, employer
+        # contacts coaches make).
         self.placement_credit = np.zeros(n)
+        self.coach_credit = np.zeros(n)
 
 
 class EmployerTable:
     """Employers as arrays; the municipality's own organisation is added where it hosts interns."""
 
-    def __init__(self, scenario: Scenario, munis: MunicipalityTable):
+    def __init__(self, scenario: Scenario, munis: MunicipalityTable, seed: int = 0):
         rows = []
         for key, e in scenario.employers.items():
             for k in range(e.count):
@@ -92,7 +91,8 @@ class EmployerTable:
         nat = scenario.national
         sector = [SECTORS.index(e.sector) for _, e in rows]
         public = [e.public for _, e in rows]
-        vac = [e.vacancies_per_year for _, e in rows]
+        scale = [scenario.municipalities[e.municipality].labour_market.vacancy_scale for _, e in rows]
+        vac = [e.vacancies_per_year * k for (_, e), k in zip(rows, scale)]
         hours = [e.hours_per_week for _, e in rows]
         wage = [e.hourly_wage_sek if e.hourly_wage_sek is not None else nat.hourly_wage_sek for _, e in rows]
         min_sw = [e.min_swedish for _, e in rows]
@@ -100,10 +100,13 @@ class EmployerTable:
         req_val = [e.requires_validation for _, e in rows]
         places = [e.intern_places for _, e in rows]
         subs = [e.takes_subsidised for _, e in rows]
+        sub_places = [e.subsidised_places_per_year for _, e in rows]
         bias = [e.hiring_bias for _, e in rows]
         rel = [e.relationship if e.relationship is not None else munis.network_strength[mi[j]]
                for j, (_, e) in enumerate(rows)]
-        # The municipality as a host of interns in its own organisation (seed 000 prop. 1: e.g. 5 %).
+        # The municipality as a host of interns in its own organisation (Välkommen till jobbet! 2007
+        # prop. 1: e.g. 5 %).
+        org = scenario.behaviour.municipal_organisation
         for m_idx, (name, m) in enumerate(scenario.municipalities.items()):
             own_places = int(round(m.network.own_staff_internship_share * m.network.municipal_staff))
             if own_places > 0:
@@ -111,16 +114,17 @@ class EmployerTable:
                 mi.append(m_idx)
                 sector.append(SECTORS.index("public_administration"))
                 public.append(True)
-                vac.append(MUNICIPAL_VACANCIES_PER_STAFF_YEAR * m.network.municipal_staff)
-                hours.append(38.0)
+                vac.append(org.vacancies_per_staff_year * m.network.municipal_staff * m.labour_market.vacancy_scale)
+                hours.append(org.hours_per_week)
                 wage.append(nat.hourly_wage_sek)
-                min_sw.append(0.5)
+                min_sw.append(org.min_swedish)
                 min_edu.append(EDU_INDEX["compulsory"])
                 req_val.append(False)
                 places.append(own_places)
                 subs.append(True)
-                bias.append(0.1)  # assumption: a municipality with an integration policy screens less
-                rel.append(max(0.8, m.network.employer_network_strength))
+                sub_places.append(max(1, own_places))
+                bias.append(org.hiring_bias)
+                rel.append(max(org.min_relationship, m.network.employer_network_strength))
         self.n = len(self.names)
         # A stable key per employer (from its name) for counter-based random draws.
         # "kind#k" for configured employers whatever their count, so raising a count from 1 to 2
@@ -139,6 +143,11 @@ class EmployerTable:
         self.requires_validation = np.array(req_val, bool)
         self.intern_places = np.array(places, np.int32)
         self.takes_subsidised = np.array(subs, bool)
+        self.subsidised_places = np.array(sub_places, np.int32)  # subsidised hires a year at most
+        self.subsidised_left = self.subsidised_places.copy()     # left this year (reset each year)
+        # Employers that use the nystartsjobb tax relief: drawn once per employer, keyed by it.
+        takeup = scenario.behaviour.hiring.nystartsjobb_employer_takeup
+        self.uses_nystartsjobb = hashed_uniform(seed, "nystartsjobb", self.keys, 0) < takeup
         self.bias = np.array(bias, np.float32)
         self.base_relationship = np.array(rel, np.float32)
         self.relationship = self.base_relationship.copy()
@@ -150,6 +159,32 @@ class EmployerTable:
         self.hires = np.zeros(self.n, np.int64)
         self.hires_of_former_interns = np.zeros(self.n, np.int64)
         self.interns_hosted = np.zeros(self.n, np.int64)
+
+    def post_vacancies(self) -> None:
+        """Open this week's vacancies at each employer's yearly rate (fractions carried over; a
+        credit below zero, from conversions borrowed ahead, opens nothing until it is paid back)."""
+        self.vacancy_credit += self.vacancies_per_week
+        new = np.maximum(np.floor(self.vacancy_credit), 0.0)
+        self.vacancy_credit -= new
+        self.open_vacancies += new.astype(np.int32)
+
+    def conversion_capacity(self) -> np.ndarray:
+        """Interns each employer can hire now: its open vacancies, and at most a year of its future
+        vacancies taken ahead (an employer makes room for a good intern; Fredensborg's jobs waiting
+        after the internship, KORA 2016), which it then does not post."""
+        ahead = np.floor(self.vacancy_credit + 52.0 * self.vacancies_per_week)
+        return self.open_vacancies + np.maximum(ahead, 0.0).astype(np.int64)
+
+    def take_vacancies(self, emp: np.ndarray) -> None:
+        """Use one vacancy per hire at `emp`: an open one if there is one, else one taken ahead."""
+        counts = np.bincount(emp, minlength=self.n)
+        from_open = np.minimum(counts, self.open_vacancies)
+        self.open_vacancies -= from_open.astype(np.int32)
+        self.vacancy_credit -= counts - from_open
+
+    def new_year(self) -> None:
+        """Subsidised places are per year."""
+        self.subsidised_left[:] = self.subsidised_places
 
 
 class AgencyTable:

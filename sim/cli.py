@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--fresh", dest="fresh", action="store_true", help="discard earlier results and start over")
     w.add_argument("--quiet", action="store_true", help="no progress")
     w.set_defaults(fresh=False)  # resume is the default (store_false alone would default to True)
+    e = sub.add_parser("effects", help="what each lever that differs between two scenarios does on its own")
+    e.add_argument("scenario", help="the scenario whose levers are examined (a file or a built-in name)")
+    e.add_argument("--against", required=True, metavar="BASE",
+                   help="the base scenario: each lever is switched on alone in it, and off alone in SCENARIO")
+    _run_options(e)
     s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
     s.add_argument("file")
     s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE")
@@ -274,6 +279,44 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
     return 0
 
 
+def _effects(args, argv: list[str]) -> int:
+    from . import effects
+    overrides = list(args.overrides or [])
+    if args.years is not None:
+        overrides.append(("simulation.years", args.years))
+    base, _ = load_scenario_with_sources(args.against, overrides)
+    other, _ = load_scenario_with_sources(args.scenario, overrides)
+    levers = effects.lever_differences(base, other)
+    if not levers:
+        raise ScenarioError.single(args.scenario, None, "", f"no lever differs from '{args.against}'")
+    started = dt.datetime.now().astimezone()
+    final = args.out if args.out is not None else default_folder(
+        Path("results"), f"effects-{other.name}-vs-{base.name}"[:80], started)
+    check_destination(final)
+    seed = base.simulation.seed if args.seed is None else args.seed
+    progress = _Progress((2 + 2 * len(levers)) * args.replicates, enabled=not args.quiet)
+    try:
+        result = effects.lever_effects(base, other, args.replicates, seed, workers=args.workers,
+                                       progress=progress)
+    finally:
+        progress.close()
+    result = _clean(result)
+    markdown = effects.to_markdown(result)
+    with StagedFolder(final) as tmp:
+        (tmp / "effects.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+        (tmp / "effects.md").write_text(markdown, encoding="utf-8")
+        effects.plot(result, tmp / "effects.png")
+        write_metadata(tmp, seeds={"base_seed": seed, "replicate_seeds": [replicate_seed(seed, r) for r in range(args.replicates)]},
+                       started=started, finished=dt.datetime.now().astimezone(), argv=argv,
+                       scenarios=[base.name, other.name], replicates=args.replicates)
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    elif not args.quiet:
+        print(markdown)
+    print(f"Effects: {final / 'effects.md'} and {final / 'effects.png'}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
 def _unique(names: list[str]) -> list[str]:
     """Scenario names as shown in results; a repeated name gets a number ('typical_2006 (2)')."""
     seen: dict[str, int] = {}
@@ -375,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
             return cli_calibration.check(args)
         if args.command == "sensitivity":
             return cli_calibration.sensitivity(args, ["run.py", *argv])
+        if args.command == "effects":
+            return _effects(args, ["run.py", *argv])
         names = {"run": lambda: [args.scenario], "compare": lambda: args.scenarios}.get(
             args.command, lambda: DEFAULT_SCENARIOS)()
         return _simulate(names, args, ["run.py", *argv])

@@ -173,21 +173,37 @@ def check(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        print(f"{'target':44s} {'scenario':16s} {'observed':>10s} {'simulated':>10s} {'5th-95th':>17s} "
-              f"{'error':>9s}  inside")
+        print(f"{'target':36s} {'scenario':34s} {'observed':>9s} {'simulated':>9s} {'5th-95th':>15s} "
+              f"{'error':>8s}  inside")
         for r in rows:
-            share = METRICS[r["metric"]][1] == "share"
-
-            def f(v):
-                return "–" if v is None else (f"{100 * v:.1f}%" if share else f"{v:.1f}")
+            fmt = _formatter(r)
             sign = {"value": "", "at_most": "<=", "at_least": ">="}[r["kind"]]
-            err = "–" if r["error"] is None else (f"{100 * r['error']:+.1f}pt" if share else f"{r['error']:+.1f}")
-            tol = f"±{100 * r['tolerance']:.0f}pt" if share else f"±{r['tolerance']:g}"
-            print(f"{r['id']:44s} {r['scenario']:16s} {sign + f(r['observed']):>10s} {f(r['simulated']):>10s} "
-                  f"{f(r['lo']) + '–' + f(r['hi']):>17s} {err:>9s}  {'yes' if r['inside'] else 'NO'} ({tol})")
+            err = "–" if r["error"] is None else fmt(r["error"], signed=True)
+            print(f"{r['id'][:36]:36s} {r['scenario'][:34]:34s} {sign + fmt(r['observed']):>9s} "
+                  f"{fmt(r['simulated']):>9s} {fmt(r['lo']) + '–' + fmt(r['hi']):>15s} {err:>8s}  "
+                  f"{'yes' if r['inside'] else 'NO'} (±{fmt(r['tolerance'], unit=False)})")
         inside = sum(r["inside"] for r in rows)
         print(f"{inside} of {len(rows)} targets inside their tolerance ({runs} runs)")
     return 0 if all(r["inside"] for r in rows) else EXIT_OUTSIDE
+
+
+def _formatter(row: dict):
+    """Values of a check row in their unit: shares in per cent (points for errors and effects),
+    relative figures in per cent, weeks and rates as numbers."""
+    share = METRICS[row["metric"]][1] == "share"
+    relative = row.get("relative", False)
+
+    def f(v, signed: bool = False, unit: bool = True) -> str:
+        if v is None:
+            return "–"
+        if relative:
+            return f"{100 * v:+.0f}%" if signed or (unit and row.get("comparison") != "spread") else f"{100 * v:.0f}%"
+        if share:
+            points = signed or row.get("comparison") == "effect"
+            text = f"{100 * v:+.1f}" if signed else f"{100 * v:.1f}"
+            return text + ("pt" if points else "%") if unit else text + "pt"
+        return f"{v:+.3g}" if signed else f"{v:.3g}"
+    return f
 
 
 def _fitted_values(name: str) -> dict:

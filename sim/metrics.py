@@ -32,9 +32,16 @@ _PAYMENT_INDEX = {k: i for i, k in enumerate(PAYMENTS)}
 COSTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "staff"]
 STATE_PAYMENTS = ["flat_rate_compensation", "stimulus_payment", "performance_bonus"]
 # Panel channels: counts of people at a month mark.
-CHANNELS = ["observed", "employed", "self_sufficient", "sfi_passed", "had_contact"] + [f"state_{s}" for s in STATE_NAMES]
+CHANNELS = (["observed", "employed", "self_sufficient", "sfi_passed", "had_contact", "sfi_course"]
+            + [f"state_{s}" for s in STATE_NAMES])
+# Rates read as one channel minus another (paid work other than a subsidised job: the trials'
+# "unsubsidised work").
+DERIVED_CHANNELS = {"employed_unsubsidised": ("employed", "state_subsidised_job")}
 PERMIT_CHANNELS = ["observed", "employed", "self_sufficient"]
 HEADLINE_MONTHS = [6, 12, 18, 24, 30, 36, 48, 60]
+JOB_AFTER_INTERNSHIP_WEEKS = 13  # "got a job" after an internship: within three months of its end
+JOB_FINDING_WINDOW_WEEKS = 156  # the first three years after the permit (the nystartsjobb window)
+MAX_YEARS_EMPLOYED = 16          # years since arrival tracked for "any employment during year k"
 JOB_STATES = np.zeros(N_STATES, dtype=bool)  # an ordinary job in KORA's sense
 JOB_STATES[[S.AGENCY_JOB, S.REGULAR_JOB, S.OWN_BUSINESS]] = True
 
@@ -74,7 +81,20 @@ class Recorder:
         self.weekly_self_sufficient = np.zeros((T, K, 2), dtype=np.int32)
         self.payments = np.zeros((T, K, len(PAYMENTS)), dtype=np.float64)
         self.internships_started_by_sector_public = np.zeros(2, dtype=np.int64)  # [private, public]
+        # Internships that ended, and those followed by paid work within JOB_AFTER_INTERNSHIP_WEEKS,
+        # by the week the internship ended.
+        self.internships_ended_by_week = np.zeros(T, dtype=np.int64)
+        self.jobs_after_internship_by_week = np.zeros(T, dtype=np.int64)
         self.hires_route = np.zeros(6, dtype=np.int64)
+        self.contacts_route = np.zeros(6, dtype=np.int64)     # employer contacts made, by route
+        self.other_hires = np.zeros(K, dtype=np.float64)        # hires of other job seekers (displacement)
+        # National instruments: hires, and those that would have happened without the instrument.
+        self.instrument_hires = {"nystartsjobb": 0, "nystartsjobb_deadweight": 0,
+                                 "instegsjobb": 0, "instegsjobb_deadweight": 0}
+        # The job-finding rate in the first three years after the permit: job starts and weeks
+        # without work (present, not in education) of people inside that window.
+        self.job_starts_window = 0
+        self.weeks_without_work_window = 0
         self.last_muni_present = np.zeros(K, dtype=np.int64)
         self.last_muni_employed = np.zeros(K, dtype=np.int64)
         self.last_muni_self_sufficient = np.zeros(K, dtype=np.int64)
@@ -100,6 +120,40 @@ class Recorder:
 
     def hires_by_route(self, route: np.ndarray) -> None:
         self.hires_route += np.bincount(route, minlength=6)
+
+    def contacts_by_route(self, route: np.ndarray) -> None:
+        self.contacts_route += np.bincount(route, minlength=6)
+
+    def hires_by_others(self, per_municipality: np.ndarray) -> None:
+        self.other_hires += per_municipality
+
+    def instruments(self, nystartsjobb: np.ndarray, instegsjobb: np.ndarray, would_anyway: np.ndarray) -> None:
+        """Count hires under each instrument and their deadweight (hired anyway: the same draw
+        is below the chance without the instrument)."""
+        h = self.instrument_hires
+        h["nystartsjobb"] += int(np.count_nonzero(nystartsjobb))
+        h["nystartsjobb_deadweight"] += int(np.count_nonzero(nystartsjobb & would_anyway))
+        h["instegsjobb"] += int(np.count_nonzero(instegsjobb))
+        h["instegsjobb_deadweight"] += int(np.count_nonzero(instegsjobb & would_anyway))
+
+    def internships_ended(self, count: int) -> None:
+        self.internships_ended_by_week[self._t] += count
+
+    def job_after_internship(self, ended: np.ndarray, t: int) -> None:
+        soon = ended[t - ended <= JOB_AFTER_INTERNSHIP_WEEKS]
+        if len(soon):
+            self.jobs_after_internship_by_week += np.bincount(soon, minlength=len(self.jobs_after_internship_by_week))
+
+    def internship_to_job_share(self) -> float | None:
+        """Share of internships followed by paid work (at the host or elsewhere) within
+        JOB_AFTER_INTERNSHIP_WEEKS of their end, among those that ended early enough to know."""
+        last = self.model.t + 1 - JOB_AFTER_INTERNSHIP_WEEKS
+        ended = int(self.internships_ended_by_week[:max(last, 0)].sum())
+        return float(self.jobs_after_internship_by_week[:max(last, 0)].sum() / ended) if ended else None
+
+    def job_started(self, who: np.ndarray) -> None:
+        P = self.model.population
+        self.job_starts_window += int(np.count_nonzero(self._t - P.ti_permit[who] < JOB_FINDING_WINDOW_WEEKS))
 
     def begin_week(self, t: int) -> None:
         self._t = t
@@ -133,6 +187,16 @@ class Recorder:
         # Totals of the week as Python numbers, for the DataCollector's reporters (one call each).
         self.last_state_totals = states.sum(axis=0).tolist()
 
+        # Any employment during year k since arrival (register measures over a year).
+        w = np.nonzero(employed)[0]
+        year = (t - P.ti_arrival[w]) // 52
+        w, year = w[year < MAX_YEARS_EMPLOYED], year[year < MAX_YEARS_EMPLOYED]
+        P.years_employed[w] |= (np.uint16(1) << year.astype(np.uint16))
+        # Weeks without work inside the job-finding window, by permit week (permit-sorted order).
+        risk = m.permit_range(t - JOB_FINDING_WINDOW_WEEKS + 1, t, n)
+        sr = st[risk]
+        self.weeks_without_work_window += int(np.count_nonzero(PRESENT[sr] & ~WORKING[sr] & (sr != S.EDUCATION)))
+
         # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
         # People are sorted by arrival week, so those inside the window are the last ones.
         metrics = m.config.metrics
@@ -154,7 +218,7 @@ class Recorder:
             dur = t - P.ti_arrival[sel]
             base = (self._group(sel) * self.n_months + self.mark[np.minimum(dur, L - 1)]) * len(CHANNELS)
             flags = [None, employed[sel], ss[sel],
-                     P.ti_sfi_passed[sel] >= 0, P.ti_first_contact[sel] >= 0]
+                     P.ti_sfi_passed[sel] >= 0, P.ti_first_contact[sel] >= 0, P.ti_first_sfi_course[sel] >= 0]
             parts = [base] + [base[f] + c for c, f in enumerate(flags) if c]
             parts.append(base + len(flags) + st[sel])
             _add_counts(self.panel, np.concatenate(parts))
@@ -243,11 +307,16 @@ def by_duration(model, clock: str = "arrival") -> pd.DataFrame:
     raise ValueError("clock must be 'arrival' or 'permit'")
 
 
-def rates(panel: np.ndarray, channel: int, group_mask: np.ndarray | None = None) -> np.ndarray:
-    """Share with `channel` among those observed, by month; NaN where no one was observed."""
+def rates(panel: np.ndarray, channel: int | str, group_mask: np.ndarray | None = None) -> np.ndarray:
+    """Share with `channel` (an index or a name, derived names included) among those observed, by
+    month; NaN where no one was observed."""
     p = panel if group_mask is None else panel[group_mask]
     obs = p[:, :, 0].sum(axis=0)
-    num = p[:, :, channel].sum(axis=0)
+    if isinstance(channel, str) and channel in DERIVED_CHANNELS:
+        a, b = DERIVED_CHANNELS[channel]
+        num = p[:, :, CHANNELS.index(a)].sum(axis=0) - p[:, :, CHANNELS.index(b)].sum(axis=0)
+    else:
+        num = p[:, :, CHANNELS.index(channel) if isinstance(channel, str) else channel].sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(obs > 0, num / np.maximum(obs, 1), np.nan)
 
@@ -301,8 +370,12 @@ def run_figures(model) -> dict:
         d = np.count_nonzero(base)
         return float(np.count_nonzero(mask & base) / d) if d else None
 
+    out["employment_unsubsidised"] = at_months(rates(rec.panel, "employed_unsubsidised"))
+    out["subsidised_job"] = at_months(rates(rec.panel, "state_subsidised_job"))
+    out["employment_during_year"] = employment_during_year(model, T)
     out["labour_market_contact_year1"] = share((P.ti_first_contact[:n] >= 0) & (P.ti_first_contact[:n] - arr < 52), year1)
     out["sfi_completed_year1"] = share((P.ti_sfi_passed[:n] >= 0) & (P.ti_sfi_passed[:n] - arr < 52), year1)
+    out["sfi_course_year1"] = share((P.ti_first_sfi_course[:n] >= 0) & (P.ti_first_sfi_course[:n] - arr < 52), year1)
     out["internship_year1"] = share((P.ti_first_internship[:n] >= 0) & (P.ti_first_internship[:n] - arr < 52), year1)
     win = model.config.metrics.kora_window_weeks
     full = arr + win <= T
@@ -320,6 +393,17 @@ def run_figures(model) -> dict:
     dur = np.where(event, P.ti_self_sufficient[:n], end) - arr
     median = kaplan_meier_median(dur, event)
     out["median_weeks_to_self_sufficiency"] = None if np.isnan(median) else median  # None: not reached
+    # Time to the first paid work since arrival, right-censored likewise.
+    job = P.ti_first_job[:n] >= 0
+    median = kaplan_meier_median(np.where(job, P.ti_first_job[:n], end) - arr, job)
+    out["median_weeks_to_first_job"] = None if np.isnan(median) else median
+    risk = rec.weeks_without_work_window
+    out["job_finding_rate_3_years_after_permit"] = rec.job_starts_window / risk if risk else None
+    ih = rec.instrument_hires
+    for k in ("nystartsjobb", "instegsjobb"):
+        out[f"{k}_hires"] = ih[k]
+        out[f"{k}_deadweight_share"] = ih[f"{k}_deadweight"] / ih[k] if ih[k] else None
+    out["hires_by_other_job_seekers"] = float(rec.other_hires.sum())
     costs = rec.cost_totals()
     out["costs_sek"] = {k: float(costs[:, i].sum()) for i, k in enumerate(PAYMENTS)}
     spent = [PAYMENTS.index(k) for k in COSTS]
@@ -329,9 +413,29 @@ def run_figures(model) -> dict:
     out["hires_by_route"] = {k: int(v) for k, v in zip(CHANNEL_NAMES, rec.hires_route)}
     out["hires_by_agencies"] = int(model.agencies.hires.sum())
     out["share_of_hires_by_route"] = {k: (float(v / hires) if hires else None) for k, v in zip(CHANNEL_NAMES, rec.hires_route)}
+    out["internship_to_job_share"] = rec.internship_to_job_share()
     pub = rec.internships_started_by_sector_public
     out["private_share_of_internships"] = float(pub[0] / pub.sum()) if pub.sum() else None
     first = P.ti_first_internship[:n]
     got = first >= 0
     out["median_weeks_to_first_internship"] = float(np.median(first[got] - arr[got])) if got.any() else None
+    return out
+
+
+def employment_during_year(model, T: int) -> dict[str, float | None]:
+    """Share with any paid work during year k since arrival (k = 1, 2, ...), among those whose year
+    k lies wholly inside the run and who were present at its end (the register's yearly measure);
+    None for a year no one completed."""
+    P = model.population
+    n = P.n_arrived
+    arr, left = P.ti_arrival[:n], P.ti_left[:n]
+    out: dict[str, float | None] = {}
+    for k in range(1, MAX_YEARS_EMPLOYED + 1):
+        end = arr + 52 * k
+        base = (end <= T) & ((left < 0) | (left >= end))
+        d = np.count_nonzero(base)
+        if d == 0 and k > T // 52:
+            break
+        had = (P.years_employed[:n] >> np.uint16(k - 1)) & np.uint16(1)
+        out[str(k)] = float(np.count_nonzero(had.astype(bool) & base) / d) if d else None
     return out

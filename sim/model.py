@@ -14,7 +14,7 @@ from .config import Scenario, load_scenario
 from .config.schema import SECTORS
 from .metrics import PAYMENTS, Recorder, by_duration, run_figures
 from .population import Population, RefugeeView
-from .processes.arrivals import arrive, post_vacancies, transfer
+from .processes.arrivals import arrive, transfer
 from .processes.choice import SegmentChooser, reach_pairs
 from .processes.income import income
 from .processes.internships import internships
@@ -24,6 +24,7 @@ from .processes.programme_end import programme_end
 from .processes.separations import separations
 from .rng import Streams
 from .states import PRESENT, STATE_NAMES, WORKING, State
+from .week import Week
 
 
 @dataclass
@@ -109,7 +110,7 @@ class IntroductionModel(mesa.Model):
 
         self.munis = MunicipalityTable(scenario)
         self.municipalities_table = self.munis
-        self.employers = EmployerTable(scenario, self.munis)
+        self.employers = EmployerTable(scenario, self.munis, seed)
         self.agencies = AgencyTable(scenario, self.munis)
         self.choosers = _Choosers(self.munis, self.employers, self.agencies)
         self.population = Population(scenario, self.streams)
@@ -134,11 +135,7 @@ class IntroductionModel(mesa.Model):
         self.employer_agents = [Employer(self, i, name) for i, name in enumerate(self.employers.names)]
         self.agency_agents = [StaffingAgency(self, i, name) for i, name in enumerate(self.agencies.names)]
 
-        self.sanctioned = np.zeros(0, dtype=bool)
-        self.period = np.zeros(0, dtype=bool)
-        self.availability = np.zeros(0, dtype=np.float32)
-        self.household_need = np.zeros(0)
-        self.support_paid = np.zeros(0)
+        self.week = Week(t=-1, n=0)  # the last week's shared quantities (see sim/week.py)
         self.recorder = Recorder(self)
         self.collect = collect
         # Reporters read the week's totals that the recorder has just computed (Python numbers),
@@ -174,20 +171,22 @@ class IntroductionModel(mesa.Model):
         self.t += 1
         t = self.t
         self.recorder.begin_week(t)
+        if t % 52 == 0:
+            self.employers.new_year()
         arrive(self, t)
         transfer(self, t)
         # Who is inside the introduction period, and how much effort carers can give: fixed for
-        # the rest of the week once arrivals and transfers are done, so computed once here.
+        # the rest of the week once arrivals and transfers are done.
         n = self.population.n_arrived
-        self.period = in_programme_period(self, t, n)
-        self.availability = availability(self, t, n)
-        post_vacancies(self, t)
-        programme(self, t)
-        internships(self, t)
-        matching(self, t)
-        separations(self, t)
-        income(self, t)
-        programme_end(self, t)
+        week = Week(t=t, n=n, period=in_programme_period(self, t, n), availability=availability(self, t, n))
+        self.week = week
+        self.employers.post_vacancies()
+        programme(self, week)
+        internships(self, week)
+        matching(self, week)
+        separations(self, week)
+        income(self, week)
+        programme_end(self, week)
         self.recorder.record(t)
         if self.collect:
             self.datacollector.collect(self)
@@ -279,6 +278,8 @@ class IntroductionModel(mesa.Model):
         interns = np.bincount(P.intern_host[:n][st == State.INTERNSHIP], minlength=E.n)
         if not np.array_equal(interns, E.interns):
             problems.append("interns per employer disagree with the people in internships")
+        if np.any(E.subsidised_left < 0):
+            problems.append("an employer took more subsidised hires than its places this year")
         if np.any(E.interns > E.intern_places):
             problems.append("an employer hosts more interns than it has places")
         job = np.isin(st, [State.SUBSIDISED_JOB, State.REGULAR_JOB])
@@ -289,7 +290,8 @@ class IntroductionModel(mesa.Model):
             problems.append("a subsidised job outside its window")
         if np.any(~PRESENT[st] & (P.earnings[:n] > 0)):
             problems.append("earnings for someone who has left")
-        if len(self.support_paid) == n and np.any(~PRESENT[st] & (self.support_paid > 0)):
+        paid = self.week.support_paid
+        if len(paid) == n and np.any(~PRESENT[st] & (paid > 0)):
             problems.append("support paid to someone who has left")
         if np.any(WORKING[st] & (P.job_hours[:n] <= 0)):
             problems.append("a job with no hours")

@@ -70,7 +70,7 @@ class Population:
         cols: dict[str, list[np.ndarray]] = {k: [] for k in (
             "ti_arrival", "home", "female", "partner", "household", "n_children",
             "youngest_age", "age", "education", "prior_work", "occupation", "health",
-            "engagement", "permit_lag", "aptitude_z", "prior_swedish", "carer")}
+            "engagement", "permit_lag", "aptitude_z", "prior_swedish", "carer", "employability_z")}
         offset = 0
         hh_offset = 0
         names = list(scenario.municipalities)
@@ -142,6 +142,7 @@ class Population:
                                       if lag_mean > 0 else np.zeros(count, np.int32))
             cols["aptitude_z"].append(rng_prof.standard_normal(count).astype(np.float32))
             cols["prior_swedish"].append(rng_prof.random(count) < b.language.prior_swedish_share)
+            cols["employability_z"].append(rng_prof.standard_normal(count).astype(np.float32))
             offset += count
 
         def cat(key, dtype):
@@ -174,6 +175,9 @@ class Population:
         sd = b.language.aptitude_sd
         self.aptitude = np.exp(sd * aptitude_z - sd * sd / 2).astype(np.float32)  # learning speed, mean 1
         self.baseline_engagement = take("engagement", np.float32)  # engagement mapped at intake
+        # Lasting employability beside education, work experience and health (log-odds of a hire,
+        # standard normal; scaled by behaviour.hiring.employability_sd where it is used).
+        self.employability_z = take("employability_z", np.float32)
         adults = np.where(self.partner >= 0, 2, 1)
         self.primary_carer = take("carer", bool)             # cares for a child under school age
         self.children_share = (self.n_children / adults).astype(np.float32)  # children per adult
@@ -183,7 +187,7 @@ class Population:
         self.municipality = self.home.copy()
         self.ti_state = np.zeros(n, np.int32)
         self.plan_done = np.zeros(n, bool)
-        self.swedish = np.where(take("prior_swedish", bool), 0.3, 0.0).astype(np.float32)
+        self.swedish = np.where(take("prior_swedish", bool), b.language.prior_swedish_level, 0.0).astype(np.float32)
         self.engagement = self.baseline_engagement.copy()
         self.validated = np.zeros(n, np.int8)                # 0 no, 1 validation office, 2 university
         self.ti_validated = np.full(n, NO_ONE, np.int32)     # week validation completes
@@ -194,6 +198,8 @@ class Population:
         self.internships = np.zeros(n, np.int8)
         self.ti_internship_end = np.full(n, NO_ONE, np.int32)
         self.matched_internship = np.zeros(n, bool)          # current internship matched to competences
+        self.ti_last_internship_end = np.full(n, NO_ONE, np.int32)  # week the latest internship ended
+        self.after_internship = np.zeros(n, bool)            # no paid work yet since that internship
         self.job_hours = np.zeros(n, np.float32)
         self.hourly_wage = np.zeros(n, np.float32)
         self.extra_work = np.zeros(n, bool)                  # extra work beside the programme
@@ -207,10 +213,13 @@ class Population:
         self.ti_first_contact = np.full(n, NO_ONE, np.int32)    # first internship or paid work
         self.ti_first_internship = np.full(n, NO_ONE, np.int32)
         self.ti_first_job = np.full(n, NO_ONE, np.int32)
-        self.ti_sfi_passed = np.full(n, NO_ONE, np.int32)
+        self.ti_sfi_passed = np.full(n, NO_ONE, np.int32)      # SFI course D passed (Swedish level 1)
+        self.sfi_courses = np.floor(self.swedish * b.language.sfi_courses + 1e-6).astype(np.int8)  # courses passed
+        self.ti_first_sfi_course = np.full(n, NO_ONE, np.int32)  # first SFI course passed here
         self.job_run = np.zeros(n, np.int16)                 # consecutive weeks in paid work
         self.kora_job = np.zeros(n, bool)                    # a job of >= 3 weeks in KORA's window
         self.ti_left = np.full(n, NO_ONE, np.int32)
+        self.years_employed = np.zeros(n, np.uint16)         # bit k: employed in some week of year k since arrival
         self.contact_weeks_year1 = np.zeros(n, np.int16)     # weeks of internship or work, 1st year after permit
         self.kora_weeks = np.zeros((n, 7), np.int16)         # weeks per KORA category in the window
         self.sanctions = np.zeros(n, np.int16)

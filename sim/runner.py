@@ -102,6 +102,14 @@ def run_replicates(scenario: Scenario, replicates: int, seed: int | None = None,
     return _map(_run_args, jobs, workers, progress)
 
 
+def run_figures_of(scenarios: list[Scenario], replicates: int, seed: int, years: int | None = None,
+                   workers: int = 1, progress: Callable[[int], None] | None = None) -> list[list[dict]]:
+    """Every scenario's figures per replicate, all with the same replicate seeds (no tables)."""
+    jobs = [(s, replicate_seed(seed, r), years) for s in scenarios for r in range(replicates)]
+    flat = _map(_run_args, jobs, workers, progress)
+    return [flat[i * replicates:(i + 1) * replicates] for i in range(len(scenarios))]
+
+
 def run_comparison(scenarios: list[Scenario], replicates: int, seed: int | None = None,
                    years: int | None = None, workers: int = 1,
                    progress: Callable[[int], None] | None = None) -> list[dict]:

@@ -32,7 +32,7 @@ BASE_WORLD = {
             "programme": {"hours_per_week": 20, "plan_weeks": 4, "summer_break_weeks": 0,
                           "first_internship_week": 8, "programme_weeks": 104},
             "staff": {"coaches": 2, "coach_share_at_employers": 0.3, "internship_coordinators": 1},
-            "labour_market": {"unemployment_foreign_born": 0.10},
+            "labour_market": {"labour_force": 10000, "unemployment": 0.06},
         },
     },
     "employers": {

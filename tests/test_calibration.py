@@ -152,7 +152,7 @@ def test_common_random_numbers_and_workers(tmp_path, short):
     """The same point gives the same figures in every evaluation and with any number of workers."""
     _, targets = load_targets(targets_file(tmp_path, short))
     groups = build_groups(targets)
-    point = {"behaviour.hiring.intercept": -2.0}  # above the fitted -2.96
+    point = {"behaviour.hiring.intercept": -1.0}  # above the default -2
     with Evaluator(targets, groups, 2, 11, workers=1) as ev:
         a = ev.run([point, {}, point])
     with Evaluator(targets, groups, 2, 11, workers=2) as ev:
@@ -166,7 +166,7 @@ def test_common_random_numbers_and_workers(tmp_path, short):
 def tiny_spec(tmp_path: Path, targets: Path, **extra) -> Path:
     spec = {"name": "tiny", "targets": [{"file": str(targets)}],
             "parameters": {"behaviour.hiring.intercept": {"low": -5.0, "high": -2.0, "prior": {"mean": -3.5, "sd": 1.0}},
-                           "behaviour.engagement.care_organisation_effect": {"low": -0.3, "high": 0.0}},
+                           "behaviour.passivity.care_reactivation_multiplier": {"low": 0.0, "high": 1.0}},
             "replicates": 1, "seed": 4, "budget": {"evaluations": 8}, "popsize": 2, "report_replicates": 2,
             "slice_points": 3, **extra}
     p = tmp_path / "spec.yaml"
@@ -191,7 +191,7 @@ def test_calibrate_writes_fitted_file_and_report(tmp_path, short):
     # and the report says the targets do not constrain it.
     fit = json.loads((tmp_path / "rep" / "fit.json").read_text())
     kinds = {(w.get("parameter"), w["kind"]) for w in fit["analysis"]["warnings"]}
-    assert ("behaviour.engagement.care_organisation_effect", "unconstrained") in kinds
+    assert ("behaviour.passivity.care_reactivation_multiplier", "unconstrained") in kinds
     assert ("behaviour.hiring.intercept", "unconstrained") not in kinds
     # A scenario can rest on the fitted file.
     scen = tmp_path / "uses.yaml"
@@ -248,12 +248,12 @@ def test_sensitivity_ranks_an_input_with_no_effect_last(tmp_path, short):
     spec.write_text(yaml.safe_dump({
         "name": "t", "scenario": str(short), "method": "morris", "trajectories": 3, "levels": 4, "replicates": 1,
         "parameters": {"behaviour.hiring.intercept": {"low": -4.5, "high": -2.5},
-                       "behaviour.engagement.care_organisation_effect": {"low": -0.3, "high": 0.0}},
+                       "behaviour.passivity.care_reactivation_multiplier": {"low": 0.0, "high": 1.0}},
         "outputs": ["employment_12"]}))
     r = cli("sensitivity", str(spec), "--out", str(tmp_path / "s"), "--workers", "2", "--quiet", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     rows = [line.split(",") for line in (tmp_path / "s" / "indices.csv").read_text().splitlines()[1:]]
     mu = {row[1]: float(row[2]) for row in rows}
     assert mu["behaviour.hiring.intercept"] > 0.01
-    assert mu["behaviour.engagement.care_organisation_effect"] == 0.0
+    assert mu["behaviour.passivity.care_reactivation_multiplier"] == 0.0
     assert (tmp_path / "s" / "ranking.png").stat().st_size > 1000

@@ -3,6 +3,8 @@ exact counts, the per-refugee view, and Mesa conventions (DataCollector, batch_r
 
 from __future__ import annotations
 
+import copy
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -19,7 +21,7 @@ SHIPPED = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml"))
 TWO_TOWNS = world(**{
     "municipalities.crowded": {
         "arrivals": {"per_year": 200},
-        "labour_market": {"unemployment_foreign_born": 0.3},
+        "labour_market": {"labour_force": 20000, "unemployment": 0.3},
         "programme": {"plan_weeks": 4},
     },
     "secondary_agreements": {"g": {"from": "crowded", "to": "home", "places_per_year": 80}},
@@ -121,6 +123,7 @@ def test_replicates_identical_with_one_or_two_workers():
 CERTAIN_HIRE = {
     "behaviour": {
         "hiring": {"intercept": 20.0},
+        "competition": {"applications_per_unemployed_week": 0.0},  # nobody else applies
         "search": {"own_contacts_per_week": 5.0, "extra_work_per_week": 0.0},
         "jobs": {"regular_separation_per_week": 0.0, "business_start_per_week": 0.0},
         "mobility": {"onward_move_per_week": 0.0},
@@ -137,10 +140,10 @@ def toy(**extra):
         "municipalities": {"t": {"arrivals": {"cohort": 100},
                                  "programme": {"job_focus": True, "first_internship_week": 200},
                                  "staff": {"coaches": 0, "internship_coordinators": 0},
-                                 "labour_market": {"vacancy_fill_by_others_per_week": 0.0}}},
+                                 "labour_market": {"labour_force": 0}}},
         "employers": {"one": {"municipality": "t", "sector": "manufacturing", "vacancies_per_year": 52,
                               "min_swedish": 0.0, "hiring_bias": 0.0, "takes_subsidised": False}},
-        **CERTAIN_HIRE,
+        **copy.deepcopy(CERTAIN_HIRE),  # a copy: changes below must not leak into other tests
     }
     for dotted, value in extra.items():
         node = data
@@ -184,10 +187,14 @@ def test_toy_coordinator_capacity_places_exactly_that_many():
         assert m.employers.interns[0] == 2 * (week + 1)
 
 
-def test_toy_hiring_impossible_when_requirements_unmet():
-    m = run_world(toy(**{"employers.one.min_swedish": 1.0, "behaviour.language.sfi_gain_per_tuition_hour": 0.0,
-                         "behaviour.language.prior_swedish_share": 0.0}))
+def test_toy_hiring_impossible_when_formal_requirements_unmet():
+    # Recognised credentials required, and no validation in this municipality: nobody qualifies.
+    m = run_world(toy(**{"employers.one.requires_validation": True}))
     assert m.employers.hires[0] == 0
+    # Education required: only the tertiary-educated are ever hired.
+    m = run_world(toy(**{"employers.one.min_education": "tertiary"}))
+    hired = m.population.ti_first_job >= 0
+    assert hired.any() and np.all(m.education0[hired] == 3)
 
 
 # --- inspection and Mesa conventions ---------------------------------------------------------
@@ -218,7 +225,8 @@ def test_refugee_view_is_a_read_only_snapshot():
     v = m.refugee(0)
     assert v.state in {s.name.lower() for s in State}
     assert v.municipality == "home" and 18 <= v.age <= 66
-    with pytest.raises(Exception):
+    import dataclasses
+    with pytest.raises(dataclasses.FrozenInstanceError):
         v.swedish = 1.0  # frozen
     with pytest.raises(IndexError):
         m.refugee(10**6)

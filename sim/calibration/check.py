@@ -29,7 +29,8 @@ def check_targets(path, replicates: int | None = None, seed: int = 1, workers: i
         iv = interval(per_rep[t.id])
         mean = iv["mean"]
         rows.append({
-            "id": t.id, "scenario": t.scenario, "metric": t.metric, "kind": t.kind,
+            "id": t.id, "scenario": t.describe(), "comparison": t.comparison, "relative": t.relative,
+            "metric": t.metric, "kind": t.kind,
             "observed": t.observed, "tolerance": t.tolerance, "simulated": mean, "lo": iv["lo"], "hi": iv["hi"],
             "error": None if mean is None else t.error(mean),
             "inside": t.inside(mean), "replicates": sum(v is not None for v in per_rep[t.id]),

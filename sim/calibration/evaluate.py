@@ -25,46 +25,55 @@ from .outputs import measure, months_needed
 
 @dataclass(frozen=True)
 class RunGroup:
-    """One scenario at one run length, and the targets read from it."""
+    """One scenario at one run length, and the targets read from it: (target id, position of this
+    scenario among the target's scenarios)."""
 
     name: str
     data: dict          # the scenario as plain data, parameters applied per evaluation
     years: int
-    target_ids: tuple[str, ...]
+    components: tuple[tuple[str, int], ...]
+
+    @property
+    def target_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(tid for tid, _ in self.components))
 
 
-def _years_for(scenario: Scenario, targets: list) -> int:
-    """The scenario's years, or longer so that people who arrived in the first year reach the
-    latest month read, or the target's own `years`."""
-    given = [t.years for t in targets if t.years is not None]
-    if given:
-        return max(given)
-    need = max((months_needed(t) for t in targets), default=0)
-    return max(scenario.simulation.years, math.ceil(need / 12) + 1 if need else 1)
+def _years_for(scenarios: list[Scenario], target) -> int:
+    """The target's own `years`, else the longest of its scenarios' years, lengthened so that
+    people who arrived in the first year reach the latest month read."""
+    if target.years is not None:
+        return target.years
+    need = months_needed(target)
+    return max(max(s.simulation.years for s in scenarios), math.ceil(need / 12) + 1 if need else 1)
 
 
 def build_groups(targets: list, base_parameters: dict[str, Any] | None = None,
                  ignore_scenario_parameters: bool = False) -> list[RunGroup]:
-    """Group targets by scenario file and run length.
+    """Group the runs targets need by scenario file and run length (an effect or a spread needs
+    each of its scenarios at the same length).
 
     With `ignore_scenario_parameters` (a fit), a scenario's own `parameters:` file is not applied:
     the fit starts from the defaults plus `base_parameters`, so the fitted file it writes is
     self-contained.
     """
-    by_scenario: dict[Path, list] = {}
+    loaded: dict[Path, Scenario] = {}
+
+    def scenario(path: Path) -> Scenario:
+        if path not in loaded:
+            loaded[path] = load_scenario_with_sources(path, ignore_parameters=ignore_scenario_parameters)[0]
+        return loaded[path]
+
+    wanted: dict[tuple[Path, int], list[tuple[str, int]]] = {}
     for t in targets:
-        by_scenario.setdefault(t.scenario_path, []).append(t)
+        years = _years_for([scenario(p) for p in t.scenario_paths], t)
+        for j, path in enumerate(t.scenario_paths):
+            wanted.setdefault((path, years), []).append((t.id, j))
     groups = []
-    for path, ts in by_scenario.items():
-        scenario, _ = load_scenario_with_sources(path, ignore_parameters=ignore_scenario_parameters)
-        data = scenario.model_dump(mode="json", by_alias=True)
+    for (path, years), comps in wanted.items():
+        data = scenario(path).model_dump(mode="json", by_alias=True)
         if base_parameters:
             data = apply_values(data, base_parameters)
-        common = _years_for(scenario, [t for t in ts if t.years is None])
-        by_years: dict[int, list[str]] = {}
-        for t in ts:
-            by_years.setdefault(t.years or common, []).append(t.id)
-        groups += [RunGroup(scenario.name, data, y, tuple(ids)) for y, ids in sorted(by_years.items())]
+        groups.append(RunGroup(scenario(path).name, data, years, tuple(comps)))
     return groups
 
 
@@ -115,7 +124,8 @@ class Evaluator:
 
     def run(self, points: list[dict[str, Any]], seeds: list[int] | None = None,
             progress: Callable[[int], None] | None = None) -> list[dict[str, list[float | None]]]:
-        """For each point, each target's figure in each replicate (replicate order)."""
+        """For each point, each target's figure in each replicate (replicate order); an effect or
+        a spread combines its scenarios' values replicate by replicate (same seeds)."""
         seeds = self.seeds if seeds is None else seeds
         jobs = []
         for k, values in enumerate(points):
@@ -123,15 +133,17 @@ class Evaluator:
                 scenario = scenario_at(group, values)
                 tg = [self.targets[i].target for i in group.target_ids]
                 jobs += [((k, g, r), scenario, s, tg) for r, s in enumerate(seeds)]
-        out = [{tid: [None] * len(seeds) for tid in self.targets} for _ in points]
+        parts = [{tid: [[None] * len(t.scenario_paths) for _ in seeds] for tid, t in self.targets.items()}
+                 for _ in points]
         stream = (self._pool.imap_unordered(_run_job, jobs, chunksize=1) if self._pool is not None
                   else map(_run_job, jobs))
         for (k, g, r), figs in stream:
-            for tid, v in figs.items():
-                out[k][tid][r] = v
+            for tid, j in self.groups[g].components:
+                parts[k][tid][r][j] = figs[tid]
             if progress:
                 progress(1)
-        return out
+        return [{tid: [self.targets[tid].target.combine(v) for v in per_rep[tid]] for tid in per_rep}
+                for per_rep in parts]
 
 
 def mean_or_none(values: list[float | None]) -> float | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..metrics import CHANNELS, rates, run_figures
+from ..metrics import rates, run_figures
 from ..states import KORA_CATEGORIES
 
 # name -> (what it is, unit). Monthly outputs need `month` or `months`.
@@ -23,6 +23,10 @@ MONTHLY = {
                          "scenario's min_weeks consecutive weeks)", "share"),
     "sfi_passed": ("share who have passed SFI (Swedish level 1)", "share"),
     "had_contact": ("share who have had labour-market contact (internship or work) so far", "share"),
+    "employment_unsubsidised": ("share in paid work other than a subsidised job (the trials' "
+                                "'unsubsidised work')", "share"),
+    "subsidised_job": ("share in a subsidised job (instegsjobb, wage subsidy)", "share"),
+    "sfi_course": ("share who have passed an SFI course here", "share"),
 }
 RUN = {
     "labour_market_contact_year1": ("share with an internship or work in the first year after arrival", "share"),
@@ -33,15 +37,26 @@ RUN = {
     "median_weeks_to_first_internship": ("median weeks from arrival to the first internship, among those "
                                          "who had one", "weeks"),
     "median_weeks_to_self_sufficiency": ("median weeks from arrival to self-sufficiency (Kaplan-Meier)", "weeks"),
-    "internship_to_job_share": ("hires at the host after an internship, per internship started", "share"),
+    "internship_to_job_share": ("share of internships followed by paid work (at the host or elsewhere) "
+                                "within 3 months of their end", "share"),
     "share_of_hires_after_internship": ("share of all hires that follow an internship at the employer", "share"),
+    "sfi_course_year1": ("share who passed an SFI course in the first year", "share"),
+    "median_weeks_to_first_job": ("median weeks from arrival to the first paid work (Kaplan-Meier)", "weeks"),
+    "job_finding_rate_3_years_after_permit": ("job starts per week without work, in the first 3 years "
+                                              "after the permit (the outflow to work)", "rate"),
+    "nystartsjobb_deadweight_share": ("share of nystartsjobb hires that would have happened without it", "share"),
+    "instegsjobb_deadweight_share": ("share of instegsjobb hires that would have happened without the subsidy", "share"),
 }
+for _k in range(1, 11):
+    RUN[f"employment_during_year.{_k}"] = (f"share with any paid work during year {_k} since arrival "
+                                           "(among those present all that year)", "share")
 for _k in KORA_CATEGORIES:
     RUN[f"weeks_in_state_first_3_years.{_k}"] = (f"average weeks in '{_k}' over the first 3 years (KORA)", "weeks")
     RUN[f"ever_in_state_first_3_years.{_k}"] = (f"share ever in '{_k}' in the first 3 years (KORA)", "share")
 METRICS = {**MONTHLY, **RUN}
 CHANNEL_OF = {"employment": "employed", "self_sufficiency": "self_sufficient", "sfi_passed": "sfi_passed",
-              "had_contact": "had_contact"}
+              "had_contact": "had_contact", "employment_unsubsidised": "employed_unsubsidised",
+              "subsidised_job": "state_subsidised_job", "sfi_course": "sfi_course"}
 
 
 def months_needed(target) -> int:
@@ -66,7 +81,7 @@ def measure(model, targets: list, figures: dict | None = None) -> dict[str, floa
     out: dict[str, float | None] = {}
     for tg in targets:
         if tg.metric in MONTHLY:
-            series = rates(model.recorder.panel, CHANNELS.index(CHANNEL_OF[tg.metric]), _group_mask(model, tg.sex, tg.municipality))
+            series = rates(model.recorder.panel, CHANNEL_OF[tg.metric], _group_mask(model, tg.sex, tg.municipality))
             vals = [series[m] for m in tg.month_list if m < len(series)]
             ok = len(vals) == len(tg.month_list) and not np.isnan(vals).any()
             out[tg.id] = float(np.mean(vals)) if ok else None
@@ -78,13 +93,10 @@ def measure(model, targets: list, figures: dict | None = None) -> dict[str, floa
 
 
 def _run_output(model, figures: dict, metric: str) -> float | None:
-    if metric == "internship_to_job_share":
-        started = int(model.recorder.internships_started_by_sector_public.sum())
-        return figures["hires_by_route"]["internship"] / started if started else None
     if metric == "share_of_hires_after_internship":
         return figures["share_of_hires_by_route"]["internship"]
     if "." in metric:
         group, key = metric.split(".", 1)
-        return figures[group][key]
+        return figures[group].get(key)
     value = figures[metric]
     return None if value is None else float(value)

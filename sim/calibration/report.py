@@ -130,7 +130,7 @@ def target_rows(analysis: dict, targets: list) -> list[dict]:
 
         def z(v):
             return None if v is None else t.error(v) / t.tolerance
-        rows.append({"id": t.id, "scenario": t.scenario, "metric": t.metric, "target": t, "mean": m, "lo": lo,
+        rows.append({"id": t.id, "scenario": t.describe(), "metric": t.metric, "target": t, "mean": m, "lo": lo,
                      "hi": hi if hi is not None else m, "z": z(m), "z_lo": z(lo if lo is not None else m),
                      "z_hi": z(hi if hi is not None else m), "inside": t.inside(m)})
     return rows
@@ -169,7 +169,7 @@ def build_fit_report(folder: Path, spec: dict, targets: list, analysis: dict, lo
         err = "–" if r["z"] is None else (f"{100 * t.error(r['mean']):+.1f} pts" if unit == "share"
                                           else f"{t.error(r['mean']):+.1f}")
         trows.append(
-            f"<tr><td><b>{_e(t.id)}</b><br><span class='small'>{_e(t.scenario)}: {_e(METRICS[t.metric][0])}"
+            f"<tr><td><b>{_e(t.id)}</b><br><span class='small'>{_e(t.describe())}: {_e(METRICS[t.metric][0])}"
             f"{' (' + _e(_where(t)) + ')' if _where(t) else ''}</span></td>"
             f"<td class='small'>“{_e(t.definition)}”<br>{_e(t.source)}</td>"
             f"<td class='num'>{_e(obs)}<br><span class='small'>± {_e(tol)}</span></td>"

@@ -73,7 +73,7 @@ def output_target(name: str, scenario: str, scenario_path: Path, years: int | No
     else:
         fields.update(metric=name)
     assert fields["metric"] in MONTHLY or fields["metric"] in RUN
-    return LoadedTarget(Target(**fields), "<sensitivity>", None, scenario_path)
+    return LoadedTarget(Target(**fields), "<sensitivity>", None, (scenario_path,))
 
 
 def load_sensitivity(path: str | Path) -> tuple[SensitivitySpec, Path]:

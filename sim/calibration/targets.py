@@ -16,6 +16,25 @@
 
 A target names one output with one definition; the definition the source gives is kept beside it so
 that nobody compares employment with self-sufficiency.
+
+Two more kinds compare scenarios, so that effects, not only levels, are fitted and checked:
+
+      - id: tip_men_unsubsidised_15_months   # a trial or a reform: treatment minus control
+        scenario: ../trials/tip_treatment.yaml
+        control: ../trials/tip_control.yaml
+        effect: difference                  # or ratio: treatment / control - 1
+        metric: employment_unsubsidised
+        month: 15
+        sex: male
+        observed: 0.045
+      - id: kora_spread                     # a spread between municipalities
+        scenarios: [denmark_average, fredensborg_dk, struer_dk]
+        metric: job_finding_rate_3_years_after_permit
+        observed: 0.15                      # (largest - smallest) / mean, in each replicate
+        kind: at_most
+
+Both sides of an effect run with the same seeds (common random numbers), and the figure is the
+mean over replicates of the paired difference (or ratio, or spread).
 """
 
 from __future__ import annotations
@@ -35,7 +54,14 @@ from .outputs import METRICS, MONTHLY
 
 class Target(Section):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="A unique name, used in reports and specs.")
-    scenario: str = Field(description="A built-in scenario name or a file relative to the targets file.")
+    scenario: str | None = Field(
+        None, description="A built-in scenario name or a file relative to the targets file (the "
+                          "treatment, for an effect).")
+    control: str | None = Field(None, description="An effect: the control scenario (treatment minus control).")
+    effect: Literal["difference", "ratio"] = Field(
+        "difference", description="An effect as treatment - control, or treatment / control - 1.")
+    scenarios: list[str] | None = Field(
+        None, min_length=2, description="A spread: (largest - smallest) / mean of the figure over these scenarios.")
     metric: str = Field(description="The model output compared (see sim/calibration/outputs.py).")
     month: int | None = Field(None, ge=0, le=600)
     months: tuple[int, int] | None = Field(None, description="[first, last]: the average over these months.")
@@ -52,6 +78,10 @@ class Target(Section):
 
     @model_validator(mode="after")
     def _shape(self):
+        if (self.scenario is None) == (self.scenarios is None):
+            raise ValueError("give 'scenario' (a level, or with 'control' an effect) or 'scenarios' (a spread)")
+        if self.control is not None and self.scenario is None:
+            raise ValueError("an effect needs 'scenario' (the treatment) beside 'control'")
         if self.metric not in METRICS:
             import difflib
             close = difflib.get_close_matches(self.metric, sorted(METRICS), n=1, cutoff=0.5)
@@ -87,6 +117,47 @@ class Target(Section):
     def inside(self, simulated: float | None) -> bool:
         return simulated is not None and abs(self.error(simulated)) <= self.tolerance
 
+    @property
+    def comparison(self) -> str:
+        """'level', 'effect' or 'spread'."""
+        return "spread" if self.scenarios else "effect" if self.control else "level"
+
+    @property
+    def scenario_names(self) -> list[str]:
+        """The scenarios this target runs, in the order its figure combines them."""
+        if self.scenarios:
+            return list(self.scenarios)
+        return [self.scenario] + ([self.control] if self.control else [])
+
+    def combine(self, values: list[float | None]) -> float | None:
+        """One replicate's figure from its scenarios' values (in `scenario_names` order)."""
+        if any(v is None for v in values):
+            return None
+        if self.comparison == "level":
+            return values[0]
+        if self.comparison == "effect":
+            if self.effect == "ratio":
+                return values[0] / values[1] - 1.0 if values[1] else None
+            return values[0] - values[1]
+        mean = sum(values) / len(values)
+        return (max(values) - min(values)) / mean if mean else None
+
+    def describe(self) -> str:
+        """Which scenarios the figure compares, in words (file names without folder or suffix)."""
+        def short(name: str) -> str:
+            return Path(name).stem
+        if self.comparison == "level":
+            return short(self.scenario)
+        if self.comparison == "effect":
+            op = "/" if self.effect == "ratio" else "-"
+            return f"{short(self.scenario)} {op} {short(self.control)}"
+        return "spread of " + ", ".join(short(s) for s in self.scenarios)
+
+    @property
+    def relative(self) -> bool:
+        """A relative figure (a ratio effect or a spread), shown in per cent."""
+        return self.comparison == "spread" or (self.comparison == "effect" and self.effect == "ratio")
+
     def describe_observed(self) -> str:
         sign = {"value": "", "at_most": "<= ", "at_least": ">= "}[self.kind]
         return f"{sign}{self.observed:g}"
@@ -100,12 +171,16 @@ class TargetFile(Section):
 
 @dataclass(frozen=True)
 class LoadedTarget:
-    """A target with where it came from and the scenario file it names."""
+    """A target with where it came from and the scenario files it names."""
 
     target: Target
     file: str
     line: int | None
-    scenario_path: Path
+    scenario_paths: tuple[Path, ...]
+
+    @property
+    def scenario_path(self) -> Path:
+        return self.scenario_paths[0]
 
     def __getattr__(self, name):  # read the target's fields directly
         return getattr(self.target, name)
@@ -132,11 +207,15 @@ def load_targets(path: str | Path) -> tuple[TargetFile, list[LoadedTarget]]:
             problems.append(Problem(file, sources.locate(("targets", str(i), "id"))[1], f"targets.{i}.id",
                                     f"duplicate id '{tg.id}' (first on line {seen[tg.id]})"))
         seen.setdefault(tg.id, line)
-        scen = resolve_scenario_path(tg.scenario, relative_to=path.parent)
-        if not scen.is_file():
-            problems.append(Problem(file, sources.locate(("targets", str(i), "scenario"))[1],
-                                    f"targets.{i}.scenario", f"scenario '{tg.scenario}' not found"))
-        loaded.append(LoadedTarget(tg, file, line, scen))
+        paths = []
+        for j, name in enumerate(tg.scenario_names):
+            scen = resolve_scenario_path(name, relative_to=path.parent)
+            if not scen.is_file():
+                key = ("scenarios", str(j)) if tg.scenarios else ("control",) if j else ("scenario",)
+                problems.append(Problem(file, sources.locate(("targets", str(i), *key))[1],
+                                        f"targets.{i}.{'.'.join(key)}", f"scenario '{name}' not found"))
+            paths.append(scen)
+        loaded.append(LoadedTarget(tg, file, line, tuple(paths)))
     if problems:
         raise ScenarioError(problems)
     return tf, loaded

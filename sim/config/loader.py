@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError
-from .schema import RefugeeProfile, Scenario
+from .schema import REMOVED_KEYS, RefugeeProfile, Scenario
 from .yaml_lines import KeyPath, load_yaml_with_lines
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -169,7 +169,9 @@ def problems_from_validation(exc: ValidationError, sources: Sources, prefix: Key
             hint = f"; did you mean '{close[0]}'?" if close else ""
             valid = f" (valid keys: {', '.join(names)})" if names and not close else ""
             file, line = sources.locate(loc)
-            problems.append(Problem(file, line, ".".join(loc), f"unknown key '{unknown}'{hint}{valid}"))
+            removed = REMOVED_KEYS.get((getattr(model, "__name__", ""), unknown))
+            text = f"unknown key '{unknown}': {removed}" if removed else f"unknown key '{unknown}'{hint}{valid}"
+            problems.append(Problem(file, line, ".".join(loc), text))
             continue
         if kept in seen:
             continue  # one message per key, even when a union produced several

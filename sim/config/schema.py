@@ -219,11 +219,32 @@ class Network(Section):
 
 
 class LabourMarket(Section):
-    unemployment_foreign_born: float = Field(
-        0.12, ge=0, le=1, description="Unemployment among the foreign-born (Solna 2007: 2.7 %).")
-    vacancy_fill_by_others_per_week: float = Field(
-        0.25, ge=0, le=1,
-        description="Weekly chance that an open vacancy is filled by someone else. Assumption.")
+    """The local labour market in which newcomers compete for vacancies with other job seekers
+    (mechanism 2; the matching function is described at `behaviour.competition`)."""
+
+    labour_force: int = Field(
+        20000, ge=0, le=50_000_000,
+        description="People in the local labour market (its size): employed and unemployed residents.")
+    unemployment: float = Field(
+        0.06, ge=0, le=1,
+        description="Unemployment rate of the local labour market: labour_force x unemployment other "
+                    "job seekers compete with newcomers for the vacancies in the model.")
+    vacancy_scale: float = Field(
+        1.0, ge=0, le=100,
+        description="Multiplies the vacancies of every employer in this municipality: a what-if of more "
+                    "or fewer jobs, or a labour market's level fitted to its figures.")
+
+
+# Keys that older scenario files may still have, with what replaced them (shown instead of a bare
+# "unknown key").
+REMOVED_KEYS = {
+    ("LabourMarket", "unemployment_foreign_born"):
+        "removed in 0.2: newcomers now compete with the other job seekers of the local labour "
+        "market; give its 'labour_force' and overall 'unemployment' instead",
+    ("LabourMarket", "vacancy_fill_by_others_per_week"):
+        "removed in 0.2: others fill vacancies through the matching function (labour_force, "
+        "unemployment and behaviour.competition)",
+}
 
 
 class Municipality(Section):
@@ -263,6 +284,10 @@ class Employer(Section):
     requires_validation: bool = Field(False, description="Only validated credentials count (qualified jobs).")
     intern_places: int = Field(0, ge=0, le=100000, description="Interns it hosts at once; 0 = unwilling.")
     takes_subsidised: bool = Field(True, description="Willing to take subsidised hires (instegsjobb).")
+    subsidised_places_per_year: int = Field(
+        1, ge=0, le=100000,
+        description="Subsidised hires (instegsjobb) it takes a year at most. Assumption: instegsjobb "
+                    "were rare (RiR 2013:17).")
     hiring_bias: float = Field(0.3, ge=0, le=1, description="Share of foreign-born applicants turned away for origin.")
     relationship: float | None = Field(
         None, ge=0, le=1, description="Relationship with the coaches; defaults to the municipality's network strength.")

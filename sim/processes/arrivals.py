@@ -89,12 +89,3 @@ def transfer(model, t: int) -> None:
         model.received[g.dst, year] += len(movers)
         g.credit -= len(movers)
         g.moved += len(movers)
-
-
-def post_vacancies(model, t: int) -> None:
-    """Employers open vacancies at their yearly rate (fractions carried over; no draws needed)."""
-    E = model.employers
-    E.vacancy_credit += E.vacancies_per_week
-    new = np.floor(E.vacancy_credit).astype(np.int32)
-    E.vacancy_credit -= new
-    E.open_vacancies += new

@@ -16,9 +16,9 @@ import numpy as np
 from ..states import S, IN_PROGRAMME_ACTIVITY, PRESENT, WORKING
 
 
-def income(model, t: int) -> None:
+def income(model, week) -> None:
     P, M, E, nat = model.population, model.munis, model.employers, model.config.national
-    n = P.n_arrived
+    n, t = week.n, week.t
     if n == 0:
         return
     st = P.state[:n]
@@ -50,7 +50,7 @@ def income(model, t: int) -> None:
     partner_surplus[pw[k]] = np.maximum(earnings[w[k]] - costs[w[k]], 0.0)
     need = costs - earnings - partner_surplus
 
-    period = model.period
+    period = week.period
     in_prog = present & period & IN_PROGRAMME_ACTIVITY[st]
     outside = present & ~in_prog & (st != S.EDUCATION)
     # Payments: the allowance or programme assistance for those in programme activity,
@@ -60,7 +60,7 @@ def income(model, t: int) -> None:
     wl = M.wage_like[m_ip]
     offset = M.income_offset[m_ip]
     allowance = np.where(offset, M.allowance_sek[m_ip] - earnings[ip], M.allowance_sek[m_ip])
-    allowance = allowance * np.where(model.sanctioned[ip], 1.0 - model.behaviour.engagement.sanction_share_of_allowance, 1.0)
+    allowance = allowance * np.where(week.sanctioned[ip], 1.0 - model.behaviour.engagement.sanction_share_of_allowance, 1.0)
     programme_assistance = np.where(offset, need[ip], need[ip] + earnings[ip])
     pay_allowance = np.where(wl, np.maximum(allowance, 0.0), 0.0)
     assist_ip = np.where(~wl, np.maximum(programme_assistance, 0.0), 0.0)
@@ -73,11 +73,11 @@ def income(model, t: int) -> None:
     nw_need = need[not_working] > 0
     P.state[not_working[nw_need]] = S.PASSIVE
     P.state[not_working[~nw_need]] = S.NO_SUPPORT
-    model.household_need = need
+    week.household_need = need
     support = np.zeros(n)
     support[ip] = pay_allowance
     support += pay_assistance
-    model.support_paid = support
+    week.support_paid = support
 
     rec = model.recorder
     rec.pay("introduction_allowance", m_ip, pay_allowance)

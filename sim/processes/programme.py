@@ -1,19 +1,18 @@
-"""Phase 2: the introduction programme: action plan, validation, SFI progress, summer, sanctions,
-engagement, and drifting into (or back from) passive assistance. Mechanisms 1 and 4."""
+"""Phase 2: the introduction programme, in named steps: action plans, validation, Swedish (SFI
+tuition, workplace practice, everyday life, the summer), waiting-day sanctions, engagement, and
+drifting into (or back from) passive assistance. Mechanisms 1 and 4."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .._numpy import clip
-
-from ..config.behaviour import EDUCATION_LEVELS
-from ..states import S, PRESENT, WORKING
 from ..population import YOUNG_CHILD_SCHOOL_AGE
+from ..states import S, PRESENT, WORKING
+from .search import summer_pause
 
-# Coach intensity is 1 at this many participants per coach. Assumption (a caseload of 25).
-PARTICIPANTS_PER_COACH_AT_FULL_INTENSITY = 25.0
-SUMMER_FIRST_ISO_WEEK = 27  # the Swedish summer holiday starts around the first week of July
+# Rows of the weekly draw.
+SANCTION, DROPOUT, REACTIVATION, N_ROWS = range(4)
 
 
 def in_programme_period(model, t: int, n: int) -> np.ndarray:
@@ -39,136 +38,159 @@ def availability(model, t: int, n: int) -> np.ndarray:
     return out
 
 
-def programme(model, t: int) -> None:
-    P, M, b = model.population, model.munis, model.behaviour
-    n = P.n_arrived
-    if n == 0:
+def programme(model, week) -> None:
+    if week.n == 0:
         return
-    u = model.streams.block("programme", 3, n)
-    st = P.state[:n]
-    muni = P.municipality[:n]
-    period = model.period
+    u = model.streams.block("programme", N_ROWS, week.n)
+    complete_plans(model, week)
+    finish_validation(model, week)
+    idle = learn_swedish(model, week)
+    week.sanctioned = sanction(model, week, u[SANCTION])
+    drift_engagement(model, week, idle)
+    drop_out_and_return(model, week, u)
 
-    # Action plan drawn up within the municipality's N weeks (one week with early mapping).
-    # The plan is done after N weeks whatever the person does meanwhile (an early internship or
-    # job does not skip it); only those still waiting move into the programme.
+
+def complete_plans(model, week) -> None:
+    """Action plans are drawn up after the municipality's N weeks (one week with early mapping),
+    whatever the person does meanwhile; those still waiting move into the programme, and
+    validation of upper-secondary and tertiary education starts (Välkommen till jobbet! prop. 8)."""
+    P, M, ed, t = model.population, model.munis, model.behaviour.education, week.t
+    n = week.n
     no_plan = np.nonzero(~P.plan_done[:n])[0]
+    muni = P.municipality[no_plan]
     plan_weeks = np.where(M.early_mapping, np.minimum(M.plan_weeks, 1), M.plan_weeks)
-    done = PRESENT[st[no_plan]] & ((t - P.ti_arrival[no_plan]) >= plan_weeks[muni[no_plan]])
+    done = PRESENT[P.state[no_plan]] & ((t - P.ti_arrival[no_plan]) >= plan_weeks[muni])
     idx = no_plan[done]
-    waiting = idx[st[idx] == S.PLAN]
+    waiting = idx[P.state[idx] == S.PLAN]
     P.state[waiting] = S.PROGRAMME
     P.ti_state[waiting] = t
     P.plan_done[idx] = True
-    # Validation of upper-secondary and tertiary education starts with the plan (seed 000 prop. 8).
-    level = M.validation[muni[idx]]
+    level = M.validation[P.municipality[idx]]
     start = (level > 0) & (P.education[idx] >= 2) & (P.validated[idx] == 0)
-    ed = b.education
     dur = np.where((level == 2) & (P.education[idx] == 3), ed.university_certification_weeks,
                    ed.validation_office_weeks)
     P.ti_validated[idx[start]] = t + dur[start]
-    finished = np.nonzero(P.ti_validated[:n] == t)[0]
-    lvl = M.validation[muni[finished]]
+
+
+def finish_validation(model, week) -> None:
+    P, M = model.population, model.munis
+    finished = np.nonzero(P.ti_validated[:week.n] == week.t)[0]
+    lvl = M.validation[P.municipality[finished]]
     P.validated[finished] = np.where((lvl == 2) & (P.education[finished] == 3), 2, 1)
 
-    st = P.state[:n]
-    present = PRESENT[st]
-    in_prog = (st == S.PROGRAMME)
-    in_intern = st == S.INTERNSHIP
-    working = WORKING[st]
-    # Hours of tuition and of workplace practice this week (mechanism 1). Swedish changes only for
-    # those present with tuition, workplace hours or a summer pause (all inside the set `a`); for
-    # everyone else the gain is exactly zero and their level stays as it is.
-    a = np.nonzero(present & (in_prog | in_intern | working | P.extra_work[:n]))[0]
-    sa = st[a]
-    ma = muni[a]
-    prog_a = in_prog[a]
-    intern_a = in_intern[a]
-    hours = M.hours[ma]
+
+def learn_swedish(model, week) -> np.ndarray:
+    """Swedish grows with SFI tuition, hours at a workplace and, slowly, everyday life (M1); a
+    summer pause without courses stops tuition and idles people. Returns who was idle."""
+    P, M, b, t = model.population, model.munis, model.behaviour, week.t
+    n = week.n
     lang = b.language
+    st = P.state[:n]
+    idle = np.zeros(n, dtype=bool)
+    # Everyone present below level 1 can gain (at level 1 every gain is clipped away).
+    a = np.nonzero(PRESENT[st] & (P.swedish[:n] < 1.0))[0]
+    if len(a) == 0:
+        return idle
+    sa = st[a]
+    ma = P.municipality[a]
+    period = week.period[a]
+    hours = M.hours[ma]
     alt = M.alternate[ma]
     share = M.internship_share[ma]
-    tuition = np.where(prog_a, hours * lang.tuition_share_of_programme_hours, 0.0)
-    tuition = np.where(intern_a & alt, hours * (1 - share), tuition)
-    tuition = np.where(sa == S.SUBSIDISED_JOB, hours * lang.tuition_share_of_programme_hours * 0.5, tuition)
-    workplace = np.where(intern_a, np.where(alt, hours * share, hours), 0.0)
-    workplace = workplace + np.where(working[a], P.job_hours[a], 0.0)
-    workplace = workplace + np.where(P.extra_work[a], b.search.extra_work_hours, 0.0)
-    # Summer: a pause stops tuition (and idles people) unless summer courses replace it.
-    woy = model.week_of_year[t]
-    summer = ((woy >= SUMMER_FIRST_ISO_WEEK) & (woy < SUMMER_FIRST_ISO_WEEK + M.summer_break_weeks))[ma]
-    paused = summer & (prog_a | (intern_a & alt))  # those still waiting for a plan have no tuition
+    in_prog = sa == S.PROGRAMME
+    intern = sa == S.INTERNSHIP
+    working = WORKING[sa]
+    # Tuition hours: the programme's, the SFI half of an alternated internship, SFI beside a
+    # subsidised job; outside programme activity, SFI courses unless in full-time work.
+    tuition = np.where(in_prog, hours * lang.tuition_share_of_programme_hours, 0.0)
+    tuition = np.where(intern & alt, hours * (1 - share), tuition)
+    tuition = np.where(sa == S.SUBSIDISED_JOB, hours * lang.subsidised_job_tuition_share, tuition)
+    paused = summer_pause(model, t, ma) & (in_prog | (intern & alt))
     courses = M.summer_courses[ma]
     tuition = np.where(paused, np.where(courses, M.summer_course_hours[ma] * lang.tuition_share_of_programme_hours, 0.0), tuition)
-    idle_a = paused & ~courses & (sa != S.INTERNSHIP)
-    tuition = tuition * model.availability[a]
-    tuition = tuition * np.where(period[a], 1.0, 0.0)
-
-    edu_mult = np.array([lang.education_multiplier[k] for k in EDUCATION_LEVELS], dtype=np.float32)
-    mult = (edu_mult[P.education[a]] * P.aptitude[a]
-            * np.maximum(0.0, 1.0 + lang.engagement_weight * (P.engagement[a] - 0.5))
-            * np.where(P.health[a], lang.health_multiplier, 1.0))
-    # Tuition adapted to the occupation (SFI-X) speeds up tuition, not workplace practice.
-    vocational = np.where(M.vocational_sfi[ma] & (P.occupation[a] >= 0), lang.vocational_multiplier, 1.0)
-    tuition = tuition / (1.0 + tuition / lang.tuition_saturation_hours)
-    gain = (tuition * lang.sfi_gain_per_tuition_hour * vocational
-            + workplace * lang.practice_gain_per_workplace_hour) * mult
+    tuition = tuition * period
+    outside = ~period & ~intern & (sa != S.EDUCATION) & ~(working & (P.job_hours[a] >= 0.75 * b.search.full_time_hours))
+    outside &= (sa != S.PLAN) & (sa != S.PROGRAMME) & (sa != S.SUBSIDISED_JOB)
+    tuition = np.where(outside, lang.sfi_after_period_hours, tuition) * week.availability[a]
+    vocational = np.where(M.vocational_sfi[ma] & (P.occupation[a] >= 0) & period, lang.vocational_multiplier, 1.0)
+    effective = tuition / (1.0 + tuition / lang.tuition_saturation_hours)
+    workplace = np.where(intern, np.where(alt, hours * share, hours), 0.0)
+    workplace = workplace + np.where(working, P.job_hours[a], 0.0) + P.extra_work[a] * b.search.extra_work_hours
+    speed = (np.array(lang.education_multiplier.as_list(), dtype=np.float32)[P.education[a]] * P.aptitude[a]
+             * np.where(P.health[a], lang.health_multiplier, 1.0))
+    gain = (effective * lang.sfi_gain_per_tuition_hour * vocational
+            + workplace * lang.practice_gain_per_workplace_hour + lang.everyday_gain_per_week) * speed
+    idle_a = paused & ~courses & ~intern
     P.swedish[a] = clip(P.swedish[a] + gain - idle_a * lang.idle_loss_per_week, 0.0, 1.0)
-    passed = (P.swedish[:n] >= 1.0) & (P.ti_sfi_passed[:n] < 0)
-    P.ti_sfi_passed[:n][passed] = t
-    idle = np.zeros(n, dtype=bool)
     idle[a] = idle_a
-    # Free the per-person temporaries before the next part (peak memory with many people).
-    del a, sa, ma, prog_a, intern_a, hours, alt, share, tuition, workplace, summer, paused, courses
-    del idle_a, mult, vocational, gain
+    _sfi_courses(model, t, a)
+    return idle
 
-    # Waiting-day sanctions (karens) where the wage-like allowance is conditional (seed 000).
-    e = b.engagement
-    in_activity = (st == S.PLAN) | in_prog | in_intern
-    supported = in_activity & period
+
+def _sfi_courses(model, t: int, a: np.ndarray) -> None:
+    """SFI courses passed (A-D spread over the Swedish scale) and course D (level 1)."""
+    P, k = model.population, model.behaviour.language.sfi_courses
+    courses = np.floor(P.swedish[a] * k + 1e-6).astype(np.int8)
+    new = courses > P.sfi_courses[a]
+    first = new & (P.ti_first_sfi_course[a] < 0)
+    P.ti_first_sfi_course[a[first]] = t
+    P.sfi_courses[a] = np.maximum(courses, P.sfi_courses[a])
+    passed = a[(P.swedish[a] >= 1.0) & (P.ti_sfi_passed[a] < 0)]
+    P.ti_sfi_passed[passed] = t
+
+
+def sanction(model, week, u: np.ndarray) -> np.ndarray:
+    """Waiting-day sanctions (karens) where the wage-like allowance is conditional (Välkommen till
+    jobbet! 2007, Falkenberg): a week the plan is not followed costs a day's allowance."""
+    P, M, e = model.population, model.munis, model.behaviour.engagement
+    n = week.n
     sanctioned = np.zeros(n, dtype=bool)
-    if M.sanctions.any():
-        c = np.nonzero(supported & M.sanctions[muni])[0]
-        hit = c[u[0, c] < e.noncompliance_per_week * (1.0 - P.engagement[c])]
-        sanctioned[hit] = True
-        P.sanctions[hit] += 1
-    model.sanctioned = sanctioned
+    if not M.sanctions.any():
+        return sanctioned
+    st = P.state[:n]
+    supported = ((st == S.PLAN) | (st == S.PROGRAMME) | (st == S.INTERNSHIP)) & week.period
+    c = np.nonzero(supported & M.sanctions[P.municipality[:n]])[0]
+    hit = c[u[c] < e.noncompliance_per_week * (1.0 - P.engagement[c])]
+    sanctioned[hit] = True
+    P.sanctions[hit] += 1
+    return sanctioned
 
-    # Engagement drifts toward a target set by the person's situation (mechanism 4); it changes
-    # for those present only.
-    participants = np.bincount(muni[supported], minlength=M.n)
-    intensity = np.minimum(1.0, M.coaches * PARTICIPANTS_PER_COACH_AT_FULL_INTENSITY / np.maximum(participants, 1))
-    pr = np.nonzero(present)[0]
-    mp = muni[pr]
-    sup = supported[pr]
-    # Summed term by term in place, in the order written (the same float64 additions as one
-    # expression, with fewer temporaries alive at once).
+
+def drift_engagement(model, week, idle: np.ndarray) -> None:
+    """Engagement drifts toward the intake level, lowered on passive support and in idle weeks,
+    raised in work and internships (M4). No lever enters here: levers act on their own channels."""
+    P, e = model.population, model.behaviour.engagement
+    n = week.n
+    st = P.state[:n]
+    pr = np.nonzero(PRESENT[st])[0]
+    sp = st[pr]
     target = P.baseline_engagement[pr].astype(np.float64)
-    target += e.plan_effect * P.plan_done[pr]
-    target += e.coaching_effect * intensity[mp] * sup
-    target += e.wage_like_allowance_effect * (sup & M.wage_like[mp])
-    target += e.social_assistance_effect * (sup & ~M.wage_like[mp])
-    target += e.income_offset_effect * (sup & M.income_offset[mp])
-    target += e.passive_effect * (st[pr] == S.PASSIVE)
+    target += e.passive_effect * (sp == S.PASSIVE)
     target += e.idle_effect * idle[pr]
-    target += e.work_effect * (working[pr] | P.extra_work[pr] | in_intern[pr])
-    target += e.criteria_published_effect * M.agency_partner[mp]
-    target += e.care_organisation_effect * (sup & M.care_organisation[mp])
+    target += e.activity_effect * (WORKING[sp] | P.extra_work[pr] | (sp == S.INTERNSHIP))
     target = clip(target, 0.0, 1.0)
     eng0 = P.engagement[pr]
-    eng = eng0 + e.adjust_rate_per_week * (target - eng0) + e.sanction_effect * sanctioned[pr]
-    P.engagement[pr] = clip(eng, 0.0, 1.0).astype(np.float32)
+    P.engagement[pr] = clip(eng0 + e.adjust_rate_per_week * (target - eng0), 0.0, 1.0).astype(np.float32)
 
-    # Dropping out into passive assistance, and coaches bringing people back (mechanism 4).
-    pa = b.passivity
-    c = np.nonzero(in_prog)[0]
+
+def drop_out_and_return(model, week, u) -> None:
+    """Leaving the programme for passive assistance, less often under a wage-like allowance or
+    sanctions, more often under social services; coaches bring people back inside the period."""
+    P, M, pa, t = model.population, model.munis, model.behaviour.passivity, week.t
+    n = week.n
+    st = P.state[:n]
+    muni = P.municipality[:n]
+    c = np.nonzero(st == S.PROGRAMME)[0]
+    mc = muni[c]
     drop_p = (pa.dropout_per_week * (1.0 - P.engagement[c])
-              * np.where(M.care_organisation[muni[c]], pa.care_organisation_multiplier, 1.0)
+              * np.where(M.care_organisation[mc], pa.care_organisation_multiplier, 1.0)
+              * np.where(M.wage_like[mc], pa.wage_like_multiplier, 1.0)
+              * np.where(M.sanctions[mc], pa.sanctions_multiplier, 1.0)
               * np.where(P.health[c], pa.health_multiplier, 1.0))
-    drop = c[u[1, c] < drop_p]
-    c = np.nonzero(((st == S.PASSIVE) | (st == S.NO_SUPPORT)) & period)[0]
-    back_p = pa.reactivation_per_week * np.where(M.care_organisation[muni[c]], 0.1, 1.0)
-    back = c[u[2, c] < back_p]
+    drop = c[u[DROPOUT, c] < drop_p]
+    c = np.nonzero(((st == S.PASSIVE) | (st == S.NO_SUPPORT)) & week.period)[0]
+    back_p = pa.reactivation_per_week * np.where(M.care_organisation[muni[c]], pa.care_reactivation_multiplier, 1.0)
+    back = c[u[REACTIVATION, c] < back_p]
     P.state[drop] = S.PASSIVE
     P.state[back] = S.PROGRAMME
     P.ti_state[drop] = t

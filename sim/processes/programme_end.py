@@ -9,9 +9,9 @@ from ..states import S
 from .hiring import end_internship
 
 
-def programme_end(model, t: int) -> None:
-    P, M = model.population, model.munis
-    n = P.n_arrived
+def programme_end(model, week) -> None:
+    P, M, t = model.population, model.munis, week.t
+    n = week.n
     if n == 0:
         return
     st = P.state[:n]
@@ -22,6 +22,6 @@ def programme_end(model, t: int) -> None:
     if len(idx) == 0:
         return
     end_internship(model, idx[P.state[idx] == S.INTERNSHIP])
-    need = model.household_need[idx]
+    need = week.household_need[idx]
     P.state[idx] = np.where(need > 0, S.PASSIVE, S.NO_SUPPORT)
     P.ti_state[idx] = t

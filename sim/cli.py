@@ -29,11 +29,19 @@ from pathlib import Path
 from . import cli_calibration
 from .config import ScenarioError, load_scenario_with_sources, parse_set_value
 from .config.annotate import annotate
-from .output import (OutputError, StagedFolder, check_destination, default_folder, write_metadata,
-                     write_scenario, write_summary, write_tables)
+from .output import (
+    OutputError,
+    StagedFolder,
+    check_destination,
+    default_folder,
+    write_metadata,
+    write_scenario,
+    write_summary,
+    write_tables,
+)
 from .results import differences
-from .sweeps.execute import BackendError
 from .runner import replicate_seed, run_comparison, summarise
+from .sweeps.execute import BackendError
 
 DEFAULT_SCENARIOS = ["typical_2006", "ten_proposals", "falkenberg"]
 EXIT_BAD_INPUT = 2
@@ -335,7 +343,7 @@ class _SweepProgress:
         self.quiet, self.bar, self.time = quiet, None, time
         self.start = time.perf_counter()
         self.last = self.start
-        self.first_done = None
+        self.first_done: int | None = None
 
     def __call__(self, k: int, done: int, total: int) -> None:
         if self.quiet:
@@ -365,6 +373,7 @@ class _SweepProgress:
 
 def _sweep(args) -> int:
     import time
+
     from .sweeps import ResumeError, load_sweep, run_sweep
     from .sweeps.report import build_sweep_report
     loaded = load_sweep(args.file)  # a bad file fails here, before any folder exists

@@ -100,7 +100,7 @@ def calibrate(args, argv: list[str]) -> int:
     progress = _FitProgress(args.quiet, {t.id: t for t in targets})
     cal = Calibration(spec, targets, workers=args.workers, progress=progress)
     log = cal.run()
-    if log.best is None:
+    if not log.evaluations:
         print("interrupted before any point was evaluated: nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
     if log.stopped_early:
@@ -224,10 +224,8 @@ def _fitted_values(name: str) -> dict:
 # --- sensitivity ---
 
 def sensitivity(args, argv: list[str]) -> int:
-    import html
-    from .calibration.sensitivity import load_sensitivity, plot_ranking, ranking, run_sensitivity
+    from .calibration.sensitivity import load_sensitivity, plot_ranking, ranking, run_sensitivity, write_report
     from .output import check_destination
-    from .report import CSS
     spec, scenario_path = load_sensitivity(args.spec)
     started = dt.datetime.now()
     folder = args.out or default_folder(Path("results"), f"sensitivity-{spec.name}", started)
@@ -254,18 +252,7 @@ def sensitivity(args, argv: list[str]) -> int:
                 for n, v in idx.items():
                     fh.write(",".join([o, n, *[f"{v[k]:.6g}" for k in keys]]) + "\n")
         plot_ranking(spec, ranks, tmp / "ranking.png")
-        rows = "".join(f"<tr><td>{html.escape(o)}</td><td>{i + 1}</td><td><code>{html.escape(n)}</code></td>"
-                       f"<td class='num'>{v:.4g}</td><td class='num'>± {c:.2g}</td></tr>"
-                       for o, r in ranks.items() for i, (n, v, c) in enumerate(r))
-        index = "mu* (Morris)" if spec.method == "morris" else "ST (total-order Sobol)"
-        (tmp / "report.html").write_text(
-            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Sensitivity {html.escape(spec.name)}</title>"
-            f"<style>{CSS}</style></head><body><h1>Sensitivity: {html.escape(spec.name)}</h1>"
-            f"<p>{html.escape(spec.description)}</p><p>Scenario <code>{html.escape(spec.scenario)}</code>; method "
-            f"<b>{spec.method}</b>; {len(result['X'])} points x {spec.replicates} replicates on common seeds "
-            f"({result['runs']} runs).</p><p><img src='ranking.png' alt='ranking'></p>"
-            f"<table><tr><th>output</th><th>rank</th><th>input</th><th>{index}</th><th>95 % conf.</th></tr>{rows}</table>"
-            f"<h2>Reproduce</h2><pre>{html.escape(' '.join(['python', *argv]))}</pre></body></html>", encoding="utf-8")
+        write_report(tmp, spec, result, ranks, argv)
     for o, r in ranks.items():
         print(f"{o}:")
         for i, (n, v, c) in enumerate(r):

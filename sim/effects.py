@@ -202,14 +202,15 @@ def to_markdown(result: dict, outcome: str | None = None) -> str:
 
 def plot(result: dict, path, outcome: str | None = None) -> None:
     """Each lever's effect on alone and off alone, with intervals; the whole at the top."""
-    import matplotlib.pyplot as plt
+    from .figure import subplots
+    from .page import save_figure
     outcome = outcome or headline_label()
     rows = [("all levers together", result["total"][outcome], None)]
     rows += [(r["lever"].split(".", 2)[-1], r["on_alone"][outcome], r["off_alone"][outcome])
              for r in result["levers"]]
-    fig, ax = plt.subplots(figsize=(8.5, 0.32 * len(rows) + 1.4))
+    fig, ax = subplots(figsize=(8.5, 0.32 * len(rows) + 1.4))
     y = np.arange(len(rows))[::-1]
-    for yi, (label, on, off) in zip(y, rows):
+    for yi, (_, on, off) in zip(y, rows):
         for d, dy, style, name in ((on, 0.15, dict(color="black", marker="o"), "on alone"),
                                    (off, -0.15, dict(color="grey", marker="s", mfc="white"), "off alone")):
             if d and d.get("mean") is not None:
@@ -223,6 +224,4 @@ def plot(result: dict, path, outcome: str | None = None) -> None:
     ax.set_xlabel(f"{outcome}: difference in percentage points (5th-95th percentile over replicates)")
     ax.set_title(f"{result['other']} against {result['base']}, lever by lever", fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)

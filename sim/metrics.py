@@ -17,12 +17,20 @@ Definitions:
 from __future__ import annotations
 
 import numpy as np
-
-from ._numpy import clip
 import pandas as pd
 
-from .states import (S, EDUCATION_NAMES, KORA_CATEGORIES, KORA_OF_STATE, N_STATES, PRESENT,
-                     SEX_NAMES, STATE_NAMES, WORKING)
+from ._numpy import clip
+from .states import (
+    EDUCATION_NAMES,
+    KORA_CATEGORIES,
+    KORA_OF_STATE,
+    N_STATES,
+    PRESENT,
+    SEX_NAMES,
+    STATE_NAMES,
+    WORKING,
+    S,
+)
 
 PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
             "stimulus_payment", "performance_bonus", "staff"]

@@ -43,6 +43,11 @@ class Agreement:
 _PRESENT_STATES = [int(k) for k in np.nonzero(PRESENT)[0]]
 
 
+def _state_total(k: int):
+    """A DataCollector reporter: this week's count of people in state k."""
+    return lambda m: m.recorder.last_state_totals[k]
+
+
 class _Choosers:
     def __init__(self, munis: MunicipalityTable, employers: EmployerTable, agencies: AgencyTable):
         m_idx, e_idx = reach_pairs(munis.reach, employers.municipality)
@@ -150,8 +155,7 @@ class IntroductionModel(mesa.Model):
                 "self_sufficient": lambda m: m._self_sufficient_total(),
                 "employment_rate": lambda m: m._rate(m._employed_total()),
                 "self_sufficiency_rate": lambda m: m._rate(m._self_sufficient_total()),
-                **{f"in_{s}": (lambda k: (lambda m: m.recorder.last_state_totals[k]))(k)
-                   for k, s in enumerate(STATE_NAMES) if k != State.NOT_ARRIVED},
+                **{f"in_{s}": _state_total(k) for k, s in enumerate(STATE_NAMES) if k != State.NOT_ARRIVED},
                 "payments_sek": lambda m: float(m.recorder.payments[m.t].sum()),
             },
             agenttype_reporters={

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import yaml
@@ -88,7 +89,7 @@ class StagedFolder:
             raise OutputError(f"{self.final}: cannot create the results folder: {exc.strerror}") from None
         return self.staging
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
         if exc_type is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             return False

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .metrics import COSTS, STATE_PAYMENTS  # noqa: E402
-from .states import EDUCATION_NAMES, KORA_CATEGORIES  # noqa: E402
+from .figure import COLOURS, subplots
+from .metrics import COSTS, STATE_PAYMENTS
+from .page import save_figure
+from .states import EDUCATION_NAMES, KORA_CATEGORIES
 
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 HATCHES = ["", "///", "...", "xxx", "\\\\\\", "+++", "ooo"]
-COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 BAND = (5, 95)
 # A month's point is drawn only where enough people were observed at that duration; near the end
 # of the run only the earliest arrivals are, and their share jumps about.
@@ -74,26 +71,19 @@ def _axes(ax, title: str) -> None:
     ax.grid(True, color="0.85", linewidth=0.6)
 
 
-def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def plot_outcomes(by_month: pd.DataFrame, scenarios: list[str], path: Path) -> Path:
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = subplots(1, 2, figsize=(10, 4))
     for ax, metric in zip(axes, ("self_sufficient", "employed")):
         c = rate_curves(by_month, metric)
         for i, s in enumerate(scenarios):
             _curve(ax, c[c["scenario"] == s], i, s)
         _axes(ax, LABELS[metric])
     axes[0].legend(fontsize=8, loc="upper left")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, values: list[str], path: Path) -> Path:
-    fig, axes = plt.subplots(2, len(values), figsize=(3.2 * len(values) + 1, 6.5), squeeze=False)
+    fig, axes = subplots(2, len(values), figsize=(3.2 * len(values) + 1, 6.5), squeeze=False)
     for row, metric in enumerate(("self_sufficient", "employed")):
         c = rate_curves(by_month, metric, [column])
         for col, v in enumerate(values):
@@ -104,11 +94,11 @@ def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, val
                     _curve(ax, d, i, s)
             _axes(ax, f"{LABELS[metric]}: {v.replace('_', ' ')}")
     axes[0, 0].legend(fontsize=7, loc="upper left")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_kora(summaries: list[dict], path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.7 * len(summaries)))
+    fig, ax = subplots(figsize=(10, 1.2 + 0.7 * len(summaries)))
     names = [s["scenario"] for s in summaries]
     left = np.zeros(len(summaries))
     for j, cat in enumerate(KORA_CATEGORIES):
@@ -124,7 +114,7 @@ def plot_kora(summaries: list[dict], path: Path) -> Path:
     ax.set_xlim(0, 156)
     ax.invert_yaxis()
     ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(summaries) < 3 else -0.2))
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def payment_totals(timeseries: pd.DataFrame) -> pd.DataFrame:
@@ -145,7 +135,7 @@ def plot_costs(timeseries: pd.DataFrame, scenarios: list[str], path: Path) -> Pa
     bars = bars.sort_values(["order", "municipality"])
     labels = [f"{s}\n{m}" for s, m in zip(bars["scenario"], bars["municipality"])]
     width = max(5, 0.9 * len(bars) + 2.5)
-    fig, axes = plt.subplots(1, 2, figsize=(2 * width, 4.8))
+    fig, axes = subplots(1, 2, figsize=(2 * width, 4.8))
     for ax, kinds, title in ((axes[0], COSTS, "Spending on the introduction"),
                              (axes[1], STATE_PAYMENTS, "The state's payments to the municipality")):
         bottom = np.zeros(len(bars))
@@ -160,20 +150,20 @@ def plot_costs(timeseries: pd.DataFrame, scenarios: list[str], path: Path) -> Pa
         ax.set_title(title, fontsize=10)
         ax.grid(True, axis="y", color="0.85", linewidth=0.6)
         ax.legend(fontsize=7, loc="upper right")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_municipalities(by_month: pd.DataFrame, scenario: str, path: Path) -> Path:
     d = by_month[by_month["scenario"] == scenario]
     munis = list(dict.fromkeys(d["municipality"]))
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = subplots(1, 2, figsize=(10, 4))
     for ax, metric in zip(axes, ("self_sufficient", "employed")):
         c = rate_curves(d, metric, ["municipality"])
         for i, m in enumerate(munis):
             _curve(ax, c[c["municipality"] == m], i, m)
         _axes(ax, f"{LABELS[metric]}: {scenario}, by municipality of residence")
     axes[0].legend(fontsize=7, loc="upper left")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def make_plots(folder: Path, summaries: list[dict]) -> dict[str, Path]:

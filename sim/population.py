@@ -31,6 +31,7 @@ def arrivals_by_year(scenario: Scenario) -> list[tuple[int, int, int]]:
             if a.cohort > 0 and a.cohort_week < scenario.weeks:
                 blocks.append((m, a.cohort_week, a.cohort))
             continue
+        assert a.per_year is not None  # the schema gives exactly one of per_year and cohort
         per_year = a.per_year if isinstance(a.per_year, list) else [a.per_year] * scenario.simulation.years
         for y, n in enumerate(per_year[: scenario.simulation.years]):
             if round(n) > 0:

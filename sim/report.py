@@ -6,14 +6,13 @@ resolved scenario files and the plots.
 
 from __future__ import annotations
 
-import base64
-import html
 import json
 from pathlib import Path
 
 import yaml
 
 from .config.annotate import field_description, flatten
+from .page import e, img_inline, page
 from .plots import make_plots
 
 HEADLINE = [
@@ -39,23 +38,6 @@ PLOT_TEXT = {
              "assistance, wage subsidies, staff). Right: what the state pays the municipality for it "
              "(flat-rate compensation, stimulus payment, performance bonus).",
 }
-CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 980px; margin: 2em auto; padding: 0 1em;
-       color: #111; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #999; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
-th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
-th { background: #eee; } td.num { text-align: right; white-space: nowrap; }
-.small { font-size: 0.85em; color: #333; } img { max-width: 100%; border: 1px solid #ddd; }
-code, pre { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.85em; background: #f4f4f4; }
-pre { padding: 0.6em; overflow-x: auto; white-space: pre-wrap; }
-.better { font-weight: bold; } details { margin: 0.5em 0; } .wide { overflow-x: auto; }
-@media print { details { display: block; } body { margin: 0; } }
-"""
-
-
-def _e(x) -> str:
-    return html.escape(str(x))
 
 
 def _fmt(v: float | None, kind: str) -> str:
@@ -78,9 +60,9 @@ def _get(summary: dict, key: str, month: str | None) -> dict:
 def headline_table(summary: dict) -> str:
     scen = summary["scenarios"]
     base = scen[0]["scenario"]
-    head = "".join(f"<th>{_e(s['scenario'])}</th>" for s in scen)
+    head = "".join(f"<th>{e(s['scenario'])}</th>" for s in scen)
     diffs = summary.get("differences", [])
-    head += "".join(f"<th>{_e(d['scenario'])} − {_e(base)}</th>" for d in diffs)
+    head += "".join(f"<th>{e(d['scenario'])} − {e(base)}</th>" for d in diffs)
     rows = []
     for label, key, month, kind in HEADLINE:
         cells = []
@@ -93,7 +75,7 @@ def headline_table(summary: dict) -> str:
             rng = (f" <span class='small'>({_fmt_diff(d.get('lo'), kind)} to {_fmt_diff(d.get('hi'), kind)})</span>"
                    if d.get("mean") is not None else "")
             cells.append(f"<td class='num'>{_fmt_diff(d.get('mean'), kind)}{rng}</td>")
-        rows.append(f"<tr><th>{_e(label)}</th>{''.join(cells)}</tr>")
+        rows.append(f"<tr><th>{e(label)}</th>{''.join(cells)}</tr>")
     return f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -104,8 +86,8 @@ def _label(path: tuple[str, ...], show_from: int = 0) -> str:
     if desc:
         first = desc.split(". ")[0].split(" (")[0].rstrip(".")
         first = first.split(": ", 1)[-1] if first[:2] in ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8") else first
-        return f"{_e(first)}<br><code class='small'>{_e(key)}</code>"
-    return f"<code>{_e(key)}</code>"
+        return f"{e(first)}<br><code class='small'>{e(key)}</code>"
+    return f"<code>{e(key)}</code>"
 
 
 def _value(v) -> str:
@@ -123,8 +105,8 @@ LEVER_SECTIONS = ("programme", "staff", "network", "labour_market")
 
 
 def _table(header: list[str], rows: list[tuple[str, list]], limit: int = 60) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = ["<tr><td>" + label + "</td>" + "".join(f"<td>{_e(_value(v))}</td>" for v in vals) + "</tr>"
+    head = "".join(f"<th>{e(h)}</th>" for h in header)
+    body = ["<tr><td>" + label + "</td>" + "".join(f"<td>{e(_value(v))}</td>" for v in vals) + "</tr>"
             for label, vals in rows]
     shown = f"<div class='wide'><table><tr>{head}</tr>{''.join(body[:limit])}</table></div>"
     if len(body) > limit:
@@ -166,7 +148,7 @@ def lever_differences(scenario_files: list[Path]) -> str:
     for coll in COLLECTIONS:
         sets = [set(d.get(coll) or {}) for d in data]
         if any(x != sets[0] for x in sets):  # different members: summarise each scenario's
-            other_rows.append((_e(coll.replace("_", " ")), [_collection_summary(coll, d.get(coll) or {}) for d in data]))
+            other_rows.append((e(coll.replace("_", " ")), [_collection_summary(coll, d.get(coll) or {}) for d in data]))
             continue
         if coll == "municipalities":  # same members: their levers are in the table above
             continue
@@ -191,17 +173,12 @@ def sources_section(sources: dict) -> str:
     for name, rows in sources.items():
         assumed = [r for r in rows if r["comment"] and "assumption" in r["comment"].lower()]
         body = "".join(
-            f"<tr><td><code>{_e(r['path'])}</code></td><td>{_e(r['value'])}</td><td class='small'>{_e(r['origin'])}</td>"
-            f"<td class='small'>{_e(r['comment'] or '')}</td></tr>" for r in rows)
-        out.append(f"<details><summary><b>{_e(name)}</b>: {len(rows)} values, {len(assumed)} marked as "
+            f"<tr><td><code>{e(r['path'])}</code></td><td>{e(r['value'])}</td><td class='small'>{e(r['origin'])}</td>"
+            f"<td class='small'>{e(r['comment'] or '')}</td></tr>" for r in rows)
+        out.append(f"<details><summary><b>{e(name)}</b>: {len(rows)} values, {len(assumed)} marked as "
                    f"assumptions</summary><table><tr><th>setting</th><th>value</th><th>from</th>"
                    f"<th>source or comment</th></tr>{body}</table></details>")
     return "".join(out)
-
-
-def _img(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f"<img alt='{_e(path.stem)}' src='data:image/png;base64,{data}'>"
 
 
 def build_report(folder: Path) -> Path:
@@ -218,32 +195,30 @@ def build_report(folder: Path) -> Path:
         munis = ", ".join(
             f"{(m.get('label') or k)} (agreement {m.get('reception_agreement_per_year', 0):g} a year)"
             for k, m in d["municipalities"].items())
-        described.append(f"<li><b>{_e(s['scenario'])}</b>: {_e((d.get('description') or '').strip())} "
+        described.append(f"<li><b>{e(s['scenario'])}</b>: {e((d.get('description') or '').strip())} "
                          f"<span class='small'>{s['refugees']} refugees over {d['simulation']['years']} years; "
-                         f"municipalities: {_e(munis)}.</span></li>")
-    figs = "".join(f"<h3>{_e(k.replace('_', ' ').capitalize())}</h3><p>{_e(PLOT_TEXT.get(k, 'Each municipality of a regional scenario, by municipality of residence.'))}</p>{_img(p)}"
+                         f"municipalities: {e(munis)}.</span></li>")
+    figs = "".join(f"<h3>{e(k.replace('_', ' ').capitalize())}</h3><p>{e(PLOT_TEXT.get(k, 'Each municipality of a regional scenario, by municipality of residence.'))}</p>{img_inline(p)}"
                    for k, p in plots.items())
     base = scen[0]["scenario"]
     title = " vs ".join(s["scenario"] for s in scen)
     ss = yaml.safe_load(files[0].read_text(encoding="utf-8"))["metrics"]["self_sufficiency"]
     share = ss["threshold_share_of_living_costs"]
     ss_text = "living costs" if share == 1 else f"{100 * share:.0f} % of living costs"
-    page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>Refugee introduction: {_e(title)}</title><style>{CSS}</style></head><body>
-<h1>Refugee introduction: {_e(title)}</h1>
-<p class="small">Made {_e(meta['finished'])} by refugee-introduction-sim {_e(meta['package_version'])}
-{('(commit ' + _e(meta['git_commit'][:10]) + ')') if meta.get('git_commit') else ''};
+    body = f"""<h1>Refugee introduction: {e(title)}</h1>
+<p class="small">Made {e(meta['finished'])} by refugee-introduction-sim {e(meta['package_version'])}
+{('(commit ' + e(meta['git_commit'][:10]) + ')') if meta.get('git_commit') else ''};
 {meta['replicates']} replicates per scenario with the same random seeds, so that differences come from the
 scenarios' settings and not from chance.</p>
 
 <h2>What was compared</h2><ul>{''.join(described)}</ul>
-<p>The first scenario, <b>{_e(base)}</b>, is the baseline: differences are the other scenarios minus it.</p>
+<p>The first scenario, <b>{e(base)}</b>, is the baseline: differences are the other scenarios minus it.</p>
 
 <h2>Headline figures</h2>
 <p>Mean over replicates, with the range that 90 % of replicates fall in (5th–95th percentile). A difference
 whose range does not include 0 is larger than the noise between replicates.
 <b>Employed</b> means any paid work in the week (as in Swedish register statistics); <b>self-sufficient</b>
-means own work income at or above {_e(ss_text)} for at least {ss['min_weeks']} weeks running. "–" means beyond
+means own work income at or above {e(ss_text)} for at least {ss['min_weeks']} weeks running. "–" means beyond
 the simulated period.</p>
 {headline_table(summary)}
 
@@ -260,11 +235,10 @@ respond; the list below gives, for each scenario, every value, the file and line
 {sources_section(sources)}
 
 <h2>How to reproduce</h2>
-<p>From the project folder, with the same version of the model:</p><pre>{_e(meta['command'])}</pre>
-<p class="small">Seeds: {_e(json.dumps(meta['seeds']))}. Python {_e(meta['versions']['python'])},
-Mesa {_e(meta['versions'].get('mesa'))}, NumPy {_e(meta['versions'].get('numpy'))}.
-Wall time {meta['wall_time_s']:.1f} s.</p>
-</body></html>"""
+<p>From the project folder, with the same version of the model:</p><pre>{e(meta['command'])}</pre>
+<p class="small">Seeds: {e(json.dumps(meta['seeds']))}. Python {e(meta['versions']['python'])},
+Mesa {e(meta['versions'].get('mesa'))}, NumPy {e(meta['versions'].get('numpy'))}.
+Wall time {meta['wall_time_s']:.1f} s.</p>"""
     out = folder / "report.html"
-    out.write_text(page, encoding="utf-8")
+    out.write_text(page(f"Refugee introduction: {title}", body), encoding="utf-8")
     return out

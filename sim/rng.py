@@ -9,6 +9,8 @@ by reshuffling unrelated draws.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -55,15 +57,15 @@ class Streams:
 LAZY_MIN_COLUMNS = 50_000
 
 
-def _skip_uint32(bg: np.random.PCG64, state: dict, count: int) -> None:
+def _skip_uint32(bg: Any, state: Mapping[str, Any], count: int) -> None:
     """Set `bg` to `state` moved ahead by `count` uint32 draws (as NumPy's float32 draws take
     them: the low half of a 64-bit output first, the high half kept for the next draw)."""
     buffered = bool(state["has_uint32"])
     if buffered and count == 0:
-        bg.state = state
+        bg.state = dict(state)
         return
     fresh = count - buffered  # uint32 draws taken from new 64-bit outputs
-    st = dict(state, has_uint32=0, uinteger=0)
+    st: dict[str, Any] = dict(state, has_uint32=0, uinteger=0)
     bg.state = st
     bg.advance(fresh // 2)  # also clears the half-word buffer
     if fresh % 2:
@@ -147,7 +149,7 @@ def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.nda
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def _splitmix64(x: np.ndarray) -> np.ndarray:
+def _splitmix64(x: Any) -> Any:
     x = (x + np.uint64(0x9E3779B97F4A7C15)) & _MASK64
     x = ((x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)) & _MASK64
     x = ((x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)) & _MASK64

@@ -30,11 +30,22 @@ class State(IntEnum):
 
 class S:
     """The same codes as plain ints, for the weekly phases: attribute access on an IntEnum class
-    costs a Python-level lookup on 3.11, and the phases read these codes thousands of times."""
+    costs a Python-level lookup on 3.11, and the phases read these codes thousands of times.
+    (tests/test_model.py checks that every code equals its `State`.)"""
 
-
-for _s in State:
-    setattr(S, _s.name, int(_s))
+    NOT_ARRIVED = 0
+    PLAN = 1
+    PROGRAMME = 2
+    INTERNSHIP = 3
+    SUBSIDISED_JOB = 4
+    AGENCY_JOB = 5
+    REGULAR_JOB = 6
+    OWN_BUSINESS = 7
+    EDUCATION = 8
+    PASSIVE = 9
+    NO_SUPPORT = 10
+    MOVED_AWAY = 11
+    LEFT = 12
 
 N_STATES = len(State)
 STATE_NAMES = [s.name.lower() for s in State]

@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL_YAML
 
 from sim.config import SCENARIO_DIR, ScenarioError, load_scenario, load_scenario_with_sources

@@ -8,17 +8,23 @@ import copy
 
 import numpy as np
 import pytest
+from conftest import replicate_mean, run_world, world
 
 from sim.config import scenario_from_dict
 from sim.metrics import CHANNELS, rates
 from sim.model import IntroductionModel
-from sim.processes.hiring import (AGENCY_BRIDGE, COACH, CONVERSION, EXTRA_WORK_BRIDGE, OWN, acceptance,
-                                  win_against_others)
+from sim.processes.hiring import (
+    AGENCY_BRIDGE,
+    COACH,
+    CONVERSION,
+    EXTRA_WORK_BRIDGE,
+    OWN,
+    acceptance,
+    win_against_others,
+)
 from sim.processes.search import time_for_search
 from sim.runner import replicate_seed
 from sim.states import S
-
-from conftest import replicate_mean, run_world, world
 
 REPS = 6
 
@@ -162,10 +168,12 @@ def test_time_for_search_is_one_minus_lock_in_at_full_time():
 
 # --- the hiring rule -------------------------------------------------------------------------
 
-def _accept(data, channel, who=np.arange(50), emp=None):
+def _accept(data, channel):
+    """The first 50 people's contacts with the first employer, after one week."""
     m = model_of(data)
     m.step()
-    emp = np.zeros(len(who), dtype=np.int64) if emp is None else emp
+    who = np.arange(50)
+    emp = np.zeros(len(who), dtype=np.int64)
     return m, acceptance(m, m.t, who, emp, np.full(len(who), channel))
 
 

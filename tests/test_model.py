@@ -9,12 +9,11 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_world, world
 
 from sim import IntroductionModel, State
 from sim.config import SCENARIO_DIR, load_scenario, scenario_from_dict
 from sim.states import PRESENT
-
-from conftest import run_world, world
 
 SHIPPED = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml"))
 
@@ -270,3 +269,8 @@ def test_small_agreement_moves_couples_too():
     m = run_world(data, seed=3)
     moved = np.nonzero(m.population.transferred)[0]
     assert 8 <= len(moved) <= 12 and len(moved) % 2 == 0  # only couples to move, and they do
+
+
+def test_plain_state_codes_equal_the_enum():
+    from sim.states import S
+    assert {k: v for k, v in vars(S).items() if k.isupper()} == {s.name: int(s) for s in State}

@@ -46,8 +46,11 @@ class FitLog:
     wall_s: float = 0.0
 
     @property
-    def best(self) -> Evaluation | None:
-        return min(self.evaluations, key=lambda e: e.objective) if self.evaluations else None
+    def best(self) -> Evaluation:
+        """The evaluation with the lowest objective (a fit has at least one once it has run)."""
+        if not self.evaluations:
+            raise ValueError("no point has been evaluated yet")
+        return min(self.evaluations, key=lambda e: e.objective)
 
 
 def round_sig(x: float, digits: int = 4) -> float:
@@ -85,7 +88,7 @@ class Calibration:
     def evaluate(self, ev: Evaluator, points: list[dict[str, float]], generation: int,
                  seeds: list[int] | None = None, log: bool = True) -> list[Evaluation]:
         raw = ev.run(points, seeds=seeds, progress=lambda k: self.progress({"kind": "run"}))
-        out = []
+        out: list[Evaluation] = []
         for values, per_rep in zip(points, raw):
             sims = {tid: mean_or_none(v) for tid, v in per_rep.items()}
             e = Evaluation(len(self.log.evaluations) + len(out), generation, values, self.objective(values, sims), sims)
@@ -240,15 +243,15 @@ class Calibration:
             grads[tid] = np.array(g)
         out = []
         ids = list(grads)
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                ga, gb = grads[a], grads[b]
+        for i, ta in enumerate(ids):
+            for tb in ids[i + 1:]:
+                ga, gb = grads[ta], grads[tb]
                 na, nb = np.linalg.norm(ga), np.linalg.norm(gb)
                 if na < 1e-9 or nb < 1e-9:
                     continue
                 cos = float(ga @ gb / (na * nb))
                 if cos < CONFLICT_COSINE:
-                    out.append({"kind": "conflict", "targets": [a, b], "cosine": cos,
-                                "text": f"{a} and {b} pull against each other: at the fitted point, what "
+                    out.append({"kind": "conflict", "targets": [ta, tb], "cosine": cos,
+                                "text": f"{ta} and {tb} pull against each other: at the fitted point, what "
                                         f"brings one closer moves the other away (cosine {cos:.2f})."})
         return out

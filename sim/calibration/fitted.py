@@ -43,14 +43,14 @@ def fitted_yaml(spec, spec_file: str, analysis: dict, log, command: str, report:
     text = "\n".join(head) + "\n" + yaml.safe_dump({"calibration": block}, sort_keys=False, allow_unicode=True)
     # behaviour: built by hand so that each value carries its comment.
     comments = {}
-    for name, v in analysis["fitted"].items():
+    for name in analysis["fitted"]:
         reg = analysis["region"][name]
         p = spec.parameters[name]
         flags = [w["kind"] for w in analysis["warnings"] if w.get("parameter") == name]
         comments[name] = (f"fitted; bounds [{p.low:g}, {p.high:g}]; ~68 % region [{reg['lo']:.4g}, {reg['hi']:.4g}]"
                           + (f"; prior {p.prior.mean:g} ± {p.prior.sd:g}" if p.prior else "")
                           + (f"; WARNING: {', '.join(flags)}" if flags else ""))
-    for name, v in spec.base_parameters.items():
+    for name in spec.base_parameters:
         comments[name] = "held fixed by the spec (base_parameters), not fitted"
     values = {**spec.base_parameters, **analysis["fitted"]}
     lines = ["behaviour:"]

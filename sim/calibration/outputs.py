@@ -47,9 +47,9 @@ RUN = {
     "nystartsjobb_deadweight_share": ("share of nystartsjobb hires that would have happened without it", "share"),
     "instegsjobb_deadweight_share": ("share of instegsjobb hires that would have happened without the subsidy", "share"),
 }
-for _k in range(1, 11):
-    RUN[f"employment_during_year.{_k}"] = (f"share with any paid work during year {_k} since arrival "
-                                           "(among those present all that year)", "share")
+for _year in range(1, 11):
+    RUN[f"employment_during_year.{_year}"] = (f"share with any paid work during year {_year} since arrival "
+                                              "(among those present all that year)", "share")
 for _k in KORA_CATEGORIES:
     RUN[f"weeks_in_state_first_3_years.{_k}"] = (f"average weeks in '{_k}' over the first 3 years (KORA)", "weeks")
     RUN[f"ever_in_state_first_3_years.{_k}"] = (f"share ever in '{_k}' in the first 3 years (KORA)", "share")

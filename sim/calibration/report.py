@@ -3,35 +3,16 @@ slices, and warnings; HTML in the comparison report's style, with PNG figures be
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from ..config.annotate import field_description  # noqa: E402
-from ..plots import COLOURS, LINESTYLES, MARKERS  # noqa: E402
-from ..report import CSS  # noqa: E402
-from .outputs import METRICS  # noqa: E402
-
-
-def _e(x) -> str:
-    return html.escape(str(x))
-
-
-def _img(path: Path, alt: str) -> str:
-    return f"<p><img src='{_e(path.name)}' alt='{_e(alt)}'></p>"
-
-
-def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+from ..config.annotate import field_description
+from ..figure import subplots
+from ..page import e, img_beside, page, save_figure
+from ..plots import COLOURS, LINESTYLES, MARKERS
+from .outputs import METRICS
 
 
 def fmt_value(v: float | None, unit: str) -> str:
@@ -43,7 +24,7 @@ def fmt_value(v: float | None, unit: str) -> str:
 def plot_convergence(evals: list[dict], path: Path) -> Path:
     obj = np.array([e["objective"] for e in evals])
     gen = np.array([e["generation"] for e in evals])
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    fig, ax = subplots(figsize=(7.5, 3.6))
     ax.scatter(np.arange(len(obj)), obj, s=8, color="#999", label="each point evaluated")
     ax.plot(np.minimum.accumulate(obj), color=COLOURS[0], linewidth=2, label="best so far")
     for g in np.unique(gen)[1:]:
@@ -54,12 +35,12 @@ def plot_convergence(evals: list[dict], path: Path) -> Path:
     ax.set_ylabel("objective")
     ax.set_title("Convergence")
     ax.legend(frameon=False)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_targets(rows: list[dict], path: Path) -> Path:
     """Each target's error in units of its tolerance, with the replicate interval; inside |z| <= 1."""
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.6))
+    fig, ax = subplots(figsize=(9, 0.45 * len(rows) + 1.6))
     ax.axvspan(-1, 1, color="#e8f0e8", zorder=0, label="inside the tolerance")
     ax.axvline(0, color="#555", linewidth=0.8)
     for i, r in enumerate(rows):
@@ -72,14 +53,14 @@ def plot_targets(rows: list[dict], path: Path) -> Path:
     ax.set_xlabel("(simulated - observed) / tolerance;  one-sided targets: 0 inside the bound")
     ax.set_title("Error of each target: mean and 5th-95th percentile over replicates", fontsize=10)
     ax.legend(frameon=False, loc="lower right")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_slices(analysis: dict, spec: dict, path: Path) -> Path:
     names = list(analysis["slices"])
     cols = min(3, len(names))
     rows = int(np.ceil(len(names) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, 2.7 * rows), squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(3.3 * cols, 2.7 * rows), squeeze=False)
     for k, name in enumerate(names):
         ax = axes[k // cols][k % cols]
         sl = analysis["slices"][name]
@@ -99,12 +80,12 @@ def plot_slices(analysis: dict, spec: dict, path: Path) -> Path:
         axes[k // cols][k % cols].axis("off")
     fig.suptitle("Objective along each parameter through the fitted point (dashed); shaded: ~68 % region",
                  fontsize=9)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_parameters(analysis: dict, spec: dict, path: Path) -> Path:
     names = list(analysis["fitted"])
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(names) + 1.2))
+    fig, ax = subplots(figsize=(7.5, 0.45 * len(names) + 1.2))
     for i, name in enumerate(names):
         p = spec["parameters"][name]
         lo, hi = p["low"], p["high"]
@@ -119,7 +100,7 @@ def plot_parameters(analysis: dict, spec: dict, path: Path) -> Path:
     ax.set_xlim(0, 1.45)
     ax.set_xticks([0, 0.5, 1], ["low", "", "high"])
     ax.set_title("Fitted value (|) and ~68 % region (dark) within the bounds (grey)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def target_rows(analysis: dict, targets: list) -> list[dict]:
@@ -128,7 +109,7 @@ def target_rows(analysis: dict, targets: list) -> list[dict]:
         sim = analysis["targets"].get(t.id, {})
         m, lo, hi = sim.get("mean"), sim.get("lo"), sim.get("hi")
 
-        def z(v):
+        def z(v, t=t):
             return None if v is None else t.error(v) / t.tolerance
         rows.append({"id": t.id, "scenario": t.describe(), "metric": t.metric, "target": t, "mean": m, "lo": lo,
                      "hi": hi if hi is not None else m, "z": z(m), "z_lo": z(lo if lo is not None else m),
@@ -158,7 +139,7 @@ def build_fit_report(folder: Path, spec: dict, targets: list, analysis: dict, lo
             "convergence": plot_convergence(evals, folder / "convergence.png")}
     if analysis["slices"]:
         figs["slices"] = plot_slices(analysis, spec, folder / "slices.png")
-    warn = "".join(f"<li>{_e(w['text'])}</li>" for w in analysis["warnings"])
+    warn = "".join(f"<li>{e(w['text'])}</li>" for w in analysis["warnings"])
     trows = []
     for r in rows:
         t = r["target"]
@@ -169,12 +150,12 @@ def build_fit_report(folder: Path, spec: dict, targets: list, analysis: dict, lo
         err = "–" if r["z"] is None else (f"{100 * t.error(r['mean']):+.1f} pts" if unit == "share"
                                           else f"{t.error(r['mean']):+.1f}")
         trows.append(
-            f"<tr><td><b>{_e(t.id)}</b><br><span class='small'>{_e(t.describe())}: {_e(METRICS[t.metric][0])}"
-            f"{' (' + _e(_where(t)) + ')' if _where(t) else ''}</span></td>"
-            f"<td class='small'>“{_e(t.definition)}”<br>{_e(t.source)}</td>"
-            f"<td class='num'>{_e(obs)}<br><span class='small'>± {_e(tol)}</span></td>"
-            f"<td class='num'>{_e(fmt_value(r['mean'], unit))}<br><span class='small'>{_e(interval)}</span></td>"
-            f"<td class='num'>{_e(err)}</td><td>{'yes' if r['inside'] else '<b>no</b>'}</td></tr>")
+            f"<tr><td><b>{e(t.id)}</b><br><span class='small'>{e(t.describe())}: {e(METRICS[t.metric][0])}"
+            f"{' (' + e(_where(t)) + ')' if _where(t) else ''}</span></td>"
+            f"<td class='small'>“{e(t.definition)}”<br>{e(t.source)}</td>"
+            f"<td class='num'>{e(obs)}<br><span class='small'>± {e(tol)}</span></td>"
+            f"<td class='num'>{e(fmt_value(r['mean'], unit))}<br><span class='small'>{e(interval)}</span></td>"
+            f"<td class='num'>{e(err)}</td><td>{'yes' if r['inside'] else '<b>no</b>'}</td></tr>")
     prows = []
     for name, v in analysis["fitted"].items():
         p = spec["parameters"][name]
@@ -182,21 +163,19 @@ def build_fit_report(folder: Path, spec: dict, targets: list, analysis: dict, lo
         flags = ", ".join(w["kind"] for w in analysis["warnings"] if w.get("parameter") == name) or "–"
         prior = f"{p['prior']['mean']:g} ± {p['prior']['sd']:g}" if p.get("prior") else "none"
         desc = field_description(tuple(name.split("."))) or ""
-        prows.append(f"<tr><td><code>{_e(name.removeprefix('behaviour.'))}</code><br><span class='small'>{_e(desc)}</span></td>"
+        prows.append(f"<tr><td><code>{e(name.removeprefix('behaviour.'))}</code><br><span class='small'>{e(desc)}</span></td>"
                      f"<td class='num'>{v:.4g}</td><td class='num'>{reg['lo']:.4g} – {reg['hi']:.4g}</td>"
-                     f"<td class='num'>{p['low']:g} – {p['high']:g}</td><td class='num'>{_e(prior)}</td><td>{_e(flags)}</td></tr>")
+                     f"<td class='num'>{p['low']:g} – {p['high']:g}</td><td class='num'>{e(prior)}</td><td>{e(flags)}</td></tr>")
     stopped = ("<p><b>Stopped early</b> (interrupted): the best point so far was kept; the slices and the "
                "replicate intervals were not computed.</p>" if log["stopped_early"] else "")
     n_near = next(iter(analysis["region"].values()))["points"] if analysis["region"] else 0
-    page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Calibration {_e(spec['name'])}</title>
-<style>{CSS} .warn {{ background: #fff6e0; border: 1px solid #d9b44a; padding: 0.4em 1em; }}</style></head><body>
-<h1>Calibration: {_e(spec['name'])}</h1>
-<p>{_e(spec.get('description', ''))}</p>
+    body = f"""<h1>Calibration: {e(spec['name'])}</h1>
+<p>{e(spec.get('description', ''))}</p>
 <p>{len(targets)} targets, {len(analysis['fitted'])} free behavioural parameters, the same for every scenario.
 Differential evolution evaluated {len(evals)} parameter points in {log['generations']} generations
 ({log['wall_s']:.0f} s), each with {spec['replicates']} replicates on common seeds (base seed {spec['seed']}).
 Best objective {analysis['best_objective']:.3g} (sum of squared errors in tolerance units, plus priors).
-{('Fitted values written to <code>' + _e(fitted_file) + '</code>.') if fitted_file else ''}</p>
+{('Fitted values written to <code>' + e(fitted_file) + '</code>.') if fitted_file else ''}</p>
 {stopped}
 <h2>Warnings</h2>
 {('<div class="warn"><ul>' + warn + '</ul></div>') if warn else '<p>None: every target inside its tolerance, every parameter constrained.</p>'}
@@ -206,23 +185,23 @@ and below it the 5th–95th percentile over replicates. One-sided targets (“un
 mean is on the right side of the bound; their tolerance only scales the objective.</p>
 <div class='wide'><table><tr><th>target</th><th>definition and source</th><th>observed</th><th>simulated</th>
 <th>error</th><th>inside</th></tr>{''.join(trows)}</table></div>
-{_img(figs['targets'], 'targets')}
+{img_beside(figs['targets'], 'targets')}
 <h2>Parameters</h2>
 <p>The ~68 % region is the range of each parameter over all evaluated points whose objective is within 1 of the
 best ({n_near} points): with target errors read as Gaussian with sd = tolerance, the objective is -2 log
 posterior, so this approximates a 68 % interval. It is limited to what the optimiser visited.</p>
 <div class='wide'><table><tr><th>parameter</th><th>fitted</th><th>~68 % region</th><th>bounds</th><th>prior</th>
 <th>warnings</th></tr>{''.join(prows)}</table></div>
-{_img(figs['parameters'], 'parameters')}
+{img_beside(figs['parameters'], 'parameters')}
 <h2>Convergence</h2>
-{_img(figs['convergence'], 'convergence')}
+{img_beside(figs['convergence'], 'convergence')}
 {('<h2>Slices</h2><p>The objective along each parameter with the others at their fitted values (common seeds). '
-  'A flat slice means the targets do not pin the parameter down.</p>' + _img(figs['slices'], 'slices')) if 'slices' in figs else ''}
-<h2>Reproduce</h2><pre>{_e(command)}</pre>
-</body></html>"""
+  'A flat slice means the targets do not pin the parameter down.</p>' + img_beside(figs['slices'], 'slices')) if 'slices' in figs else ''}
+<h2>Reproduce</h2><pre>{e(command)}</pre>
+"""
     out = folder / "report.html"
     tmp = folder / "report.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
+    tmp.write_text(page(f"Calibration {spec['name']}", body), encoding="utf-8")
     tmp.replace(out)
     (folder / "fit.json").write_text(json.dumps({"spec": spec, "analysis": analysis,
                                                  "log": {k: v for k, v in log.items() if k != "evaluations"}},

@@ -31,8 +31,13 @@ from pydantic import Field, ValidationError, model_validator
 
 from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
-from ..config.loader import Sources, apply_overrides, load_scenario_with_sources, load_validated_file, \
-    resolve_scenario_path
+from ..config.loader import (
+    Sources,
+    apply_overrides,
+    load_scenario_with_sources,
+    load_validated_file,
+    resolve_scenario_path,
+)
 from ..sweeps.spec import Interval  # low, high, integer: as a sweep's sampled dimension
 from .evaluate import Evaluator, build_groups
 from .outputs import MONTHLY, RUN
@@ -157,13 +162,12 @@ def ranking(spec: SensitivitySpec, indices: dict) -> dict[str, list[tuple[str, f
 
 
 def plot_ranking(spec: SensitivitySpec, ranks: dict, path: Path) -> Path:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..figure import subplots
+    from ..page import save_figure
     from ..plots import COLOURS, HATCHES
     outs = list(ranks)
     n = len(spec.parameters)
-    fig, axes = plt.subplots(1, len(outs), figsize=(4.2 * len(outs), 0.38 * n + 1.6), squeeze=False)
+    fig, axes = subplots(1, len(outs), figsize=(4.2 * len(outs), 0.38 * n + 1.6), squeeze=False)
     label = "mu* (mean |effect| over the full range)" if spec.method == "morris" \
         else "total-order Sobol index ST"
     for k, o in enumerate(outs):
@@ -178,7 +182,20 @@ def plot_ranking(spec: SensitivitySpec, ranks: dict, path: Path) -> Path:
         ax.tick_params(axis="x", labelsize=7)
         ax.set_xlabel(label, fontsize=7)
     fig.suptitle(f"What drives the outputs: {spec.method} on {spec.scenario} (bars: 95 % confidence)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
+
+
+def write_report(folder: Path, spec: SensitivitySpec, result: dict, ranks: dict, argv: list[str]) -> None:
+    """report.html beside ranking.png: the ranking of inputs for each output, and how to reproduce."""
+    from ..page import e, page
+    rows = "".join(f"<tr><td>{e(o)}</td><td>{i + 1}</td><td><code>{e(n)}</code></td>"
+                   f"<td class='num'>{v:.4g}</td><td class='num'>± {c:.2g}</td></tr>"
+                   for o, r in ranks.items() for i, (n, v, c) in enumerate(r))
+    index = "mu* (Morris)" if spec.method == "morris" else "ST (total-order Sobol)"
+    body = (f"<h1>Sensitivity: {e(spec.name)}</h1>"
+            f"<p>{e(spec.description)}</p><p>Scenario <code>{e(spec.scenario)}</code>; method "
+            f"<b>{spec.method}</b>; {len(result['X'])} points x {spec.replicates} replicates on common seeds "
+            f"({result['runs']} runs).</p><p><img src='ranking.png' alt='ranking'></p>"
+            f"<table><tr><th>output</th><th>rank</th><th>input</th><th>{index}</th><th>95 % conf.</th></tr>{rows}</table>"
+            f"<h2>Reproduce</h2><pre>{e(' '.join(['python', *argv]))}</pre>")
+    (folder / "report.html").write_text(page(f"Sensitivity {spec.name}", body), encoding="utf-8")

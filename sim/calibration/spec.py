@@ -129,7 +129,7 @@ def load_spec(path: str | Path) -> tuple[CalibrationSpec, list[LoadedTarget]]:
     for section in ("parameters", "base_parameters"):
         for p in getattr(spec, section):
             try:
-                apply_overrides(Scenario.model_construct().model_dump(mode="json", by_alias=True) | {"municipalities": {}},
+                apply_overrides(Scenario.model_construct(municipalities={}).model_dump(mode="json", by_alias=True),
                                 [(p, None)], Sources())
             except ScenarioError as exc:
                 problems.append(Problem(file, sources.locate((section, p))[1], f"{section}.{p}", exc.problems[0].message))
@@ -151,7 +151,7 @@ def load_spec(path: str | Path) -> tuple[CalibrationSpec, list[LoadedTarget]]:
                 problems.append(Problem(file, sources.locate((section, p))[1], f"{section}.{p}",
                                         f"{v!r} is outside what the parameter allows: {msg}"))
     problems = list(dict.fromkeys(problems))
-    for p, fp in spec.parameters.items():
+    for p in spec.parameters:
         if p in spec.base_parameters:
             problems.append(Problem(file, sources.locate(("base_parameters", p))[1], f"base_parameters.{p}",
                                     "is also a free parameter"))

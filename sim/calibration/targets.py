@@ -51,7 +51,6 @@ from ..config.loader import CALIBRATION_DIR, load_validated_file, resolve_scenar
 from .outputs import METRICS, MONTHLY
 
 
-
 class Target(Section):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="A unique name, used in reports and specs.")
     scenario: str | None = Field(
@@ -127,31 +126,32 @@ class Target(Section):
         """The scenarios this target runs, in the order its figure combines them."""
         if self.scenarios:
             return list(self.scenarios)
+        assert self.scenario is not None  # validated: a scenario, or scenarios
         return [self.scenario] + ([self.control] if self.control else [])
 
     def combine(self, values: list[float | None]) -> float | None:
         """One replicate's figure from its scenarios' values (in `scenario_names` order)."""
-        if any(v is None for v in values):
+        xs = [v for v in values if v is not None]
+        if len(xs) < len(values):
             return None
         if self.comparison == "level":
-            return values[0]
+            return xs[0]
         if self.comparison == "effect":
             if self.effect == "ratio":
-                return values[0] / values[1] - 1.0 if values[1] else None
-            return values[0] - values[1]
-        mean = sum(values) / len(values)
-        return (max(values) - min(values)) / mean if mean else None
+                return xs[0] / xs[1] - 1.0 if xs[1] else None
+            return xs[0] - xs[1]
+        mean = sum(xs) / len(xs)
+        return (max(xs) - min(xs)) / mean if mean else None
 
     def describe(self) -> str:
         """Which scenarios the figure compares, in words (file names without folder or suffix)."""
-        def short(name: str) -> str:
-            return Path(name).stem
+        names = [Path(name).stem for name in self.scenario_names]
         if self.comparison == "level":
-            return short(self.scenario)
+            return names[0]
         if self.comparison == "effect":
             op = "/" if self.effect == "ratio" else "-"
-            return f"{short(self.scenario)} {op} {short(self.control)}"
-        return "spread of " + ", ".join(short(s) for s in self.scenarios)
+            return f"{names[0]} {op} {names[1]}"
+        return "spread of " + ", ".join(names)
 
     @property
     def relative(self) -> bool:
@@ -200,7 +200,9 @@ def load_targets(path: str | Path) -> tuple[TargetFile, list[LoadedTarget]]:
     path = resolve_target_path(path)
     file = str(path)
     tf, sources = load_validated_file(path, TargetFile, "targets file", "with a 'targets' list")
-    problems, loaded, seen = [], [], {}
+    problems: list[Problem] = []
+    loaded: list[LoadedTarget] = []
+    seen: dict[str, int | None] = {}
     for i, tg in enumerate(tf.targets):
         line = sources.locate(("targets", str(i)))[1]
         if tg.id in seen:

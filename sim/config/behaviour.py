@@ -12,11 +12,14 @@ effect can be sized, fitted and shown (`run.py effects`, docs/EFFECTS.md).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .base import Section
 
-EDUCATION_LEVELS = ("none", "compulsory", "upper_secondary", "tertiary")
+EducationLevel = Literal["none", "compulsory", "upper_secondary", "tertiary"]
+EDUCATION_LEVELS: tuple[EducationLevel, ...] = ("none", "compulsory", "upper_secondary", "tertiary")
 
 
 def _f(default: float, lo: float | None, hi: float | None, doc: str):

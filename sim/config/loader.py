@@ -208,10 +208,10 @@ def _check_references(s: Scenario, sources: Sources) -> list[Problem]:
     for name, e in s.employers.items():
         need(e.municipality, ("employers", name, "municipality"), "employer's municipality")
     for name, a in s.staffing_agencies.items():
-        for i, m in enumerate(a.municipalities):
-            need(m, ("staffing_agencies", name, "municipalities", str(i)), "agency municipality")
-        for i, m in enumerate(a.partner_municipalities):
-            need(m, ("staffing_agencies", name, "partner_municipalities", str(i)), "partner municipality")
+        for i, where in enumerate(a.municipalities):
+            need(where, ("staffing_agencies", name, "municipalities", str(i)), "agency municipality")
+        for i, where in enumerate(a.partner_municipalities):
+            need(where, ("staffing_agencies", name, "partner_municipalities", str(i)), "partner municipality")
     for name, g in s.secondary_agreements.items():
         need(g.from_municipality, ("secondary_agreements", name, "from"), "sending municipality")
         need(g.to_municipality, ("secondary_agreements", name, "to"), "receiving municipality")

@@ -13,9 +13,9 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import Section
-from .behaviour import EDUCATION_LEVELS, Behaviour
+from .behaviour import EDUCATION_LEVELS, Behaviour, EducationLevel
 
-Education = Literal["none", "compulsory", "upper_secondary", "tertiary"]
+Education = EducationLevel
 
 # Sectors of employers and of refugees' prior occupations. A fixed vocabulary, so that a typo is
 # caught and matching an occupation to an employer is exact.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import S, IN_PROGRAMME_ACTIVITY, PRESENT, WORKING
+from ..states import IN_PROGRAMME_ACTIVITY, PRESENT, WORKING, S
 
 
 def income(model, week) -> None:

@@ -12,10 +12,22 @@ from __future__ import annotations
 import numpy as np
 
 from ..rng import binomial_from_uniform, hashed_uniform
-from ..states import S, PRESENT, WORKING
+from ..states import PRESENT, WORKING, S
 from .choice import rank_within
-from .hiring import (AGENCY_BRIDGE, COACH, EXTRA_WORK_BRIDGE, NETWORK, OWN, acceptance, began_work,
-                     mark_contact, start_jobs, win_against_others, within_subsidy_caps, within_vacancies)
+from .hiring import (
+    AGENCY_BRIDGE,
+    COACH,
+    EXTRA_WORK_BRIDGE,
+    NETWORK,
+    OWN,
+    acceptance,
+    began_work,
+    mark_contact,
+    start_jobs,
+    win_against_others,
+    within_subsidy_caps,
+    within_vacancies,
+)
 from .search import coach_contacts, search_effort, time_for_search
 
 N_ROUTES = 5

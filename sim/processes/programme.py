@@ -8,7 +8,7 @@ import numpy as np
 
 from .._numpy import clip
 from ..population import YOUNG_CHILD_SCHOOL_AGE
-from ..states import S, PRESENT, WORKING
+from ..states import PRESENT, WORKING, S
 from .search import summer_pause
 
 # Rows of the weekly draw.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import S, PRESENT, WORKING
+from ..states import PRESENT, WORKING, S
 from .hiring import began_work, end_internship, end_job
 
 # Rows of the weekly draw.

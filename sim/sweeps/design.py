@@ -32,6 +32,7 @@ def points(sweep: Sweep) -> list[dict[str, Any]]:
         p = {}
         for n, u in zip(names, row):
             iv = sweep.dimensions[n].sample
+            assert iv is not None  # a sampled design has only sampled dimensions
             v = iv.low + float(u) * (iv.high - iv.low)
             p[n] = int(round(v)) if iv.integer else v
         out.append(p)

@@ -70,6 +70,7 @@ def _init_worker(ctx: Context) -> None:
 
 
 def _pool_task(task: Task) -> dict:
+    assert _CTX is not None, "the pool's initializer sets the context"
     return run_task(_CTX, task)
 
 

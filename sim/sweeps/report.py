@@ -4,21 +4,16 @@ folder's runs.csv and points.csv, in the same self-contained HTML style as the c
 
 from __future__ import annotations
 
-import base64
-import html
 import itertools
 import json
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from ..plots import COLOURS, LINESTYLES, MARKERS  # noqa: E402
-from ..report import CSS  # noqa: E402
+from ..figure import subplots
+from ..page import e, img_inline, page, save_figure
+from ..plots import COLOURS, LINESTYLES, MARKERS
 
 OUTPUTS = {
     "self_sufficiency_24": "Self-sufficient at 24 months",
@@ -27,14 +22,6 @@ OUTPUTS = {
     "job_3_weeks_within_3_years": "Job of 3+ weeks within 3 years",
 }
 BINS = 8  # sampled designs: a dimension's values are grouped into this many quantile bins
-
-
-def _e(x) -> str:
-    return html.escape(str(x))
-
-
-def _img(path: Path) -> str:
-    return f"<img alt='{_e(path.stem)}' src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'>"
 
 
 def response(runs: pd.DataFrame, dim: str, out: str, grid: bool) -> pd.DataFrame:
@@ -48,7 +35,7 @@ def response(runs: pd.DataFrame, dim: str, out: str, grid: bool) -> pd.DataFrame
 
 
 def plot_dimension(runs: pd.DataFrame, dim: str, path_label: str, grid: bool, path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = subplots(figsize=(6.5, 4))
     numeric = pd.api.types.is_numeric_dtype(runs[dim])
     for i, (col, label) in enumerate(OUTPUTS.items()):
         r = response(runs, dim, col, grid)
@@ -62,15 +49,12 @@ def plot_dimension(runs: pd.DataFrame, dim: str, path_label: str, grid: bool, pa
     ax.set_ylim(0, 100)
     ax.grid(True, color="0.85", linewidth=0.6)
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def plot_heatmap(runs: pd.DataFrame, a: str, b: str, out: str, path: Path) -> Path:
     m = runs.groupby([a, b])[out].mean().unstack(b)
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    fig, ax = subplots(figsize=(6.5, 4.5))
     im = ax.imshow(100 * m.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(len(m.columns)), [f"{v:g}" if isinstance(v, float) else str(v) for v in m.columns])
     ax.set_yticks(range(len(m.index)), [f"{v:g}" if isinstance(v, float) else str(v) for v in m.index])
@@ -81,10 +65,7 @@ def plot_heatmap(runs: pd.DataFrame, a: str, b: str, out: str, path: Path) -> Pa
             ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=8, color="white" if v < 50 else "black")
     fig.colorbar(im, ax=ax, label=f"{OUTPUTS[out]} (%)")
     ax.set_title(f"{OUTPUTS[out]}: mean over replicates", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def build_sweep_report(folder: Path) -> Path:
@@ -95,33 +76,32 @@ def build_sweep_report(folder: Path) -> Path:
     parts = []
     for k, dim in enumerate(dims):
         p = plot_dimension(runs, dim, spec["dimensions"][dim]["path"], grid, folder / f"response-{k}.png")
-        parts.append(f"<h3>{_e(dim)}</h3><p class='small'><code>{_e(spec['dimensions'][dim]['path'])}</code></p>{_img(p)}")
+        parts.append(f"<h3>{e(dim)}</h3><p class='small'><code>{e(spec['dimensions'][dim]['path'])}</code></p>{img_inline(p)}")
     heat = []
     if grid and len(dims) >= 2:
         for k, (a, b) in enumerate(list(itertools.combinations(dims, 2))[:6]):
             p = plot_heatmap(runs, a, b, "self_sufficiency_24", folder / f"heatmap-{k}.png")
-            heat.append(_img(p))
+            heat.append(img_inline(p))
     cols = list(OUTPUTS)
     table = runs.groupby(["point", *dims])[cols].mean().reset_index()
-    head = "".join(f"<th>{_e(c)}</th>" for c in ["point", *dims] + [OUTPUTS[c] for c in cols])
+    head = "".join(f"<th>{e(c)}</th>" for c in ["point", *dims] + [OUTPUTS[c] for c in cols])
     def cell(v):
         return f"{v:g}" if isinstance(v, float) else str(v)
 
-    body = "".join("<tr>" + f"<td>{int(row['point'])}</td>" + "".join(f"<td>{_e(cell(row[c]))}</td>" for c in dims)
+    body = "".join("<tr>" + f"<td>{int(row['point'])}</td>" + "".join(f"<td>{e(cell(row[c]))}</td>" for c in dims)
                    + "".join(f"<td class='num'>{100 * row[c]:.1f}%</td>" if pd.notna(row[c]) else "<td>–</td>"
                              for c in cols) + "</tr>" for _, row in table.iterrows())
-    page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sweep {_e(spec['name'])}</title>
-<style>{CSS}</style></head><body><h1>Sweep: {_e(spec['name'])}</h1>
-<p>Base scenario <code>{_e(spec['base'])}</code>; design <b>{_e(spec['design'])}</b> with {len(table)} points and
-{spec['replicates']} replicates each ({len(runs)} runs); seeds <b>{_e(spec['seeds'])}</b> from sweep seed {spec['seed']}.</p>
+    body = f"""<h1>Sweep: {e(spec['name'])}</h1>
+<p>Base scenario <code>{e(spec['base'])}</code>; design <b>{e(spec['design'])}</b> with {len(table)} points and
+{spec['replicates']} replicates each ({len(runs)} runs); seeds <b>{e(spec['seeds'])}</b> from sweep seed {spec['seed']}.</p>
 <h2>Response to each dimension</h2><p>For each value of a dimension (sampled designs: each bin of values), the mean
 over the other dimensions, averaged over replicates; the band is the 5th–95th percentile over replicates.</p>
 {''.join(parts)}
 {'<h2>Pairs of dimensions</h2>' + ''.join(heat) if heat else ''}
 <h2>Points</h2><p>Means over replicates.</p><div class='wide'><table><tr>{head}</tr>{body}</table></div>
-</body></html>"""
+"""
     out = folder / "report.html"
     tmp = folder / "report.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
+    tmp.write_text(page(f"Sweep {spec['name']}", body), encoding="utf-8")
     tmp.replace(out)
     return out

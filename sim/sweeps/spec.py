@@ -34,8 +34,13 @@ from pydantic import Field, ValidationError, model_validator
 
 from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
-from ..config.loader import (Sources, apply_overrides, load_scenario_with_sources, problems_from_validation,
-                             resolve_scenario_path)
+from ..config.loader import (
+    Sources,
+    apply_overrides,
+    load_scenario_with_sources,
+    problems_from_validation,
+    resolve_scenario_path,
+)
 from ..config.schema import Scenario
 from ..config.yaml_lines import load_yaml_with_lines
 
@@ -85,6 +90,7 @@ class Dimension(Section):
         if self.values is not None:
             return list(self.values)
         r = self.range
+        assert r is not None  # validated: exactly one of values, range, sample
         n = int(np.floor((r.stop - r.start) / r.step + 1e-9)) + 1
         vals = [r.start + k * r.step for k in range(n)]
         return [int(v) if float(v).is_integer() and float(r.step).is_integer() and float(r.start).is_integer()

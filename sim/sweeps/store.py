@@ -17,7 +17,7 @@ import os
 import shutil
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..metrics import HEADLINE_MONTHS
 from ..states import KORA_CATEGORIES
@@ -84,7 +84,7 @@ class RunStore:
         self.columns = list(columns)
         self.path = self.folder / RUNS_FILE
         self.header = _line(self.columns + ["crc"])
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def prepare(self, spec: dict, base: dict, fresh: bool) -> set[tuple[int, int]]:
         """Check or write the fingerprint; return the (point, replicate) pairs already done."""
@@ -150,6 +150,7 @@ class RunStore:
             if new:
                 self._fh.write(self.header + "\n")
         body = _line([_fmt(row.get(c)) for c in self.columns])
+        assert self._fh is not None
         self._fh.write(f"{body},{_crc(body)}\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())

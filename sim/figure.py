@@ -1,0 +1,16 @@
+"""Figures without pyplot: a `matplotlib.figure.Figure` renders to a file with no backend chosen,
+so importing this project never changes a user's matplotlib backend (and needs no display)."""
+
+from __future__ import annotations
+
+from matplotlib import rcParams
+from matplotlib.figure import Figure
+
+COLOURS = rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def subplots(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = True):
+    """(figure, axes) as `pyplot.subplots` gives them, on a figure pyplot does not track."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, squeeze=squeeze)
+

@@ -16,12 +16,12 @@ The rules kept (each as in the `sim/processes/` module named):
   Swedish and children are drawn from the scenario's refugee profile.
 - Programme (`programme.py`): the action plan is done after the municipality's plan weeks; SFI
   progress from tuition hours (programme hours x tuition share, saturating), from workplace hours
-  in an internship or a job, and from everyday life, times the learner's education, aptitude and
+  in an internship or a job, and from everyday life (up to a ceiling), times the learner's education, aptitude and
   health multipliers; tuition only inside the introduction period.
 - Internships (`internships.py`): from the municipality's first internship week, with enough
   Swedish, a weekly chance of finding a place at an employer with a free intern place (employers
   weighted by their free places); after the cycle, a hire at the host (the logistic acceptance,
-  bias bypassed, within the host's open vacancies and up to a year of its vacancies taken ahead)
+  bias bypassed, within the host's open vacancies and those it would open within the conversion lead)
   or back to the programme.
 - Search and hiring (`search.py`, `matching.py`, `hiring.py`): people who are not working (interns
   included) contact an employer with a weekly chance from their own search, lowered by their
@@ -215,8 +215,9 @@ class Employer(mesa.Agent):
         self.open_vacancies += new
 
     def conversion_room(self) -> bool:
-        """An open vacancy, or one of the next year's vacancies taken ahead."""
-        return self.open_vacancies > 0 or math.floor(self.vacancy_credit + 52 * self.vacancies_per_week) >= 1
+        """An open vacancy, or one it would open within the conversion lead, taken ahead."""
+        lead = self.model.internship_rules.conversion_lead_weeks
+        return self.open_vacancies > 0 or math.floor(self.vacancy_credit + lead * self.vacancies_per_week) >= 1
 
     def take_vacancy(self) -> None:
         if self.open_vacancies > 0:
@@ -284,8 +285,11 @@ class Refugee(mesa.Agent):
         effort = max(1.0 + sr.engagement_search * (self.engagement - 0.5), 0.0)
         self.search_rate = sr.own_contacts_per_week * effort
         programme_hours = self.rules.hours_per_week * (1.0 - self.rules.job_focus * sr.job_focus_search_share)
-        self.time_in_programme = 1.0 - sr.lock_in_at_full_time * min(programme_hours / sr.full_time_hours, 1.0)
-        self.time_in_internship = 1.0 - sr.lock_in_at_full_time * min(self.rules.hours_per_week / sr.full_time_hours, 1.0)
+        put_off = 0.0 if self.rules.job_focus or not self.rules.hours_per_week else sr.lock_in_in_programme
+        self.time_in_programme = max(
+            1.0 - put_off - sr.lock_in_at_full_time * min(programme_hours / sr.full_time_hours, 1.0), 0.0)
+        self.time_in_internship = max(
+            1.0 - put_off - sr.lock_in_at_full_time * min(self.rules.hours_per_week / sr.full_time_hours, 1.0), 0.0)
         self.placement_chance = b.internships.own_placement_per_week * effort
         self.part_time_share = h.part_time_share_female if self.female else h.part_time_share_male
         # Dynamic state.
@@ -338,8 +342,9 @@ class Refugee(mesa.Agent):
         elif self.state is JOB:
             workplace = self.job_hours
         if self.swedish < 1.0:
+            everyday = lang.everyday_gain_per_week if self.swedish < lang.everyday_ceiling else 0.0
             gain = (tuition * lang.sfi_gain_per_tuition_hour + workplace * lang.practice_gain_per_workplace_hour
-                    + lang.everyday_gain_per_week) * self.learning
+                    + everyday) * self.learning
             self.swedish = min(1.0, self.swedish + gain)
 
     def internship(self, t: int, weeks: int, in_period: bool) -> None:

@@ -168,11 +168,12 @@ class EmployerTable:
         self.vacancy_credit -= new
         self.open_vacancies += new.astype(np.int32)
 
-    def conversion_capacity(self) -> np.ndarray:
-        """Interns each employer can hire now: its open vacancies, and at most a year of its future
-        vacancies taken ahead (an employer makes room for a good intern; Fredensborg's jobs waiting
-        after the internship, KORA 2016), which it then does not post."""
-        ahead = np.floor(self.vacancy_credit + 52.0 * self.vacancies_per_week)
+    def conversion_capacity(self, lead_weeks: float) -> np.ndarray:
+        """Interns each employer can hire now: its open vacancies, and the vacancies it would open
+        in the next `lead_weeks`, taken ahead (an employer makes room for a good intern with a
+        post it was about to fill; Fredensborg's jobs waiting after the internship, KORA 2016),
+        which it then does not post."""
+        ahead = np.floor(self.vacancy_credit + lead_weeks * self.vacancies_per_week)
         return self.open_vacancies + np.maximum(ahead, 0.0).astype(np.int64)
 
     def take_vacancies(self, emp: np.ndarray) -> None:

@@ -72,8 +72,9 @@ class _FitProgress:
             el = event["elapsed_s"]
             left = el / event["evaluated"] * max(self.total_points - event["evaluated"], 0)
             figs = "; ".join(f"{tid} {_v(best.sims.get(tid), self.targets[tid])}" for tid in self.targets)
+            at = ", ".join(f"{k.rsplit('.', 1)[-1]} {v:.4g}" for k, v in best.values.items())
             print(f"generation {event['generation']}/{event['generations']}: {event['evaluated']} points, "
-                  f"{el:.0f} s, about {left:.0f} s left; best objective {best.objective:.3g} ({figs})",
+                  f"{el:.0f} s, about {left:.0f} s left; best objective {best.objective:.3g} at {at} ({figs})",
                   file=sys.stderr)
         elif event["kind"] == "phase":
             print(event["text"], file=sys.stderr)
@@ -82,7 +83,9 @@ class _FitProgress:
 def _v(v, t) -> str:
     if v is None:
         return "–"
-    return f"{100 * v:.1f}%" if METRICS[t.metric][1] == "share" else f"{v:.1f}"
+    if t.relative:
+        return f"{100 * v:+.0f}%"
+    return f"{100 * v:.1f}%" if METRICS[t.metric][1] == "share" else f"{v:.3g}"
 
 
 def calibrate(args, argv: list[str]) -> int:

@@ -18,8 +18,8 @@ import numpy as np
 
 from .config import Scenario, scenario_from_dict
 from .config.annotate import flatten
-from .results import _paired
 from .runner import run_figures_of
+from .stats import paired_interval
 
 # Values that name or describe a scenario rather than change it.
 NOT_LEVERS = {("name",), ("description",), ("parameters",), ("simulation", "seed")}
@@ -127,7 +127,7 @@ def lever_effects(base: Scenario, other: Scenario, replicates: int, seed: int, y
     off = figs[2 + len(levers):]
 
     def diff(x: list[dict], y: list[dict]) -> dict:
-        return {label: _paired([_get(r, k, sub) for r in x], [_get(r, k, sub) for r in y])
+        return {label: paired_interval([_get(r, k, sub) for r in x], [_get(r, k, sub) for r in y])
                 for k, sub, label, _ in OUTCOMES}
 
     rows = []

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._numpy import clip
+from .processes.hiring import CHANNEL_NAMES
 from .states import (
     EDUCATION_NAMES,
     KORA_CATEGORIES,
@@ -405,6 +406,7 @@ def run_figures(model) -> dict:
     job = P.ti_first_job[:n] >= 0
     median = kaplan_meier_median(np.where(job, P.ti_first_job[:n], end) - arr, job)
     out["median_weeks_to_first_job"] = None if np.isnan(median) else median
+    out["first_job_rate_3_years"] = first_job_rate(P, n, T, model.config.metrics.kora_window_weeks)
     risk = rec.weeks_without_work_window
     out["job_finding_rate_3_years_after_permit"] = rec.job_starts_window / risk if risk else None
     ih = rec.instrument_hires
@@ -416,7 +418,6 @@ def run_figures(model) -> dict:
     out["costs_sek"] = {k: float(costs[:, i].sum()) for i, k in enumerate(PAYMENTS)}
     spent = [PAYMENTS.index(k) for k in COSTS]
     out["costs_sek_per_refugee"] = float(costs[:, spent].sum() / max(n, 1))
-    from .processes.hiring import CHANNEL_NAMES
     hires = rec.hires_route.sum()
     out["hires_by_route"] = {k: int(v) for k, v in zip(CHANNEL_NAMES, rec.hires_route)}
     out["hires_by_agencies"] = int(model.agencies.hires.sum())
@@ -447,3 +448,18 @@ def employment_during_year(model, T: int) -> dict[str, float | None]:
         had = (P.years_employed[:n] >> np.uint16(k - 1)) & np.uint16(1)
         out[str(k)] = float(np.count_nonzero(had.astype(bool) & base) / d) if d else None
     return out
+
+
+def first_job_rate(P, n: int, T: int, window: int) -> float | None:
+    """Speed to a first job: first jobs per person-week at risk in the first `window` weeks after
+    arrival (a hazard, as KORA measures speed to a job; people leave the risk set at their first
+    job, when they leave, or at the end of the run)."""
+    arr = P.ti_arrival[:n].astype(np.int64)
+    first = P.ti_first_job[:n].astype(np.int64)
+    left = P.ti_left[:n].astype(np.int64)
+    end = np.minimum(arr + window, T)
+    end = np.where(left >= 0, np.minimum(end, left), end)
+    event = (first >= 0) & (first < end)
+    stop = np.where(event, first + 1, end)
+    weeks = np.maximum(stop - arr, 0).sum()
+    return float(event.sum() / weeks) if weeks else None

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .metrics import HEADLINE_MONTHS, PAYMENTS
-from .runner import interval
 from .states import KORA_CATEGORIES, N_STATES, SEX_NAMES, STATE_NAMES
+from .stats import paired_interval
 
 BY_MONTH_COLUMNS = ["observed", "employed", "self_sufficient", "had_contact", "sfi_passed"]
 
@@ -64,17 +64,11 @@ class ScenarioRuns:
     by_month: list[pd.DataFrame] = field(default_factory=list)
 
 
-def _paired(a: list, b: list) -> dict:
-    pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None
-             and not (isinstance(x, float) and np.isnan(x)) and not (isinstance(y, float) and np.isnan(y))]
-    return interval([y - x for x, y in pairs])
-
-
 def differences(base: list[dict], other: list[dict]) -> dict:
     """Each headline figure's difference (other - base) with an interval over paired replicates."""
     def months(key, sub=None):
         get = (lambda r: r[key]) if sub is None else (lambda r: r[key][sub])
-        return {str(m): _paired([get(r)[str(m)] for r in base], [get(r)[str(m)] for r in other])
+        return {str(m): paired_interval([get(r)[str(m)] for r in base], [get(r)[str(m)] for r in other])
                 for m in HEADLINE_MONTHS}
 
     scalars = ["labour_market_contact_year1", "job_3_weeks_within_3_years", "sfi_completed_year1",
@@ -85,8 +79,8 @@ def differences(base: list[dict], other: list[dict]) -> dict:
         "employment_by_sex": {s: months("employment_by_sex", s) for s in ("female", "male")},
     }
     for k in scalars:
-        out[k] = _paired([r[k] for r in base], [r[k] for r in other])
+        out[k] = paired_interval([r[k] for r in base], [r[k] for r in other])
     out["weeks_in_state_first_3_years"] = {
-        k: _paired([r["weeks_in_state_first_3_years"][k] for r in base],
+        k: paired_interval([r["weeks_in_state_first_3_years"][k] for r in base],
                    [r["weeks_in_state_first_3_years"][k] for r in other]) for k in KORA_CATEGORIES}
     return out

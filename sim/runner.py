@@ -7,7 +7,6 @@ figures are the same whether replicates run in one process or many, in any order
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import sys
 from typing import Any, Callable
@@ -17,9 +16,9 @@ import numpy as np
 from .config import Scenario
 from .metrics import HEADLINE_MONTHS
 from .model import IntroductionModel
+from .results import by_month_table, timeseries_long
 from .states import KORA_CATEGORIES
-
-SUMMARY_INTERVAL = (5, 95)  # percentiles of the replicate distribution
+from .stats import interval
 
 
 def process_context():
@@ -45,7 +44,6 @@ def run_one(scenario: Scenario, seed: int, years: int | None = None, tables: boo
     model.run()
     out = model.figures()
     if tables:
-        from .results import by_month_table, timeseries_long
         out = {"figures": out, "timeseries": timeseries_long(model), "by_month": by_month_table(model)}
     model.release()
     return out
@@ -126,15 +124,6 @@ def run_comparison(scenarios: list[Scenario], replicates: int, seed: int | None 
         chunk = flat[i * replicates:(i + 1) * replicates]
         out.append({k: [c[k] for c in chunk] for k in ("figures", "timeseries", "by_month")})
     return out
-
-
-def interval(values: list[float | None]) -> dict[str, float | None]:
-    """Mean and 5th-95th percentile over replicates; None if no replicate has a value."""
-    xs = np.array([v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))], dtype=float)
-    if len(xs) == 0:
-        return {"mean": None, "lo": None, "hi": None}
-    lo, hi = np.percentile(xs, SUMMARY_INTERVAL)
-    return {"mean": float(xs.mean()), "lo": float(lo), "hi": float(hi)}
 
 
 def summarise(name: str, runs: list[dict]) -> dict[str, Any]:

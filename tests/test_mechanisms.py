@@ -114,7 +114,8 @@ def test_a_capped_subsidy_never_exceeds_its_cap():
 
 
 def test_conversions_take_the_hosts_future_vacancies_when_none_is_open():
-    data = toy(behaviour={"hiring": {"intercept": 20.0}, "internships": {"placements_per_coordinator_week": 5.0}},
+    data = toy(behaviour={"hiring": {"intercept": 20.0},
+                          "internships": {"placements_per_coordinator_week": 5.0, "conversion_lead_weeks": 52.0}},
                **{"municipalities.t.programme": {"job_focus": False, "plan_weeks": 0, "first_internship_week": 0,
                                                   "alternate_sfi_with_internship": True, "internship_weeks": 4,
                                                   "summer_break_weeks": 0},
@@ -125,8 +126,8 @@ def test_conversions_take_the_hosts_future_vacancies_when_none_is_open():
     m = model_of(data)
     for _ in range(5):
         m.step()
-    # Five interns end their cycle in week 4; the employer had no open vacancy and converts up to
-    # a year of its vacancies (2) ahead, which it then does not post.
+    # Five interns end their cycle in week 4; the employer had no open vacancy and converts the
+    # vacancies it would open within the lead (52 weeks here: 2), which it then does not post.
     assert m.recorder.hires_route[CONVERSION] == 2
     assert m.employers.vacancy_credit[0] < 0
     for _ in range(30):
@@ -134,6 +135,12 @@ def test_conversions_take_the_hosts_future_vacancies_when_none_is_open():
     # Paid back at 2 a year: a third conversion once the credit is within a year again (week 28),
     # and no vacancy posted meanwhile.
     assert m.employers.open_vacancies[0] == 0 and m.employers.hires[0] == 3
+    # With a lead of 13 weeks (half a vacancy ahead) the same interns cannot be taken on at once.
+    data["behaviour"]["internships"]["conversion_lead_weeks"] = 13.0
+    m = model_of(data)
+    for _ in range(5):
+        m.step()
+    assert m.recorder.hires_route[CONVERSION] == 0
 
 
 # --- time is scarce ---------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..runner import interval, replicate_seed
+from ..runner import replicate_seed
+from ..stats import interval
 from .evaluate import Evaluator, build_groups
 from .targets import load_targets
 

@@ -19,7 +19,8 @@ from typing import Any, Callable
 import numpy as np
 from scipy.optimize import differential_evolution
 
-from ..runner import interval, replicate_seed
+from ..runner import replicate_seed
+from ..stats import interval
 from .evaluate import Evaluator, build_groups, distance, mean_or_none
 from .spec import CalibrationSpec
 
@@ -125,12 +126,24 @@ class Calibration:
             try:
                 differential_evolution(
                     batch, self.bounds, vectorized=True, updating="deferred", popsize=spec.popsize,
-                    maxiter=maxiter, init="latinhypercube", polish=False, tol=0.0, atol=0.0,
-                    seed=spec.seed)
+                    maxiter=maxiter, init=self.initial_population(per_generation), polish=False,
+                    tol=0.0, atol=0.0, seed=spec.seed)
             except KeyboardInterrupt:
                 self.log.stopped_early = True
         self.log.wall_s = time.perf_counter() - started
         return self.log
+
+    def initial_population(self, size: int):
+        """A Latin-hypercube sample of the bounds, with the spec's `start` point (if any) as its
+        first member: an earlier fit is not thrown away, and the search still covers the box."""
+        if not self.spec.start:
+            return "latinhypercube"
+        from scipy.stats import qmc
+        lows = np.array([lo for lo, _ in self.bounds])
+        highs = np.array([hi for _, hi in self.bounds])
+        pop = qmc.scale(qmc.LatinHypercube(d=len(self.names), seed=self.spec.seed).random(size), lows, highs)
+        pop[0] = [self.spec.start.get(n, (lo + hi) / 2) for n, (lo, hi) in zip(self.names, self.bounds)]
+        return pop
 
     # --- after the fit ---
     def fitted_values(self) -> dict[str, float]:

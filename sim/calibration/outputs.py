@@ -41,6 +41,8 @@ RUN = {
                                 "within 3 months of their end", "share"),
     "share_of_hires_after_internship": ("share of all hires that follow an internship at the employer", "share"),
     "sfi_course_year1": ("share who passed an SFI course in the first year", "share"),
+    "first_job_rate_3_years": ("first jobs per week at risk in the first 3 years after arrival (speed "
+                               "to a first job, as KORA measures it)", "rate"),
     "median_weeks_to_first_job": ("median weeks from arrival to the first paid work (Kaplan-Meier)", "weeks"),
     "job_finding_rate_3_years_after_permit": ("job starts per week without work, in the first 3 years "
                                               "after the permit (the outflow to work)", "rate"),

@@ -71,8 +71,22 @@ class CalibrationSpec(Section):
     report_replicates: int = Field(20, ge=1, le=10000)
     slice_points: int = Field(7, ge=3, le=51, description="Points per parameter in the report's slices.")
     weights: dict[str, float] = {}
+    start: dict[str, float] = Field(
+        {}, description="A point (free parameter: value) placed in the first generation beside the "
+                        "Latin-hypercube sample, e.g. an earlier fit; parameters not named start at "
+                        "the middle of their bounds.")
     base_parameters: dict[str, Any] = Field(
         {}, description="Behavioural values held fixed at other than their defaults (path: value).")
+
+    @model_validator(mode="after")
+    def _start_inside(self):
+        for name, v in self.start.items():
+            if name not in self.parameters:
+                raise ValueError(f"start: '{name}' is not a free parameter")
+            p = self.parameters[name]
+            if not p.low <= v <= p.high:
+                raise ValueError(f"start: {name} = {v:g} is outside its bounds [{p.low:g}, {p.high:g}]")
+        return self
 
     @model_validator(mode="after")
     def _paths(self):

@@ -61,6 +61,11 @@ class Language(Section):
         "and work, so that people without a job or course catch up slowly (issue 10 item 5; IFAU "
         "2010:10: non-participants' employment catches up with SFI participants' by year 5). "
         "Assumption: about 0.15 a year.")
+    everyday_ceiling: float = _f(
+        0.5, 0, 1,
+        "M1. Everyday life brings Swedish up to this level and no further; beyond it takes tuition or "
+        "work (learners without instruction level off). Assumption (about SFI course B); it is what "
+        "keeps SFI's long-run advantage (IFAU 2010:10: +5 points at 10 years).")
     sfi_after_period_hours: float = _f(
         4.0, 0, 40,
         "M1 (+). Hours a week of SFI taken, outside the introduction period, by those present who "
@@ -139,12 +144,17 @@ class Search(Section):
         2.0, 0, 10,
         "M3, M4 (+). Own search effort is 1 + this x (engagement - 0.5), at least 0. Välkommen till "
         "jobbet! 2007 (Falkenberg maps engagement at intake as the key to success). Size: assumption.")
+    lock_in_in_programme: float = _f(
+        0.3, 0, 1,
+        "M3 (-). Share of own search lost while in the programme at all (in it or in an internship), "
+        "whatever its hours, unless it has a job focus: people put the job search off until the "
+        "course is done. IFAU 2010:10 (SFI participants, part-time ones too, have clearly lower "
+        "employment in the first years). Size: fitted.")
     lock_in_at_full_time: float = _f(
-        0.5, 0, 1,
-        "M3 (-). Share of own search lost to a full week of scheduled programme hours (tuition, "
-        "internship, extra work), in proportion below that: time is scarce. IFAU 2010:10 (SFI "
-        "participants have clearly lower employment in the first years); Arendt 2020/22 (work-first "
-        "crowds out language training and the reverse). Size: fitted.")
+        0.3, 0, 1,
+        "M3 (-). Share of own search lost to a full week of scheduled hours (programme, internship, "
+        "extra work), in proportion below that: time is scarce. Arendt 2020/22 (work-first crowds "
+        "out language training and the reverse). Size: fitted.")
     full_time_hours: float = _f(
         40.0, 1, 80, "Hours of a full week of scheduled activity (the lock-in scale). Swedish full time.")
     job_focus_search_share: float = _f(
@@ -311,6 +321,11 @@ class Internships(Section):
         0.005, 0, 1,
         "M3 (+). Weekly chance of finding one's own internship at average engagement. Välkommen "
         "till jobbet! 2007 (Falkenberg: refugees find their own places). Size: assumption.")
+    conversion_lead_weeks: float = _f(
+        13.0, 0, 520,
+        "M2, M6. A host hires its intern into a vacancy it has open, or one it would open within this "
+        "many weeks (taken ahead, then not posted): a job waiting after the internship needs an "
+        "opening. KORA 2016 (only 1 in 8 gets a job after an activation spell). Size: assumption.")
     relationship_gain_per_intern_week: float = _f(
         0.003, 0, 1, "M2 (+). Employer relationship gained per intern-week hosted. Assumption.")
     relationship_decay_per_week: float = _f(
@@ -393,8 +408,9 @@ class Education(Section):
 
     entry_per_week: float = _f(
         0.004, 0, 1,
-        "Weekly chance for someone young enough with enough Swedish and not in work to start "
-        "regular education. SCB 2014:315 (many study in the years after arrival). Size: assumption.")
+        "Weekly chance for someone young enough with enough Swedish, not in work and never in "
+        "regular education before, to start one spell of it. SCB 2014:315 (many study in the years "
+        "after arrival). Size: assumption.")
     entry_max_age: float = _f(45.0, 18, 65, "Oldest age at which people start regular education. Assumption.")
     entry_min_swedish: float = _f(
         0.5, 0, 1, "Swedish level needed for regular education (SFI course B-C). Assumption.")

@@ -16,12 +16,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .arrivals import expected_arrivals
+from .base import deep_merge
 from .errors import Problem, ScenarioError
+from .paths import CALIBRATION_DIR, SCENARIO_DIR  # noqa: F401  (re-exported)
 from .schema import REMOVED_KEYS, RefugeeProfile, Scenario
 from .yaml_lines import KeyPath, load_yaml_with_lines
-
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "calibration"
 
 
 @dataclass
@@ -53,16 +53,6 @@ def resolve_scenario_path(name: str | Path, relative_to: Path | None = None) -> 
     return candidates[0]
 
 
-def _deep_merge(base: dict, override: dict) -> dict:
-    out = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _deep_merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
 def _load_chain(path: Path, stack: tuple[Path, ...], sources: Sources,
                 at: tuple[str | None, int | None]) -> dict:
     resolved = path.resolve()
@@ -92,7 +82,7 @@ def _load_chain(path: Path, stack: tuple[Path, ...], sources: Sources,
         merged = _load_chain(parent, stack + (resolved,), sources, lines[("extends",)])
     lines.pop(("extends",), None)
     sources.lines.update(lines)  # the child's positions win over the parent's
-    return _deep_merge(merged, data)
+    return deep_merge(merged, data)
 
 
 # --- turning pydantic's errors into messages for people --------------------------------------
@@ -220,7 +210,6 @@ def _check_references(s: Scenario, sources: Sources) -> list[Problem]:
             problems.append(Problem(file, line, f"secondary_agreements.{name}.to",
                                     "an agreement must move people to another municipality"))
     if not problems:
-        from ..population import expected_arrivals  # local: population imports config
         if expected_arrivals(s) == 0:
             file, line = sources.locate(("municipalities",))
             problems.append(Problem(file, line, "municipalities",
@@ -234,7 +223,7 @@ def _check_profiles(s: Scenario, sources: Sources) -> list[Problem]:
     for name, m in s.municipalities.items():
         if m.profile:
             try:
-                RefugeeProfile.model_validate(_deep_merge(base, m.profile))
+                RefugeeProfile.model_validate(deep_merge(base, m.profile))
             except ValidationError as exc:
                 problems += problems_from_validation(exc, sources, ("municipalities", name, "profile"))
     return problems
@@ -320,7 +309,7 @@ def _with_fitted_parameters(data: dict, sources: Sources) -> dict:
     for key, where in lines.items():
         if key[:1] == ("behaviour",):
             sources.lines.setdefault(key, where)  # the scenario's own positions win
-    return _deep_merge({"behaviour": fitted["behaviour"]}, data)
+    return deep_merge({"behaviour": fitted["behaviour"]}, data)
 
 
 def load_scenario_with_sources(path: str | Path, overrides: list[tuple[str, Any]] | None = None,

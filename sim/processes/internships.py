@@ -46,7 +46,7 @@ def convert_or_return(model, week, u) -> None:
     hire &= ~capped | (u_conv < acc.p_unsubsidised)
     subsidised &= ~capped
     ok = hire.copy()
-    ok[hire] = rank_within(host[hire], priority[hire]) < E.conversion_capacity()[host[hire]]
+    ok[hire] = rank_within(host[hire], priority[hire]) < E.conversion_capacity(model.behaviour.internships.conversion_lead_weeks)[host[hire]]
     hired, hosts = ending[ok], host[ok]
     model.recorder.hires_by_route(np.full(len(hired), CONVERSION))
     model.recorder.instruments(acc.nystartsjobb & ok, subsidised & ok, (u_conv < acc.p_unsubsidised) & ok)

@@ -62,7 +62,9 @@ def start_education_or_business(model, week, u) -> None:
     st = P.state[:n]
     free = np.nonzero(PRESENT[st] & ~WORKING[st] & (st != S.EDUCATION) & (st != S.INTERNSHIP) & (st != S.PLAN))[0]
     ed, j = b.education, b.jobs
-    to_edu_m = (P.swedish[free] >= ed.entry_min_swedish) & (u[EDUCATION, free] < ed.entry_per_week)
+    # One spell of regular education a person (komvux or a vocational course, then work).
+    to_edu_m = ((P.swedish[free] >= ed.entry_min_swedish) & (P.ti_education_end[free] < 0)
+                & (u[EDUCATION, free] < ed.entry_per_week))
     to_edu_m[to_edu_m] = _age(model, t, free[to_edu_m]) < ed.entry_max_age
     to_edu = free[to_edu_m]
     P.state[to_edu] = S.EDUCATION

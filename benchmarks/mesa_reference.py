@@ -285,7 +285,7 @@ class Refugee(mesa.Agent):
         effort = max(1.0 + sr.engagement_search * (self.engagement - 0.5), 0.0)
         self.search_rate = sr.own_contacts_per_week * effort
         programme_hours = self.rules.hours_per_week * (1.0 - self.rules.job_focus * sr.job_focus_search_share)
-        put_off = 0.0 if self.rules.job_focus or not self.rules.hours_per_week else sr.lock_in_in_programme
+        put_off = sr.lock_in_in_programme if self.rules.hours_per_week else 0.0
         self.time_in_programme = max(
             1.0 - put_off - sr.lock_in_at_full_time * min(programme_hours / sr.full_time_hours, 1.0), 0.0)
         self.time_in_internship = max(

@@ -147,9 +147,9 @@ class Search(Section):
     lock_in_in_programme: float = _f(
         0.3, 0, 1,
         "M3 (-). Share of own search lost while in the programme at all (in it or in an internship), "
-        "whatever its hours, unless it has a job focus: people put the job search off until the "
-        "course is done. IFAU 2010:10 (SFI participants, part-time ones too, have clearly lower "
-        "employment in the first years). Size: fitted.")
+        "whatever its hours: people put the job search off until the course is done. IFAU 2010:10 "
+        "(SFI participants, part-time ones too, have clearly lower employment in the first years). "
+        "A job focus does not remove it (its effect is bounded by the TIP trial). Size: fitted.")
     lock_in_at_full_time: float = _f(
         0.3, 0, 1,
         "M3 (-). Share of own search lost to a full week of scheduled hours (programme, internship, "
@@ -407,11 +407,11 @@ class Education(Section):
     """Regular education (komvux, vocational, university), a state of its own in KORA's accounting."""
 
     entry_per_week: float = _f(
-        0.004, 0, 1,
+        0.002, 0, 1,
         "Weekly chance for someone young enough with enough Swedish, not in work and never in "
         "regular education before, to start one spell of it. SCB 2014:315 (many study in the years "
         "after arrival). Size: assumption.")
-    entry_max_age: float = _f(45.0, 18, 65, "Oldest age at which people start regular education. Assumption.")
+    entry_max_age: float = _f(40.0, 18, 65, "Oldest age at which people start regular education. Assumption.")
     entry_min_swedish: float = _f(
         0.5, 0, 1, "Swedish level needed for regular education (SFI course B-C). Assumption.")
     weeks: int = Field(52, ge=1, le=520, description="Length of a spell of education. Assumption.")

@@ -1,7 +1,7 @@
 """Mechanism 3: how much a person searches, and how coaches share their time.
 
-Own search needs time and intent: being in a programme without a job focus puts the search off
-until the course is done, and the hours a week holds for the programme, an internship or extra
+Own search needs time and intent: being in a programme puts the search off until the course is
+done, and the hours a week holds for the programme, an internship or extra
 work are partly lost to search (lock-in; IFAU 2010:10, Arendt 2020/22), except the programme hours
 that a job focus turns into job search with the coach. Coaches have a caseload: a coach-week gives a fixed
 number of employer contacts, shared among the seekers of the municipality, at most one a seeker a
@@ -51,14 +51,14 @@ def scheduled_hours(model, week, idx: np.ndarray) -> np.ndarray:
 
 
 def time_for_search(model, week, idx: np.ndarray) -> np.ndarray:
-    """Share of own search left: less for being in a programme without a job focus (the search put
-    off until the course is done), and less again for its scheduled hours (at least 0)."""
+    """Share of own search left: less for being in a programme (the search put off until the course
+    is done), and less again for its scheduled hours (at least 0)."""
     P, M, s = model.population, model.munis, model.behaviour.search
     st = P.state[idx]
     muni = P.municipality[idx]
     # A programme of no hours is no programme: nothing to put the search off for.
     in_programme = (((st == S.PROGRAMME) & week.period[idx]) | (st == S.INTERNSHIP)) & (M.hours[muni] > 0)
-    put_off = s.lock_in_in_programme * in_programme * ~M.job_focus[muni]
+    put_off = s.lock_in_in_programme * in_programme
     hours = s.lock_in_at_full_time * clip(scheduled_hours(model, week, idx) / s.full_time_hours, 0.0, 1.0)
     return np.maximum(1.0 - put_off - hours, 0.0)
 

@@ -30,106 +30,125 @@ def _beta(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarra
     return rng.beta(mean * k, (1 - mean) * k, n).astype(np.float32)
 
 
+def _households(scenario: Scenario, prof, m: int, week0: int, count: int, offset: int, hh_offset: int,
+                rng_arr: np.random.Generator, rng_hh: np.random.Generator) -> tuple[dict, int]:
+    """One arrival block's households of one or two adults (couples arrive together), their
+    children and arrival weeks: columns per person, and the number of households."""
+    hh = prof.household
+    b = scenario.behaviour
+    couple_hh_share = hh.couple_share / (2 - hh.couple_share) if hh.couple_share < 1 else 1.0
+    is_couple = rng_hh.random(count) < couple_hh_share
+    sizes = 1 + is_couple.astype(np.int64)
+    k = int(np.searchsorted(np.cumsum(sizes), count, side="right"))
+    sizes = sizes[:k]
+    if sizes.sum() < count:
+        sizes = np.append(sizes, 1)
+    n_hh = len(sizes)
+    if list(scenario.municipalities.values())[m].arrivals.cohort is not None:
+        hh_week = np.full(n_hh, week0, dtype=np.int64)
+    else:  # spread over the year
+        hh_week = week0 + np.floor(rng_arr.random(n_hh) * 52).astype(np.int64)
+    young = rng_hh.random(n_hh) < hh.young_children_share
+    n_kids = rng_hh.poisson(hh.children_mean, n_hh)
+    n_kids = np.where(young, np.maximum(n_kids, 1), n_kids)
+    youngest = np.where(young, rng_hh.random(n_hh) * YOUNG_CHILD_SCHOOL_AGE, -1.0)
+    # Primary carer of a child under school age: the mother in most couples (assumption, see
+    # behaviour.household), the adult in a single-adult household.
+    mother_cares = rng_hh.random(n_hh) < b.household.primary_carer_female_share
+    person_hh = np.repeat(np.arange(n_hh), sizes)
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    pos_in_hh = np.arange(count) - first[person_hh]
+    in_couple = sizes[person_hh] == 2
+    # In couples the first adult is the woman (assumption: the childcare mechanism needs a mother
+    # and a father); singles are women with the share that keeps `female_share`.
+    single_f = (prof.female_share - hh.couple_share / 2) / max(1e-9, 1 - hh.couple_share)
+    single_f = float(np.clip(single_f, 0, 1))
+    female = np.where(in_couple, pos_in_hh == 0, rng_hh.random(count) < single_f)
+    partner = np.where(in_couple, offset + np.where(pos_in_hh == 0, np.arange(count) + 1, np.arange(count) - 1),
+                       NO_ONE)
+    cols = {
+        "ti_arrival": hh_week[person_hh].astype(np.int32),
+        "home": np.full(count, m, dtype=np.int16),
+        "female": female,
+        "partner": partner.astype(np.int32),
+        "household": (hh_offset + person_hh).astype(np.int32),
+        "n_children": n_kids[person_hh].astype(np.int8),
+        "youngest_age": youngest[person_hh].astype(np.float32),
+        "carer": young[person_hh] & np.where(in_couple, female == mother_cares[person_hh], True),
+    }
+    return cols, n_hh
+
+
+def _persons(scenario: Scenario, prof, female: np.ndarray, rng_prof: np.random.Generator) -> dict:
+    """One arrival block's personal attributes, drawn from the (municipality's) refugee profile."""
+    count = len(female)
+    age = np.clip(rng_prof.normal(prof.age.mean, prof.age.sd, count), 18, 64)
+    edu_m = np.array([prof.education_shares[e] for e in EDUCATION_LEVELS])
+    edu_f = np.array([(prof.education_shares_female or prof.education_shares)[e] for e in EDUCATION_LEVELS])
+    u = rng_prof.random(count)
+    edu = np.where(female, np.searchsorted(np.cumsum(edu_f), u, side="right"),
+                   np.searchsorted(np.cumsum(edu_m), u, side="right")).clip(0, 3)
+    u = rng_prof.random(count)
+    prior_work = u < np.where(female, prof.prior_work_share_female, prof.prior_work_share_male)
+    occ_names = list(prof.occupation_shares)
+    occ_cdf = np.cumsum([prof.occupation_shares[s] for s in occ_names])
+    occ_local = np.searchsorted(occ_cdf, rng_prof.random(count), side="right").clip(0, len(occ_names) - 1)
+    occ_global = np.array([SECTORS.index(s) for s in occ_names])[occ_local]
+    cols = {
+        "age": age.astype(np.float32),
+        "education": edu.astype(np.int8),
+        "prior_work": prior_work,
+        "occupation": np.where(prior_work, occ_global, NO_ONE).astype(np.int8),
+        "health": rng_prof.random(count) < prof.health_limitation_share,
+        "engagement": _beta(rng_prof, prof.engagement.mean, prof.engagement.sd, count),
+    }
+    lag_mean = prof.permit_to_arrival_weeks_mean
+    cols["permit_lag"] = (np.round(rng_prof.gamma(2.0, lag_mean / 2.0, count)).astype(np.int32)
+                          if lag_mean > 0 else np.zeros(count, np.int32))
+    cols["aptitude_z"] = rng_prof.standard_normal(count).astype(np.float32)
+    cols["prior_swedish"] = rng_prof.random(count) < scenario.behaviour.language.prior_swedish_share
+    cols["employability_z"] = rng_prof.standard_normal(count).astype(np.float32)
+    return cols
+
+
+def draw_everyone(scenario: Scenario, streams: Streams) -> dict[str, np.ndarray]:
+    """Every person who will arrive during the run, block by block (municipality, year), from the
+    arrivals, profile and households streams only; columns in the order drawn."""
+    rng_arr, rng_prof, rng_hh = (streams.get(k) for k in ("arrivals", "profile", "households"))
+    parts: dict[str, list[np.ndarray]] = {}
+    offset = hh_offset = 0
+    names = list(scenario.municipalities)
+    for m, week0, count in arrivals_by_year(scenario):
+        prof = municipality_profile(scenario, names[m])
+        hh_cols, n_hh = _households(scenario, prof, m, week0, count, offset, hh_offset, rng_arr, rng_hh)
+        for key, col in {**hh_cols, **_persons(scenario, prof, hh_cols["female"], rng_prof)}.items():
+            parts.setdefault(key, []).append(col)
+        offset += count
+        hh_offset += n_hh
+    return {k: np.concatenate(v) for k, v in parts.items()}
+
+
 class Population:
     """Arrays over every refugee slot. Attributes are documented where they are created."""
 
     def __init__(self, scenario: Scenario, streams: Streams):
+        drawn = draw_everyone(scenario, streams)
+        self.n = len(drawn.get("ti_arrival", ()))
+        prior_swedish = self._set_fixed(scenario, drawn)
+        self._set_dynamic(scenario, prior_swedish)
+
+    def _set_fixed(self, scenario: Scenario, drawn: dict[str, np.ndarray]) -> np.ndarray:
+        """The attributes drawn at construction, sorted by arrival week; returns who arrives with
+        some Swedish (the start of a dynamic attribute)."""
         b = scenario.behaviour
-        blocks = arrivals_by_year(scenario)
-        n = sum(c for _, _, c in blocks)
-        self.n = n
-        rng_arr, rng_prof, rng_hh = (streams.get(k) for k in ("arrivals", "profile", "households"))
-
-        cols: dict[str, list[np.ndarray]] = {k: [] for k in (
-            "ti_arrival", "home", "female", "partner", "household", "n_children",
-            "youngest_age", "age", "education", "prior_work", "occupation", "health",
-            "engagement", "permit_lag", "aptitude_z", "prior_swedish", "carer", "employability_z")}
-        offset = 0
-        hh_offset = 0
-        names = list(scenario.municipalities)
-        for m, week0, count in blocks:
-            prof = municipality_profile(scenario, names[m])
-            hh = prof.household
-            # Households of one or two adults that add up to `count` people (couples arrive together).
-            couple_hh_share = hh.couple_share / (2 - hh.couple_share) if hh.couple_share < 1 else 1.0
-            is_couple = rng_hh.random(count) < couple_hh_share
-            sizes = 1 + is_couple.astype(np.int64)
-            ends = np.cumsum(sizes)
-            k = int(np.searchsorted(ends, count, side="right"))
-            sizes = sizes[:k]
-            if sizes.sum() < count:
-                sizes = np.append(sizes, 1)
-            n_hh = len(sizes)
-            if scenario.municipalities[names[m]].arrivals.cohort is not None:
-                hh_week = np.full(n_hh, week0, dtype=np.int64)
-            else:  # spread over the year
-                hh_week = week0 + np.floor(rng_arr.random(n_hh) * 52).astype(np.int64)
-            young = rng_hh.random(n_hh) < hh.young_children_share
-            n_kids = rng_hh.poisson(hh.children_mean, n_hh)
-            n_kids = np.where(young, np.maximum(n_kids, 1), n_kids)
-            youngest = np.where(young, rng_hh.random(n_hh) * YOUNG_CHILD_SCHOOL_AGE, -1.0)
-            # Primary carer of a child under school age: the mother in most couples (assumption,
-            # see behaviour.household), the adult in a single-adult household.
-            mother_cares = rng_hh.random(n_hh) < b.household.primary_carer_female_share
-            person_hh = np.repeat(np.arange(n_hh), sizes)
-            first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            pos_in_hh = np.arange(count) - first[person_hh]
-            in_couple = sizes[person_hh] == 2
-            # In couples the first adult is the woman (assumption: the childcare mechanism needs a
-            # mother and a father); singles are women with the share that keeps `female_share`.
-            single_f = (prof.female_share - hh.couple_share / 2) / max(1e-9, 1 - hh.couple_share)
-            single_f = float(np.clip(single_f, 0, 1))
-            female = np.where(in_couple, pos_in_hh == 0, rng_hh.random(count) < single_f)
-            partner = np.where(in_couple, offset + np.where(pos_in_hh == 0, np.arange(count) + 1,
-                                                            np.arange(count) - 1), NO_ONE)
-            cols["ti_arrival"].append(hh_week[person_hh].astype(np.int32))
-            cols["home"].append(np.full(count, m, dtype=np.int16))
-            cols["female"].append(female)
-            cols["partner"].append(partner.astype(np.int32))
-            cols["household"].append((hh_offset + person_hh).astype(np.int32))
-            cols["n_children"].append(n_kids[person_hh].astype(np.int8))
-            cols["youngest_age"].append(youngest[person_hh].astype(np.float32))
-            cols["carer"].append(young[person_hh] & np.where(in_couple, female == mother_cares[person_hh], True))
-            hh_offset += n_hh
-
-            age = np.clip(rng_prof.normal(prof.age.mean, prof.age.sd, count), 18, 64)
-            edu_m = np.array([prof.education_shares[e] for e in EDUCATION_LEVELS])
-            edu_f = np.array([(prof.education_shares_female or prof.education_shares)[e] for e in EDUCATION_LEVELS])
-            u = rng_prof.random(count)
-            edu = np.where(female, np.searchsorted(np.cumsum(edu_f), u, side="right"),
-                           np.searchsorted(np.cumsum(edu_m), u, side="right")).clip(0, 3)
-            u = rng_prof.random(count)
-            prior_work = u < np.where(female, prof.prior_work_share_female, prof.prior_work_share_male)
-            occ_names = list(prof.occupation_shares)
-            occ_cdf = np.cumsum([prof.occupation_shares[s] for s in occ_names])
-            occ_local = np.searchsorted(occ_cdf, rng_prof.random(count), side="right").clip(0, len(occ_names) - 1)
-            occ_global = np.array([SECTORS.index(s) for s in occ_names])[occ_local]
-            cols["age"].append(age.astype(np.float32))
-            cols["education"].append(edu.astype(np.int8))
-            cols["prior_work"].append(prior_work)
-            cols["occupation"].append(np.where(prior_work, occ_global, NO_ONE).astype(np.int8))
-            cols["health"].append(rng_prof.random(count) < prof.health_limitation_share)
-            cols["engagement"].append(_beta(rng_prof, prof.engagement.mean, prof.engagement.sd, count))
-            lag_mean = prof.permit_to_arrival_weeks_mean
-            cols["permit_lag"].append(np.round(rng_prof.gamma(2.0, lag_mean / 2.0, count)).astype(np.int32)
-                                      if lag_mean > 0 else np.zeros(count, np.int32))
-            cols["aptitude_z"].append(rng_prof.standard_normal(count).astype(np.float32))
-            cols["prior_swedish"].append(rng_prof.random(count) < b.language.prior_swedish_share)
-            cols["employability_z"].append(rng_prof.standard_normal(count).astype(np.float32))
-            offset += count
-
-        def cat(key, dtype):
-            return np.concatenate(cols[key]).astype(dtype) if cols[key] else np.zeros(0, dtype)
-
-        ti_arrival = cat("ti_arrival", np.int32)
+        ti_arrival = drawn.get("ti_arrival", np.zeros(0, np.int32)).astype(np.int32)
         order = np.argsort(ti_arrival, kind="stable")
         rank = np.empty_like(order)
-        rank[order] = np.arange(n)
+        rank[order] = np.arange(self.n)
 
         def take(key, dtype):
-            return cat(key, dtype)[order]
+            return drawn[key].astype(dtype)[order] if key in drawn else np.zeros(0, dtype)
 
-        # --- fixed attributes (drawn at construction) ---
         self.ti_arrival = ti_arrival[order]                      # week settled in the municipality
         self.ti_permit = self.ti_arrival - take("permit_lag", np.int32)  # week of residence permit
         self.home = take("home", np.int16)                       # municipality of settlement
@@ -144,9 +163,8 @@ class Population:
         self.prior_work = take("prior_work", bool)
         self.occupation = take("occupation", np.int8)            # sector index of prior occupation, -1 none
         self.health = take("health", bool)                       # health limitation
-        aptitude_z = take("aptitude_z", np.float32)
         sd = b.language.aptitude_sd
-        self.aptitude = np.exp(sd * aptitude_z - sd * sd / 2).astype(np.float32)  # learning speed, mean 1
+        self.aptitude = np.exp(sd * take("aptitude_z", np.float32) - sd * sd / 2).astype(np.float32)  # learning speed, mean 1
         self.baseline_engagement = take("engagement", np.float32)  # engagement mapped at intake
         # Lasting employability beside education, work experience and health (log-odds of a hire,
         # standard normal; scaled by behaviour.hiring.employability_sd where it is used).
@@ -154,13 +172,17 @@ class Population:
         adults = np.where(self.partner >= 0, 2, 1)
         self.primary_carer = take("carer", bool)             # cares for a child under school age
         self.children_share = (self.n_children / adults).astype(np.float32)  # children per adult
+        return take("prior_swedish", bool)
 
-        # --- dynamic state ---
+    def _set_dynamic(self, scenario: Scenario, prior_swedish: np.ndarray) -> None:
+        """The state that changes week by week, at its starting values."""
+        b = scenario.behaviour
+        n = self.n
         self.state = np.full(n, State.NOT_ARRIVED, dtype=np.uint8)
         self.municipality = self.home.copy()
         self.ti_state = np.zeros(n, np.int32)
         self.plan_done = np.zeros(n, bool)
-        self.swedish = np.where(take("prior_swedish", bool), b.language.prior_swedish_level, 0.0).astype(np.float32)
+        self.swedish = np.where(prior_swedish, b.language.prior_swedish_level, 0.0).astype(np.float32)
         self.engagement = self.baseline_engagement.copy()
         self.validated = np.zeros(n, np.int8)                # 0 no, 1 validation office, 2 university
         self.ti_validated = np.full(n, NO_ONE, np.int32)     # week validation completes

@@ -212,7 +212,7 @@ class AgencyTable:
 
 
 class Municipality(mesa.Agent):
-    """A municipality: its introduction rules, staff, network and labour market (BRIEF 'Agents')."""
+    """A municipality: its introduction rules, staff, network and labour market (docs/ODD.md 2.2)."""
 
     def __init__(self, model, index: int, name: str, config):
         super().__init__(model)

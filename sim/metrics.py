@@ -1,4 +1,4 @@
-"""What the model measures (BRIEF 'What the model must measure'), recorded with array operations.
+"""What the model measures (docs/ODD.md 4.11), recorded with array operations.
 
 Each week the recorder adds, for people exactly N months after arrival (and after the permit), their
 state, employment and self-sufficiency to a panel indexed by (municipality, sex, education at
@@ -9,7 +9,7 @@ payment are kept too. No per-person weekly history is stored.
 
 Definitions:
 - employed: any paid work in the week (a job of any kind, own business, or extra work), as in
-  Swedish register statistics (one hour in the reference week; FIGURES.md);
+  Swedish register statistics (one hour in the reference week; docs/SOURCES.md);
 - self-sufficient: work income at least `threshold_share_of_living_costs` times the person's living
   costs for `min_weeks` consecutive weeks (mechanism 8); both settings are in `metrics`.
 """

@@ -121,6 +121,23 @@ def _report(name: str, a: np.ndarray, b: np.ndarray, z: np.ndarray) -> str:
     return "\n".join(lines)
 
 
+def test_mesa_reference_agrees_with_the_model_small():
+    """The fast version of the cross-check below (in the default suite): 600 refugees, 3 years,
+    6 replicates a side; the model with the hire intercept raised by 0.6 must be told apart."""
+    n, years, reps = 600, 3, 6
+    scenario = mr.core_only(n, years)
+    ours = np.array([mr.weekly_counts(IntroductionModel(scenario, seed=replicate_seed(1, r)).run()) for r in range(reps)])
+    ref = np.array([mr.weekly_counts(mr.ReferenceModel(scenario, seed=replicate_seed(2, r)).run()) for r in range(reps)])
+    z = _z_by_year(ours, ref)
+    assert np.all(np.abs(z) <= Z_MAX), _report("reference", ours, ref, z)
+    data = mr.core_only_dict(n, years)
+    data["behaviour"]["hiring"]["intercept"] += 0.6
+    shifted = scenario_from_dict(data)
+    other = np.array([mr.weekly_counts(IntroductionModel(shifted, seed=replicate_seed(3, r)).run()) for r in range(reps)])
+    z_shift = _z_by_year(ours, other)
+    assert np.any(np.abs(z_shift) > Z_MAX), _report("model with intercept + 0.6", ours, other, z_shift)
+
+
 @pytest.mark.slow
 def test_mesa_reference_agrees_with_the_model_on_the_core_only_scenario():
     """Both implementations on the same core-only scenario, 8 replicates each (independent seeds):

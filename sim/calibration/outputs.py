@@ -5,8 +5,8 @@ panel; see `sim/metrics.py`), optionally for one sex or one municipality, and av
 of months when a source gives one ("after two to two and a half years"). Run outputs are the
 figures of `metrics.run_figures` (first-year shares, KORA measures, internships ...).
 
-Employment and self-sufficiency are different outputs with different definitions (FIGURES.md "Two
-different outcomes"); a target names exactly one of them.
+Employment and self-sufficiency are different outputs with different definitions (docs/ODD.md 1.2, "Two
+outcomes"); a target names exactly one of them.
 """
 
 from __future__ import annotations

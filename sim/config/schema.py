@@ -1,6 +1,6 @@
 """The scenario: every lever, labour market, instrument and behavioural parameter, typed and checked.
 
-Shapes follow shared/BRIEF.md. Municipalities, employers, staffing agencies and secondary agreements
+Levers and their sources: docs/ODD.md section 6 and docs/SOURCES.md. Municipalities, employers, staffing agencies and secondary agreements
 are mappings keyed by name, so that a scenario that `extends:` another can override one value of
 one municipality without copying the rest. Monetary amounts are in SEK (DKK scenarios convert).
 """
@@ -46,7 +46,7 @@ class Simulation(Section):
 
 
 class SelfSufficiency(Section):
-    """M8: own work income above living costs, kept over time (BRIEF 'What the model must measure')."""
+    """M8: own work income above living costs, kept over time (docs/ODD.md 4.11)."""
 
     threshold_share_of_living_costs: float = Field(
         1.0, ge=0, le=5,
@@ -85,7 +85,7 @@ class HouseholdProfile(Section):
 
 
 class RefugeeProfile(Section):
-    """Who arrives: the attributes every rule depends on (BRIEF 'Agents: Refugee')."""
+    """Who arrives: the attributes every rule depends on (docs/ODD.md 2.1)."""
 
     age: AgeProfile = AgeProfile()
     female_share: float = Field(0.45, ge=0, le=1, description="Share of adult arrivals who are women.")
@@ -151,7 +151,7 @@ class Arrivals(Section):
 
 
 class Programme(Section):
-    """The municipality's introduction rules: the levers of BRIEF's table."""
+    """The municipality's introduction rules: the levers (docs/ODD.md section 6)."""
 
     plan_weeks: int = Field(
         8, ge=0, le=52, description="Weeks to draw up the individual action plan (Falkenberg: 5; seed 000 prop. 1).")

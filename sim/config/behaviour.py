@@ -64,8 +64,8 @@ class Language(Section):
     everyday_ceiling: float = _f(
         0.5, 0, 1,
         "M1. Everyday life brings Swedish up to this level and no further; beyond it takes tuition or "
-        "work (learners without instruction level off). Assumption (about SFI course B); it is what "
-        "keeps SFI's long-run advantage (IFAU 2010:10: +5 points at 10 years).")
+        "work (learners without instruction level off). Fitted through SFI's long-run advantage "
+        "(IFAU 2010:10: +5 points at 10 years); the default is about SFI course B.")
     sfi_after_period_hours: float = _f(
         4.0, 0, 40,
         "M1 (+). Hours a week of SFI taken, outside the introduction period, by those present who "
@@ -196,7 +196,7 @@ class Search(Section):
         0.003, 0, 1,
         "M3 (+). Weekly chance of finding extra work (evenings, weekends) at average engagement "
         "without income offset. Välkommen till jobbet! 2007 (Falkenberg: the right to earn extra is "
-        "often the way in). Size: assumption.")
+        "often the way in). Size: fitted (bounded by the 2010 reform, which ended the offset).")
     extra_work_offset_multiplier: float = _f(
         0.5, 0, 1,
         "M4 (-). Extra work found when earnings are deducted krona for krona (inkomstavräkning: it "
@@ -211,7 +211,7 @@ class Hiring(Section):
     """M2: the chance that an employer accepts a contact (logistic in the log-odds below), and the
     national instruments in odds form."""
 
-    intercept: float = _f(-2.0, -20, 20, "M2. Log-odds of acceptance at baseline. Fitted.")
+    intercept: float = _f(-2.0, -20, 20, "M2. Log-odds of acceptance at baseline. Size: fitted.")
     employability_sd: float = _f(
         1.0, 0, 5,
         "M2. Standard deviation of a lasting personal employability (log-odds), drawn at arrival, "
@@ -224,7 +224,7 @@ class Hiring(Section):
         "M2 (-). Log-odds lost per unit of Swedish below the employer's requirement (min_swedish): "
         "employers prefer, rather than demand, the Swedish they ask for, so newcomers without SFI can "
         "get entry jobs (IFAU 2010:10: non-participants work more in the first years). Size: "
-        "assumption (a shortfall of 0.25, one SFI course, costs 1.5).")
+        "fitted through IFAU 2010:10's SFI effects.")
     skill_match: float = _f(
         0.8, 0, 10, "M2 (+). Prior experience in the employer's sector. Välkommen till jobbet! "
         "2007; Nutek 2007. Size: assumption.")
@@ -278,8 +278,9 @@ class Hiring(Section):
         "(Liljeberg, Sjögren and Vikström, IFAU 2012:6).")
     nystartsjobb_employer_takeup: float = _f(
         0.29, 0, 1,
-        "National instrument. Share of employers that use nystartsjobb (drawn once per employer), "
-        "so that the outflow to work rises by about 17 % (IFAU 2012:6): 0.17 / (1.59 - 1).")
+        "National instrument. Share of employers that use nystartsjobb (drawn once per employer). "
+        "Fitted to the outflow to work rising by about 17 % (IFAU 2012:6); the default is that "
+        "figure's reading for rare hires, 0.17 / (1.59 - 1).")
     instegsjobb_odds_ratio: float = _f(
         2.0, 1, 20,
         "M6 (+). Odds ratio of a brokered hire (or internship conversion) at a 75 % subsidy, inside "
@@ -291,7 +292,8 @@ class Hiring(Section):
     part_time_share_female: float = _f(
         0.55, 0, 1, "Share of hires of women that are part-time. Assumption (women more often part-time).")
     part_time_hours_share: float = _f(
-        0.55, 0.05, 1, "Hours of a part-time job as a share of full time. Fitted.")
+        0.55, 0.05, 1, "Hours of a part-time job as a share of full time. Assumption (an earlier fit to "
+                       "Falkenberg gave 0.55).")
 
 
 class Competition(Section):
@@ -313,7 +315,8 @@ class Internships(Section):
     placements_per_coordinator_week: float = _f(
         1.0, 0, 20,
         "M6 (+). Internship placements one full-time coordinator arranges a week. Välkommen till "
-        "jobbet! 2007 (Värnamo: three internship coordinators). Size: assumption.")
+        "jobbet! 2007 (Värnamo: three internship coordinators). Size: fitted (KORA 2016's spread and "
+        "Denmark's weeks in internships bound it).")
     coordinator_credit_cap_weeks: int = Field(
         4, ge=1, le=52,
         description="Unused coordinator time carries over at most this many weeks. Assumption.")
@@ -341,7 +344,7 @@ class Jobs(Section):
     """Separations, bridges and other transitions (M5, M6, M8)."""
 
     regular_separation_per_week: float = _f(
-        0.003, 0, 1, "Weekly chance that a regular job ends. Fitted.")
+        0.003, 0, 1, "Weekly chance that a regular job ends. Size: fitted.")
     agency_separation_per_week: float = _f(
         0.012, 0, 1, "Weekly chance that a staffing-agency job ends. Assumption.")
     agency_bridge_contacts_per_week: float = _f(

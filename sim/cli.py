@@ -153,8 +153,10 @@ ROWS = [
     ("employed at 60 months", lambda s: s["employment"]["60"], True),
     ("women employed at 60 months", lambda s: s["employment_by_sex"]["female"]["60"], True),
     ("men employed at 60 months", lambda s: s["employment_by_sex"]["male"]["60"], True),
+    ("any paid work during year 2", lambda s: s["employment_during_year"]["2"], True),
     ("labour-market contact, year 1", lambda s: s["labour_market_contact_year1"], True),
-    ("SFI passed, year 1", lambda s: s["sfi_completed_year1"], True),
+    ("an SFI course passed, year 1", lambda s: s["sfi_course_year1"], True),
+    ("SFI completed (course D), year 1", lambda s: s["sfi_completed_year1"], True),
     ("job of 3+ weeks within 3 years", lambda s: s["job_3_weeks_within_3_years"], True),
     ("spending per refugee, SEK", lambda s: s["costs_sek_per_refugee"], False),
 ]

@@ -22,9 +22,12 @@ HEADLINE = [
     ("Employed after 12 months", "employment", "12", "pct"),
     ("Employed after 24 months", "employment", "24", "pct"),
     ("Employed after 36 months", "employment", "36", "pct"),
+    ("Employed after 24 months, other than in a subsidised job", "employment_unsubsidised", "24", "pct"),
+    ("Any paid work during year 2 after arrival", "employment_during_year", "2", "pct"),
     ("A job of 3+ weeks within 3 years", "job_3_weeks_within_3_years", None, "pct"),
     ("Contact with the labour market in year 1", "labour_market_contact_year1", None, "pct"),
-    ("Passed SFI in year 1", "sfi_completed_year1", None, "pct"),
+    ("An SFI course passed in year 1", "sfi_course_year1", None, "pct"),
+    ("SFI completed (course D) in year 1", "sfi_completed_year1", None, "pct"),
     ("Spending per refugee (SEK): allowances, assistance, subsidies, staff", "costs_sek_per_refugee", None, "sek"),
 ]
 PLOT_TEXT = {

@@ -71,12 +71,17 @@ def differences(base: list[dict], other: list[dict]) -> dict:
         return {str(m): paired_interval([get(r)[str(m)] for r in base], [get(r)[str(m)] for r in other])
                 for m in HEADLINE_MONTHS}
 
-    scalars = ["labour_market_contact_year1", "job_3_weeks_within_3_years", "sfi_completed_year1",
-               "median_weeks_to_self_sufficiency", "costs_sek_per_refugee"]
+    scalars = ["labour_market_contact_year1", "job_3_weeks_within_3_years", "sfi_course_year1",
+               "sfi_completed_year1", "median_weeks_to_first_job", "median_weeks_to_self_sufficiency",
+               "costs_sek_per_refugee"]
     out = {
         "self_sufficiency": months("self_sufficiency"),
         "employment": months("employment"),
         "employment_by_sex": {s: months("employment_by_sex", s) for s in ("female", "male")},
+        "employment_unsubsidised": months("employment_unsubsidised"),
+        "employment_during_year": {str(k): paired_interval([r["employment_during_year"].get(str(k)) for r in base],
+                                                           [r["employment_during_year"].get(str(k)) for r in other])
+                                   for k in range(1, 6)},
     }
     for k in scalars:
         out[k] = paired_interval([r[k] for r in base], [r[k] for r in other])

@@ -127,7 +127,8 @@ def run_comparison(scenarios: list[Scenario], replicates: int, seed: int | None 
 
 
 def summarise(name: str, runs: list[dict]) -> dict[str, Any]:
-    """The `run --json` summary: every key of issue 2's contract, plus a few more."""
+    """The `run --json` summary: the keys the README promises, plus a few more (keys are added,
+    never renamed)."""
     def by_month(key, sub=None):
         return {str(m): interval([(r[key] if sub is None else r[key][sub])[str(m)] for r in runs])
                 for m in HEADLINE_MONTHS}
@@ -140,9 +141,14 @@ def summarise(name: str, runs: list[dict]) -> dict[str, Any]:
         "employment": by_month("employment"),
         "employment_by_sex": {s: by_month("employment_by_sex", s) for s in ("female", "male")},
         "self_sufficiency_by_sex": {s: by_month("self_sufficiency_by_sex", s) for s in ("female", "male")},
+        "employment_unsubsidised": by_month("employment_unsubsidised"),
+        "employment_during_year": {str(k): interval([r["employment_during_year"].get(str(k)) for r in runs])
+                                   for k in range(1, 6)},
         "labour_market_contact_year1": interval([r["labour_market_contact_year1"] for r in runs]),
         "job_3_weeks_within_3_years": interval([r["job_3_weeks_within_3_years"] for r in runs]),
+        "sfi_course_year1": interval([r["sfi_course_year1"] for r in runs]),
         "sfi_completed_year1": interval([r["sfi_completed_year1"] for r in runs]),
+        "median_weeks_to_first_job": interval([r["median_weeks_to_first_job"] for r in runs]),
         "weeks_in_state_first_3_years": {
             k: (None if any(r["weeks_in_state_first_3_years"][k] is None for r in runs)
                 else float(np.mean([r["weeks_in_state_first_3_years"][k] for r in runs])))

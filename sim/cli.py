@@ -69,7 +69,10 @@ def _set_pair(text: str):
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected key.path=value, found '{text}'")
     key, value = text.split("=", 1)
-    return key.strip(), parse_set_value(value)
+    try:
+        return key.strip(), parse_set_value(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 RUN_DEFAULTS = {"replicates": 10, "seed": None, "years": None, "workers": min(2, os.cpu_count() or 1),
@@ -305,14 +308,14 @@ def _effects(args, argv: list[str]) -> int:
     check_destination(final)
     seed = base.simulation.seed if args.seed is None else args.seed
     progress = _Progress((2 + 2 * len(levers)) * args.replicates, enabled=not args.quiet)
-    try:
-        result = effects.lever_effects(base, other, args.replicates, seed, workers=args.workers,
-                                       progress=progress)
-    finally:
-        progress.close()
-    result = _clean(result)
-    markdown = effects.to_markdown(result)
-    with StagedFolder(final) as tmp:
+    with StagedFolder(final) as tmp:  # taken before the work: a second run into it stops at once
+        try:
+            result = effects.lever_effects(base, other, args.replicates, seed, workers=args.workers,
+                                           progress=progress)
+        finally:
+            progress.close()
+        result = _clean(result)
+        markdown = effects.to_markdown(result)
         (tmp / "effects.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
         (tmp / "effects.md").write_text(markdown, encoding="utf-8")
         effects.plot(result, tmp / "effects.png")

@@ -202,7 +202,7 @@ def to_markdown(result: dict, outcome: str | None = None) -> str:
 
 def plot(result: dict, path, outcome: str | None = None) -> None:
     """Each lever's effect on alone and off alone, with intervals; the whole at the top."""
-    from .figure import subplots
+    from .figure import legend, subplots
     from .page import save_figure
     outcome = outcome or headline_label()
     rows = [("all levers together", result["total"][outcome], None)]
@@ -223,5 +223,5 @@ def plot(result: dict, path, outcome: str | None = None) -> None:
     ax.set_yticklabels([r[0] for r in rows], fontsize=7)
     ax.set_xlabel(f"{outcome}: difference in percentage points (5th-95th percentile over replicates)")
     ax.set_title(f"{result['other']} against {result['base']}, lever by lever", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right")
+    legend(ax, fontsize=7, loc="lower right")
     save_figure(fig, path, dpi=120)

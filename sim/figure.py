@@ -14,3 +14,13 @@ def subplots(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = Tr
     fig = Figure(figsize=figsize)
     return fig, fig.subplots(nrows, ncols, squeeze=squeeze)
 
+
+
+def legend(ax, **kwargs) -> None:
+    """A legend of the labelled lines and bars of `ax`, or of the first axes of its figure that
+    has any; none (and no warning) when nothing is labelled, as in a run too small to plot."""
+    for candidate in [ax, *ax.figure.axes]:
+        handles, labels = candidate.get_legend_handles_labels()
+        if handles:
+            ax.legend(handles, labels, **kwargs)
+            return

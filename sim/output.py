@@ -72,6 +72,49 @@ def check_destination(final: Path) -> None:
         raise OutputError(f"{final}: the folder '{probe}' is not writable; choose another with --out")
 
 
+class FolderLock:
+    """`with FolderLock(folder):` only one process at a time writes `folder`.
+
+    The lock is a file `.lock-<name>` beside the folder, created atomically with the writer's pid;
+    a second writer fails at once, before any work, instead of computing everything and then
+    finding the folder taken (or appending the same rows twice). A lock left by a killed process
+    (its pid no longer runs) is taken over."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.path = self.folder.parent / f".lock-{self.folder.name}"
+        self.held = False
+
+    def __enter__(self) -> FolderLock:
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                try:
+                    pid = int(self.path.read_text().strip() or 0)
+                except (OSError, ValueError):
+                    pid = 0
+                if pid and pid != os.getpid() and _pid_alive(pid):
+                    raise OutputError(f"{self.folder}: another run (process {pid}) is writing it; wait for it "
+                                      "to finish or choose another folder") from None
+                self.path.unlink(missing_ok=True)  # left by a process that is gone
+                continue
+            except OSError as exc:
+                raise OutputError(f"{self.folder}: cannot be written ({exc.strerror})") from None
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
+            self.held = True
+            return self
+        raise OutputError(f"{self.folder}: cannot take its lock {self.path}")
+
+    def __exit__(self, *exc) -> Literal[False]:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False
+        return False
+
+
 class StagedFolder:
     """`with StagedFolder(final) as tmp:` write into tmp; on success it becomes `final`."""
 
@@ -81,15 +124,28 @@ class StagedFolder:
 
     def __enter__(self) -> Path:
         check_destination(self.final)
+        self.lock = FolderLock(self.final).__enter__()
+        try:
+            check_destination(self.final)  # finished by another run before we held the lock?
+        except OutputError:
+            self.lock.__exit__()
+            raise
         try:
             self.final.parent.mkdir(parents=True, exist_ok=True)
             sweep_stale_staging(self.final.parent)
             self.staging.mkdir()
         except OSError as exc:
+            self.lock.__exit__()
             raise OutputError(f"{self.final}: cannot create the results folder: {exc.strerror}") from None
         return self.staging
 
     def __exit__(self, exc_type, exc, tb) -> Literal[False]:
+        try:
+            return self._finish(exc_type)
+        finally:
+            self.lock.__exit__()
+
+    def _finish(self, exc_type) -> Literal[False]:
         if exc_type is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             return False

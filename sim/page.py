@@ -46,6 +46,11 @@ def img_beside(path: Path, alt: str) -> str:
 
 
 def save_figure(fig, path: Path, dpi: int = 110) -> Path:
+    """Lay out and save a figure. Every text is drawn as written: a name with '$' in it (a
+    municipality's label, say) is not read as a formula, which could fail after a whole run."""
+    from matplotlib.text import Text
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
     fig.tight_layout()
     fig.savefig(path, dpi=dpi)
     return path

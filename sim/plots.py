@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .figure import COLOURS, subplots
+from .figure import COLOURS, legend, subplots
 from .metrics import COSTS, STATE_PAYMENTS
 from .page import save_figure
 from .states import EDUCATION_NAMES, KORA_CATEGORIES
@@ -78,7 +78,7 @@ def plot_outcomes(by_month: pd.DataFrame, scenarios: list[str], path: Path) -> P
         for i, s in enumerate(scenarios):
             _curve(ax, c[c["scenario"] == s], i, s)
         _axes(ax, LABELS[metric])
-    axes[0].legend(fontsize=8, loc="upper left")
+    legend(axes[0], fontsize=8, loc="upper left")
     return save_figure(fig, path)
 
 
@@ -93,7 +93,7 @@ def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, val
                 if len(d):
                     _curve(ax, d, i, s)
             _axes(ax, f"{LABELS[metric]}: {v.replace('_', ' ')}")
-    axes[0, 0].legend(fontsize=7, loc="upper left")
+    legend(axes[0, 0], fontsize=7, loc="upper left")
     return save_figure(fig, path)
 
 
@@ -113,7 +113,7 @@ def plot_kora(summaries: list[dict], path: Path) -> Path:
     ax.set_xlabel("Weeks in each state over the first three years after arrival (mean)")
     ax.set_xlim(0, 156)
     ax.invert_yaxis()
-    ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(summaries) < 3 else -0.2))
+    legend(ax, fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(summaries) < 3 else -0.2))
     return save_figure(fig, path)
 
 
@@ -149,7 +149,7 @@ def plot_costs(timeseries: pd.DataFrame, scenarios: list[str], path: Path) -> Pa
         ax.set_ylabel("Million SEK over the simulated period (mean)")
         ax.set_title(title, fontsize=10)
         ax.grid(True, axis="y", color="0.85", linewidth=0.6)
-        ax.legend(fontsize=7, loc="upper right")
+        legend(ax, fontsize=7, loc="upper right")
     return save_figure(fig, path)
 
 
@@ -162,7 +162,7 @@ def plot_municipalities(by_month: pd.DataFrame, scenario: str, path: Path) -> Pa
         for i, m in enumerate(munis):
             _curve(ax, c[c["municipality"] == m], i, m)
         _axes(ax, f"{LABELS[metric]}: {scenario}, by municipality of residence")
-    axes[0].legend(fontsize=7, loc="upper left")
+    legend(axes[0], fontsize=7, loc="upper left")
     return save_figure(fig, path)
 
 

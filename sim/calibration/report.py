@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config.annotate import field_description
-from ..figure import subplots
+from ..figure import legend, subplots
 from ..page import e, img_beside, page, save_figure
 from ..plots import COLOURS, LINESTYLES, MARKERS
 from .outputs import METRICS
@@ -34,7 +34,7 @@ def plot_convergence(evals: list[dict], path: Path) -> Path:
     ax.set_xlabel("points evaluated (vertical lines: generations)")
     ax.set_ylabel("objective")
     ax.set_title("Convergence")
-    ax.legend(frameon=False)
+    legend(ax, frameon=False)
     return save_figure(fig, path)
 
 
@@ -52,7 +52,7 @@ def plot_targets(rows: list[dict], path: Path) -> Path:
     ax.invert_yaxis()
     ax.set_xlabel("(simulated - observed) / tolerance;  one-sided targets: 0 inside the bound")
     ax.set_title("Error of each target: mean and 5th-95th percentile over replicates", fontsize=10)
-    ax.legend(frameon=False, loc="lower right")
+    legend(ax, frameon=False, loc="lower right")
     return save_figure(fig, path)
 
 
@@ -75,7 +75,7 @@ def plot_slices(analysis: dict, spec: dict, path: Path) -> Path:
         ax.set_yscale("symlog", linthresh=1.0)
         ax.set_title(name.removeprefix("behaviour."), fontsize=9)
         ax.tick_params(labelsize=8)
-    axes[0][0].legend(frameon=False, fontsize=7)
+    legend(axes[0][0], frameon=False, fontsize=7)
     for k in range(len(names), rows * cols):
         axes[k // cols][k % cols].axis("off")
     fig.suptitle("Objective along each parameter through the fitted point (dashed); shaded: ~68 % region",

@@ -4,7 +4,8 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    # Unknown keys are refused (a typo fails loudly); so are NaN and infinities in any number.
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 def deep_merge(base: dict, override: dict) -> dict:

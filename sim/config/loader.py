@@ -20,7 +20,7 @@ from .arrivals import expected_arrivals
 from .base import deep_merge
 from .errors import Problem, ScenarioError
 from .paths import CALIBRATION_DIR, SCENARIO_DIR  # noqa: F401  (re-exported)
-from .schema import REMOVED_KEYS, RefugeeProfile, Scenario
+from .schema import MAX_POPULATION, NAME_PATTERN, REMOVED_KEYS, RefugeeProfile, Scenario
 from .yaml_lines import KeyPath, load_yaml_with_lines
 
 
@@ -55,16 +55,16 @@ def resolve_scenario_path(name: str | Path, relative_to: Path | None = None) -> 
 
 def _load_chain(path: Path, stack: tuple[Path, ...], sources: Sources,
                 at: tuple[str | None, int | None]) -> dict:
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise ScenarioError.single(str(path), None, "", f"cannot be read: {exc}") from None
     if resolved in stack:
         chain = " -> ".join(p.name for p in stack + (resolved,))
         raise ScenarioError.single(at[0], at[1], "extends", f"'extends' makes a cycle: {chain}")
-    if not path.is_file():
-        if at[0] is not None:
-            raise ScenarioError.single(at[0], at[1], "extends",
-                                       f"parent scenario '{path}' not found")
-        raise ScenarioError.single(str(path), None, "", "file not found")
-    data, lines = load_yaml_with_lines(path)
+    if not path.is_file() and not path.is_dir() and at[0] is not None:
+        raise ScenarioError.single(at[0], at[1], "extends", f"parent scenario '{path}' not found")
+    data, lines = load_yaml_with_lines(path)  # a folder, a missing or unreadable file: located errors
     file = str(path)
     if data is None:
         raise ScenarioError.single(file, None, "", "the scenario is empty; expected a mapping "
@@ -144,7 +144,10 @@ def problems_from_validation(exc: ValidationError, sources: Sources, prefix: Key
     """pydantic's errors as located, plain-language problems (root: the schema validated)."""
     problems: list[Problem] = []
     seen: set[KeyPath] = set()
-    for err in exc.errors():
+    # Where a union (a number or a list of numbers) failed in every branch, the branch of the
+    # input's own type says what is wrong; "expected a number, found a list" would not.
+    errors = sorted(exc.errors(), key=lambda err: err["type"].endswith("_type"))
+    for err in errors:
         loc = prefix + tuple(str(x) for x in err["loc"])
         if prefix and root is not Scenario:
             kept, _ = _walk(loc[len(prefix):], root)
@@ -170,6 +173,9 @@ def problems_from_validation(exc: ValidationError, sources: Sources, prefix: Key
         msg = err["msg"]
         if err["type"] == "missing":
             text = "is required but missing"
+        elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NAME_PATTERN:
+            text = (f"expected a name of letters, digits, '_', '.' and '-' (starting with a letter or digit, "
+                    f"at most 64 characters), found {_describe(err.get('input'))}")
         elif err["type"] == "value_error":
             text = msg.removeprefix("Value error, ")
         else:
@@ -210,10 +216,15 @@ def _check_references(s: Scenario, sources: Sources) -> list[Problem]:
             problems.append(Problem(file, line, f"secondary_agreements.{name}.to",
                                     "an agreement must move people to another municipality"))
     if not problems:
-        if expected_arrivals(s) == 0:
-            file, line = sources.locate(("municipalities",))
+        total = expected_arrivals(s)
+        file, line = sources.locate(("municipalities",))
+        if total == 0:
             problems.append(Problem(file, line, "municipalities",
                                     "the scenario has no refugees: every municipality's arrivals are 0"))
+        elif total > MAX_POPULATION:
+            problems.append(Problem(file, line, "municipalities",
+                                    f"the scenario has {total:,} refugees over its years; at most "
+                                    f"{MAX_POPULATION:,} fit a run (about 400 bytes each)"))
     return problems
 
 
@@ -353,8 +364,13 @@ def scenario_from_dict(data: dict) -> Scenario:
 
 
 def parse_set_value(text: str) -> Any:
-    """A `--set` value is read as YAML, so `40`, `true` and `[a, b]` have their natural types."""
-    return yaml.safe_load(text)
+    """A `--set` value is read as YAML, so `40`, `true` and `[a, b]` have their natural types.
+    Raises ValueError for text that is not a plain YAML value (a tag, a syntax error)."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValueError(f"expected a plain value (a number, true/false, text or [a, b]), found '{text}': {problem}") from None
 
 
 def load_validated_file(path: Path, root: type[BaseModel], what: str, expected: str):

@@ -8,7 +8,7 @@ one municipality without copying the rest. Monetary amounts are in SEK (DKK scen
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -29,9 +29,20 @@ Sector = Literal[
 ]
 
 Share = Field(ge=0, le=1)
+# A name that becomes part of a file or folder name: no path separators, no leading dot.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+# The most refugees one municipality settles in a year (Sweden received about 30,000 refugees a
+# year at the time, some 160,000 in 2015), and in one scenario: a laptop holds about 2 million
+# people (some 400 bytes each) comfortably.
+MAX_ARRIVALS = 200_000
+MAX_POPULATION = 2_000_000
+YearlyArrivals = Annotated[float, Field(ge=0, le=MAX_ARRIVALS)]
 
 
 def _shares_sum_to_one(shares: dict[str, float], what: str) -> dict[str, float]:
+    bad = [k for k, v in shares.items() if not 0 <= v <= 1]
+    if bad:
+        raise ValueError(f"{what} must each be between 0 and 1; {', '.join(bad)} is not")
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
         raise ValueError(f"{what} must add up to 1, they add up to {total:g}")
@@ -42,7 +53,7 @@ class Simulation(Section):
     start_date: dt.date = Field(dt.date(2006, 1, 2), description="First simulated week (a Monday is usual).")
     years: int = Field(5, ge=1, le=40, description="Simulated years (52 weeks each).")
     step: Literal["week"] = Field("week", description="The model steps one week at a time.")
-    seed: int = Field(1, ge=0, description="Seed of every random stream (common random numbers).")
+    seed: int = Field(1, ge=0, le=2**32 - 1, description="Seed of every random stream (common random numbers).")
 
 
 class SelfSufficiency(Section):
@@ -128,10 +139,10 @@ class RefugeeProfile(Section):
 class Arrivals(Section):
     """Either arrivals per year (a number for every year, or a list, one per year) or one cohort."""
 
-    per_year: float | list[float] | None = Field(
+    per_year: YearlyArrivals | list[YearlyArrivals] | None = Field(
         None, description="Refugees settled per year; a list gives one number per year (later years none).")
-    cohort: int | None = Field(None, ge=0, description="One cohort of this size arriving in `cohort_week`.")
-    cohort_week: int = Field(0, ge=0, description="Week of the cohort's arrival.")
+    cohort: int | None = Field(None, ge=0, le=MAX_ARRIVALS, description="One cohort of this size arriving in `cohort_week`.")
+    cohort_week: int = Field(0, ge=0, le=52 * 40, description="Week of the cohort's arrival.")
 
     @field_validator("per_year")
     @classmethod
@@ -256,7 +267,7 @@ class Municipality(Section):
     three_year_agreement: bool = Field(
         False, description="A 3-year agreement, which brings the stimulus payment (seed 000).")
     housing_capacity_per_year: float | None = Field(
-        None, ge=0, description="Settlements a year housing allows; caps arrivals by secondary agreement.")
+        None, ge=0, le=1_000_000, description="Settlements a year housing allows; caps arrivals by secondary agreement.")
     arrivals: Arrivals
     profile: dict | None = Field(None, description="Overrides of the scenario's refugee profile.")
     programme: Programme = Programme()
@@ -278,7 +289,7 @@ class Employer(Section):
     vacancies_per_year: float = Field(
         2.0, ge=0, le=100000, description="New vacancies open to refugees per employer per year.")
     hours_per_week: float = Field(38.0, ge=1, le=60)
-    hourly_wage_sek: float | None = Field(None, ge=0, description="Defaults to the national wage.")
+    hourly_wage_sek: float | None = Field(None, ge=0, le=10_000, description="Defaults to the national wage.")
     min_swedish: float = Field(0.3, ge=0, le=1, description="Swedish level required.")
     min_education: Education = "none"
     requires_validation: bool = Field(False, description="Only validated credentials count (qualified jobs).")
@@ -338,27 +349,30 @@ class National(Section):
     nystartsjobb: Nystartsjobb = Nystartsjobb()
     instegsjobb: Instegsjobb = Instegsjobb()
     stimulus_payment_sek: float = Field(
-        10000, ge=0, description="Per person received, to municipalities with 3-year agreements (seed 000).")
+        10000, ge=0, le=10_000_000, description="Per person received, to municipalities with 3-year agreements (seed 000).")
     performance_bonus_sek: float = Field(
-        20000, ge=0,
+        20000, ge=0, le=10_000_000,
         description="Per adult who within a year of the permit passes SFI or has an internship or "
                     "work for `performance_bonus_min_weeks` (seed 000).")
     performance_bonus_min_weeks: int = Field(
         12, ge=1, le=52, description="'For a certain time' in seed 000. Assumption.")
     flat_rate_compensation_sek: float = Field(
-        186000, ge=0,
+        186000, ge=0, le=10_000_000,
         description="State flat-rate compensation (schablonersättning) per adult, paid at arrival. "
                     "Assumption: approximate 2007 level.")
     living_costs_adult_sek_per_week: float = Field(
-        1650, ge=0, description="Living costs of an adult incl. housing (social assistance norm). Assumption.")
+        1650, ge=0, le=10_000_000, description="Living costs of an adult incl. housing (social assistance norm). Assumption.")
     living_costs_child_sek_per_week: float = Field(
-        550, ge=0, description="Living costs per child. Assumption.")
-    hourly_wage_sek: float = Field(110, ge=0, description="Entry-level hourly wage, 2006. Assumption.")
-    coach_cost_sek_per_year: float = Field(480000, ge=0, description="Cost of one coach or coordinator. Assumption.")
+        550, ge=0, le=10_000_000, description="Living costs per child. Assumption.")
+    hourly_wage_sek: float = Field(110, ge=0, le=10_000_000, description="Entry-level hourly wage, 2006. Assumption.")
+    coach_cost_sek_per_year: float = Field(480000, ge=0, le=10_000_000, description="Cost of one coach or coordinator. Assumption.")
 
 
 class Scenario(Section):
-    name: str = Field("scenario", description="Short name used in results.")
+    name: str = Field(
+        "scenario", pattern=NAME_PATTERN,
+        description="Short name used in results (and in the results folder's name): letters, digits, "
+                    "'_', '.' and '-', starting with a letter or digit, at most 64 characters.")
     description: str = ""
     simulation: Simulation = Simulation()
     metrics: Metrics = Metrics()

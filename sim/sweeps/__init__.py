@@ -8,6 +8,7 @@ from typing import Callable
 
 import pandas as pd
 
+from ..output import FolderLock
 from .design import check_points, points, run_seed
 from .execute import Context, backend, write_timeseries
 from .spec import Sweep, load_sweep
@@ -31,6 +32,11 @@ def run_sweep(sweep_file: Path, folder: Path, workers: int, scheduler: str | Non
     sweep, base, _ = loaded or load_sweep(sweep_file)
     pts = points(sweep)
     check_points(base, sweep, pts, str(sweep_file))
+    with FolderLock(folder):  # a second sweep into the same folder stops here, before any run
+        return _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts)
+
+
+def _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts) -> dict:
     store = RunStore(folder, sweep_columns(sweep))
     done = store.prepare(sweep.model_dump(mode="json"), base.model_dump(mode="json", by_alias=True), fresh)
     table = pd.DataFrame([{"point": i, **p} for i, p in enumerate(pts)])

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..figure import subplots
+from ..figure import legend, subplots
 from ..page import e, img_inline, page, save_figure
 from ..plots import COLOURS, LINESTYLES, MARKERS
 
@@ -48,7 +48,7 @@ def plot_dimension(runs: pd.DataFrame, dim: str, path_label: str, grid: bool, pa
     ax.set_ylabel("Per cent of refugees")
     ax.set_ylim(0, 100)
     ax.grid(True, color="0.85", linewidth=0.6)
-    ax.legend(fontsize=7)
+    legend(ax, fontsize=7)
     return save_figure(fig, path)
 
 

@@ -41,7 +41,7 @@ from ..config.loader import (
     problems_from_validation,
     resolve_scenario_path,
 )
-from ..config.schema import Scenario
+from ..config.schema import NAME_PATTERN, Scenario
 from ..config.yaml_lines import load_yaml_with_lines
 
 
@@ -86,6 +86,14 @@ class Dimension(Section):
             raise ValueError("values must not be empty")
         return self
 
+    def grid_size(self) -> int:
+        """How many values the dimension has in a grid, without listing them."""
+        if self.values is not None:
+            return len(self.values)
+        r = self.range
+        assert r is not None
+        return int(np.floor((r.stop - r.start) / r.step + 1e-9)) + 1
+
     def grid_values(self) -> list[Any]:
         if self.values is not None:
             return list(self.values)
@@ -97,12 +105,17 @@ class Dimension(Section):
                 else round(v, 12) for v in vals]
 
 
+# The most runs one sweep may ask for: a week of a laptop's runs, a day of a cluster's; a sweep is
+# checked against it before any point is built.
+MAX_RUNS = 10_000_000
+
+
 class Outputs(Section):
     timeseries: bool = Field(False, description="Keep each run's weekly series (one file per run).")
 
 
 class Sweep(Section):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Names the default results folder.")
+    name: str = Field(pattern=NAME_PATTERN, description="Names the default results folder.")
     base: str = Field(description="The base scenario: a file (relative to the sweep file) or a built-in name.")
     seed: int = Field(1, ge=0)
     replicates: int = Field(1, ge=1, le=100000)
@@ -122,6 +135,13 @@ class Sweep(Section):
                                  f"sampled: {', '.join(sampled)} (use design: lhs or sobol)")
             if self.samples is not None:
                 raise ValueError("'samples' is for lhs and sobol designs; a grid's size comes from its values")
+            size = 1
+            for d in self.dimensions.values():
+                size *= d.grid_size()
+            if size * self.replicates > MAX_RUNS:
+                raise ValueError(f"the grid has {size:,} points x {self.replicates} replicates = "
+                                 f"{size * self.replicates:,} runs; at most {MAX_RUNS:,} (coarser ranges, or "
+                                 "a sampled design: lhs or sobol)")
         else:
             listed = [k for k, d in self.dimensions.items() if d.sample is None]
             if listed:
@@ -129,6 +149,9 @@ class Sweep(Section):
                                  f"for {', '.join(listed)}")
             if self.samples is None:
                 raise ValueError(f"an {self.design} design needs 'samples'")
+            if self.samples * self.replicates > MAX_RUNS:
+                raise ValueError(f"{self.samples:,} samples x {self.replicates} replicates = "
+                                 f"{self.samples * self.replicates:,} runs; at most {MAX_RUNS:,}")
         return self
 
 

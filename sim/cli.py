@@ -27,21 +27,11 @@ import sys
 from pathlib import Path
 
 from . import cli_calibration
-from .config import ScenarioError, load_scenario_with_sources, parse_set_value
-from .config.annotate import annotate
-from .output import (
-    OutputError,
-    StagedFolder,
-    check_destination,
-    default_folder,
-    write_metadata,
-    write_scenario,
-    write_summary,
-    write_tables,
-)
-from .results import differences
-from .runner import replicate_seed, run_comparison, summarise
-from .sweeps.execute import BackendError
+from .config.errors import ScenarioError
+from .errors import BackendError, OutputError
+
+# The modules that do the work (NumPy, pandas, Mesa, pydantic) are imported by the command that
+# needs them, so that `--help` and argument errors answer at once.
 
 DEFAULT_SCENARIOS = ["typical_2006", "ten_proposals", "falkenberg"]
 EXIT_BAD_INPUT = 2
@@ -69,6 +59,7 @@ def _set_pair(text: str):
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected key.path=value, found '{text}'")
     key, value = text.split("=", 1)
+    from .config import parse_set_value
     try:
         return key.strip(), parse_set_value(value)
     except ValueError as exc:
@@ -225,6 +216,7 @@ def _print_problems(exc: ScenarioError) -> None:
 
 
 def _validate(files: list[str]) -> int:
+    from .config import load_scenario_with_sources
     bad = 0
     for f in files:
         try:
@@ -237,6 +229,8 @@ def _validate(files: list[str]) -> int:
 
 
 def _show(file: str, overrides) -> int:
+    from .config import load_scenario_with_sources
+    from .config.annotate import annotate
     scenario, sources = load_scenario_with_sources(file, overrides)
     for row in annotate(scenario, sources):
         value = json.dumps(row["value"], ensure_ascii=False)
@@ -246,6 +240,19 @@ def _show(file: str, overrides) -> int:
 
 
 def _simulate(names: list[str], args, argv: list[str]) -> int:
+    from .config import load_scenario_with_sources
+    from .config.annotate import annotate
+    from .output import (
+        StagedFolder,
+        check_destination,
+        default_folder,
+        write_metadata,
+        write_scenario,
+        write_summary,
+        write_tables,
+    )
+    from .results import differences
+    from .runner import replicate_seed, run_comparison, summarise
     overrides = list(args.overrides or [])
     if args.years is not None:  # --years is a change like any --set, saved with the scenario
         overrides.append(("simulation.years", args.years))
@@ -294,6 +301,9 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
 
 def _effects(args, argv: list[str]) -> int:
     from . import effects
+    from .config import load_scenario_with_sources
+    from .output import StagedFolder, check_destination, default_folder, write_metadata
+    from .runner import replicate_seed
     overrides = list(args.overrides or [])
     if args.years is not None:
         overrides.append(("simulation.years", args.years))

@@ -14,9 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-from .calibration.outputs import METRICS
-from .output import StagedFolder, default_folder
-
 EXIT_OUTSIDE = 1
 EXIT_INTERRUPTED = 130
 
@@ -85,6 +82,7 @@ def _v(v, t) -> str:
         return "–"
     if t.relative:
         return f"{100 * v:+.0f}%"
+    from .calibration.outputs import METRICS
     return f"{100 * v:.1f}%" if METRICS[t.metric][1] == "share" else f"{v:.3g}"
 
 
@@ -96,6 +94,7 @@ def calibrate(args, argv: list[str]) -> int:
     from .calibration.targets import CALIBRATION_DIR
     spec, targets = load_spec(args.spec)  # bad input fails here, before anything is written
     started = dt.datetime.now()
+    from .output import StagedFolder, default_folder
     folder = args.out or default_folder(Path("results"), f"calibration-{spec.name}", started)
     fitted_path = args.fitted or (CALIBRATION_DIR / "fitted" / f"{spec.name}.yaml")
     from .output import check_destination
@@ -193,6 +192,7 @@ def check(args) -> int:
 def _formatter(row: dict):
     """Values of a check row in their unit: shares in per cent (points for errors and effects),
     relative figures in per cent, weeks and rates as numbers."""
+    from .calibration.outputs import METRICS
     share = METRICS[row["metric"]][1] == "share"
     relative = row.get("relative", False)
 
@@ -231,6 +231,7 @@ def sensitivity(args, argv: list[str]) -> int:
     from .output import check_destination
     spec, scenario_path = load_sensitivity(args.spec)
     started = dt.datetime.now()
+    from .output import StagedFolder, default_folder
     folder = args.out or default_folder(Path("results"), f"sensitivity-{spec.name}", started)
     check_destination(folder)
     done = [0]

@@ -20,14 +20,11 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Literal
 
-import pandas as pd
 import yaml
 
+from .errors import OutputError  # noqa: F401  (raised here; the CLI catches it)
+
 STAGING_PREFIX = ".staging-"
-
-
-class OutputError(Exception):
-    """The results folder cannot be written (exists already, not writable)."""
 
 
 def default_folder(root: Path, name: str, when: dt.datetime) -> Path:
@@ -212,6 +209,7 @@ def write_tables(folder: Path, names: list[str], runs: list[dict]) -> None:
         for rep, (t, b) in enumerate(zip(r["timeseries"], r["by_month"])):
             ts.append(t.assign(scenario=name, replicate=rep))
             bm.append(b.assign(scenario=name, replicate=rep))
+    import pandas as pd
     timeseries = pd.concat(ts, ignore_index=True)[["scenario", "replicate", "week", "municipality", "group", "metric", "value"]]
     by_month = pd.concat(bm, ignore_index=True)
     by_month = by_month[["scenario", "replicate"] + [c for c in by_month.columns if c not in ("scenario", "replicate")]]

@@ -8,9 +8,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_YAML
 
 from sim.config import SCENARIO_DIR, ScenarioError, load_scenario, load_scenario_with_sources
+
+from conftest import MINIMAL_YAML
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml"))

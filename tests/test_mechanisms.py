@@ -8,7 +8,6 @@ import copy
 
 import numpy as np
 import pytest
-from conftest import replicate_mean, run_world, world
 
 from sim.config import scenario_from_dict
 from sim.metrics import CHANNELS, rates
@@ -25,6 +24,8 @@ from sim.processes.hiring import (
 from sim.processes.search import time_for_search
 from sim.runner import replicate_seed
 from sim.states import S
+
+from conftest import replicate_mean, run_world, world
 
 REPS = 6
 

@@ -9,11 +9,12 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_world, world
 
 from sim import IntroductionModel, State
 from sim.config import SCENARIO_DIR, load_scenario, scenario_from_dict
 from sim.states import PRESENT
+
+from conftest import run_world, world
 
 SHIPPED = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml"))
 

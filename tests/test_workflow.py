@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from conftest import MINIMAL_YAML
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 import pandas as pd
 
 from ..config.schema import Scenario
+from ..errors import BackendError
 from ..model import IntroductionModel
 from ..runner import _worker_signals, pool_results
 from .design import point_scenario
@@ -27,10 +28,6 @@ from .spec import Sweep
 from .store import flat_figures
 
 Task = tuple[int, int, int]  # (point, replicate, seed)
-
-
-class BackendError(Exception):
-    """The distributed engine cannot be used (not installed, or its scheduler unreachable)."""
 
 
 @dataclass

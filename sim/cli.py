@@ -96,9 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(r)
     c = sub.add_parser("compare", help="compare scenarios with the same seeds; differences from the first")
     c.add_argument("scenarios", nargs="+", help="scenario files or built-in names; the first is the baseline")
+    c.add_argument("--baseline", default=None, metavar="NAME",
+                   help="the scenario the others are compared with (a name or file among SCENARIOS; default the first)")
     _run_options(c)
     v = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 2 if not")
-    v.add_argument("files", nargs="+")
+    v.add_argument("files", nargs="+", help="scenario files or built-in names")
+    sub.add_parser("list", help="the built-in scenarios, one line each")
     w = sub.add_parser("sweep", help="run a sweep file: many runs, resumable, locally or on Dask")
     w.add_argument("file", help="a sweep file (see scenarios/sweeps/example.yaml)")
     w.add_argument("--workers", type=_int_at_least(1), default=os.cpu_count() or 1,
@@ -117,8 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the base scenario: each lever is switched on alone in it, and off alone in SCENARIO")
     _run_options(e)
     s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
-    s.add_argument("file")
-    s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE")
+    s.add_argument("file", help="a scenario file or the name of a built-in scenario")
+    s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE",
+                   help="change one value first, as in run (repeatable)")
     cli_calibration.add_parsers(sub, _int_at_least)
     _run_options(p, top=True)
     return p
@@ -226,6 +230,38 @@ def _validate(files: list[str]) -> int:
             bad += 1
             _print_problems(exc)
     return EXIT_BAD_INPUT if bad else 0
+
+
+def _list() -> int:
+    """Each built-in scenario with the first sentence of its description."""
+    import yaml
+
+    from .config.paths import SCENARIO_DIR
+    rows = []
+    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = " ".join(str(data.get("description", "")).split())
+        first = text.split(". ")[0].rstrip(".")
+        first = first if len(first) <= 110 else first[:first.rfind(" ", 0, 108)] + " …"
+        parent = f" [extends {Path(data['extends']).stem}]" if data.get("extends") else ""
+        rows.append((path.stem, first + parent))
+    width = max(len(n) for n, _ in rows)
+    for name, text in rows:
+        print(f"{name.ljust(width)}  {text}")
+    print(f"\nRun one: python run.py run NAME; see every value: python run.py show NAME; files in {SCENARIO_DIR}")
+    return 0
+
+
+def _baseline_first(args) -> list[str]:
+    """The scenarios to compare, the chosen baseline first."""
+    names = list(args.scenarios)
+    if args.baseline is None:
+        return names
+    if args.baseline not in names:
+        raise ScenarioError.single("--baseline", None, "", f"'{args.baseline}' is not one of the scenarios compared "
+                                                           f"({', '.join(names)})")
+    names.remove(args.baseline)
+    return [args.baseline, *names]
 
 
 def _show(file: str, overrides) -> int:
@@ -432,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args.files)
+        if args.command == "list":
+            return _list()
         if args.command == "show":
             return _show(args.file, args.overrides)
         if args.command == "sweep":
@@ -444,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             return cli_calibration.sensitivity(args, ["run.py", *argv])
         if args.command == "effects":
             return _effects(args, ["run.py", *argv])
-        names = {"run": lambda: [args.scenario], "compare": lambda: args.scenarios}.get(
+        names = {"run": lambda: [args.scenario], "compare": lambda: _baseline_first(args)}.get(
             args.command, lambda: DEFAULT_SCENARIOS)()
         return _simulate(names, args, ["run.py", *argv])
     except ScenarioError as exc:

@@ -30,17 +30,18 @@ def add_parsers(sub, int_at_least) -> None:
     k = sub.add_parser("check", help="run a targets file's scenarios; exit 0 if every target is inside its tolerance, 1 if not")
     k.add_argument("targets", help="a targets file (see calibration/targets/)")
     k.add_argument("--replicates", type=int_at_least(1), default=None, help="replicates (default: the file's)")
-    k.add_argument("--seed", type=int_at_least(0), default=1)
-    k.add_argument("--workers", type=int_at_least(1), default=cores)
+    k.add_argument("--seed", type=int_at_least(0), default=1, help="base seed of the replicates (default 1)")
+    k.add_argument("--workers", type=int_at_least(1), default=cores, help="worker processes (default: all cores)")
     k.add_argument("--parameters", default=None, metavar="FITTED.yaml",
                    help="check with these fitted parameters instead of the ones each scenario names")
     k.add_argument("--json", action="store_true", help="print the rows as JSON")
-    k.add_argument("--quiet", action="store_true")
+    k.add_argument("--quiet", action="store_true", help="no progress")
     s = sub.add_parser("sensitivity", help="global sensitivity analysis (Morris, or Sobol) of headline outputs")
     s.add_argument("spec", help="a sensitivity spec (see calibration/sensitivity/)")
-    s.add_argument("--workers", type=int_at_least(1), default=cores)
-    s.add_argument("--out", type=Path, default=None)
-    s.add_argument("--quiet", action="store_true")
+    s.add_argument("--workers", type=int_at_least(1), default=cores, help="worker processes (default: all cores)")
+    s.add_argument("--out", type=Path, default=None,
+                   help="results folder (default results/sensitivity-<name>-<time>)")
+    s.add_argument("--quiet", action="store_true", help="no progress")
 
 
 # --- calibrate ---
@@ -61,9 +62,14 @@ class _FitProgress:
             return
         if event["kind"] == "start":
             self.total_points, self.runs_per_point = event["points"], event["runs_per_point"]
-            print(f"differential evolution: {event['generations']} generations, about {event['points']} points, "
-                  f"{event['runs_per_point']} runs each; Ctrl-C stops early and keeps the best point",
-                  file=sys.stderr)
+            if event.get("method") == "powell":
+                print(f"Powell's method from the start point: at most {event['points']} points, "
+                      f"{event['runs_per_point']} runs each; Ctrl-C stops early and keeps the best point",
+                      file=sys.stderr)
+            else:
+                print(f"differential evolution: {event['generations']} generations, about {event['points']} points, "
+                      f"{event['runs_per_point']} runs each; Ctrl-C stops early and keeps the best point",
+                      file=sys.stderr)
         elif event["kind"] == "generation":
             best = event["best"]
             el = event["elapsed_s"]

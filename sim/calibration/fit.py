@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-from scipy.optimize import differential_evolution
+from scipy.optimize import differential_evolution, minimize
 
 from ..runner import replicate_seed
 from ..stats import interval
@@ -28,6 +28,7 @@ SLICE_FLAT = 1.0        # objective change across a parameter's whole range belo
 REGION_DELTA = 1.0      # points within this of the best objective form the ~68 % region (Delta chi^2 = 1)
 WEAK_SHARE = 0.5        # a region wider than this share of the bounds: weakly constrained
 CONFLICT_COSINE = -0.5  # gradients of two targets' errors this opposed: they pull against each other
+PROGRESS_EVERY = 10     # a local search reports its best point every this many points
 
 
 @dataclass
@@ -98,9 +99,45 @@ class Calibration:
             self.log.evaluations += out
         return out
 
-    # --- the optimiser ---
+    # --- the optimisers ---
     def run(self) -> FitLog:
-        """Differential evolution within the budget; a KeyboardInterrupt stops it, the log kept."""
+        """The spec's method within the budget; a KeyboardInterrupt stops it, the log kept."""
+        return self._powell() if self.spec.method == "powell" else self._differential_evolution()
+
+    def _powell(self) -> FitLog:
+        """Powell's method (scipy) from the start point, within the bounds: a local refinement. The
+        objective is deterministic (the same replicate seeds at every point), so its line searches
+        compare like with like. Progress is reported every `PROGRESS_EVERY` points."""
+        spec = self.spec
+        started = time.perf_counter()
+        budget = spec.budget.evaluations
+        self.progress({"kind": "start", "generations": -(-budget // PROGRESS_EVERY), "points": budget,
+                       "runs_per_point": self.runs_per_point, "method": "powell"})
+        x0 = np.array([spec.start.get(n, (lo + hi) / 2) for n, (lo, hi) in zip(self.names, self.bounds)])
+        lows = np.array([lo for lo, _ in self.bounds])
+        highs = np.array([hi for _, hi in self.bounds])
+
+        with Evaluator(self.targets, self.groups, spec.replicates, spec.seed, self.workers) as ev:
+            def one(x: np.ndarray) -> float:
+                point = {k: float(v) for k, v in zip(self.names, np.clip(x, lows, highs))}
+                k = len(self.log.evaluations)
+                [e] = self.evaluate(ev, [point], generation=k // PROGRESS_EVERY)
+                if (k + 1) % PROGRESS_EVERY == 0:
+                    self.log.generations = (k + 1) // PROGRESS_EVERY
+                    self.progress({"kind": "generation", "generation": self.log.generations,
+                                   "generations": -(-budget // PROGRESS_EVERY), "evaluated": k + 1,
+                                   "best": self.log.best, "elapsed_s": time.perf_counter() - started})
+                return e.objective
+
+            try:
+                minimize(one, x0, method="Powell", bounds=self.bounds,
+                         options={"maxfev": budget, "xtol": 1e-3, "ftol": 1e-3})
+            except KeyboardInterrupt:
+                self.log.stopped_early = True
+        self.log.wall_s = time.perf_counter() - started
+        return self.log
+
+    def _differential_evolution(self) -> FitLog:
         spec = self.spec
         n = len(self.names)
         per_generation = max(5, spec.popsize * n)  # scipy's DE keeps at least 5 members

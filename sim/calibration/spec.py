@@ -22,7 +22,7 @@ is -2 log posterior (up to a constant), which is what the report's uncertainty r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -67,6 +67,11 @@ class CalibrationSpec(Section):
     replicates: int = Field(4, ge=1, le=1000)
     seed: int = Field(1, ge=0)
     budget: Budget = Budget()
+    method: Literal["differential_evolution", "powell"] = Field(
+        "differential_evolution",
+        description="differential_evolution: a global search of the box, a generation at a time over the "
+                    "workers; powell: a local search from `start` (the middle of the bounds for parameters "
+                    "it does not name), one point at a time, for refining an earlier fit.")
     popsize: int = Field(5, ge=2, le=100)
     report_replicates: int = Field(20, ge=1, le=10000)
     slice_points: int = Field(7, ge=3, le=51, description="Points per parameter in the report's slices.")

@@ -53,6 +53,18 @@ def resolve_scenario_path(name: str | Path, relative_to: Path | None = None) -> 
     return candidates[0]
 
 
+def shipped_scenarios() -> list[str]:
+    """The built-in scenarios' names (the files in the shipped scenarios folder)."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
+def _suggest_scenario(name: str) -> str:
+    close = difflib.get_close_matches(Path(name).stem, shipped_scenarios(), n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean the built-in scenario '{close[0]}'?"
+    return f" (built-in scenarios: {', '.join(shipped_scenarios())}; `run.py list` describes them)"
+
+
 def _load_chain(path: Path, stack: tuple[Path, ...], sources: Sources,
                 at: tuple[str | None, int | None]) -> dict:
     try:
@@ -328,7 +340,10 @@ def load_scenario_with_sources(path: str | Path, overrides: list[tuple[str, Any]
     """With `ignore_parameters`, the `parameters:` file is not applied (a calibration starts from
     the defaults, so what it writes does not depend on an earlier fit)."""
     sources = Sources()
-    data = _load_chain(resolve_scenario_path(path), (), sources, (None, None))
+    resolved = resolve_scenario_path(path)
+    if not resolved.exists() and not resolved.is_symlink():
+        raise ScenarioError.single(str(path), None, "", f"file not found{_suggest_scenario(str(path))}")
+    data = _load_chain(resolved, (), sources, (None, None))
     if ignore_parameters:
         data.pop("parameters", None)
     else:

@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", help="a scenario file or the name of a built-in scenario")
     s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="change one value first, as in run (repeatable)")
+    s.add_argument("--changed", action="store_true",
+                   help="only the values this file (or --set) sets, not those inherited through 'extends' or defaults")
     cli_calibration.add_parsers(sub, _int_at_least)
     _run_options(p, top=True)
     return p
@@ -140,26 +142,6 @@ def _fmt(d: dict | None, pct: bool = True, signed: bool = False) -> str:
     return f"{f(d['mean'])} ({f(d['lo'])}…{f(d['hi'])})"
 
 
-ROWS = [
-    ("self-sufficient at 12 months", lambda s: s["self_sufficiency"]["12"], True),
-    ("self-sufficient at 24 months", lambda s: s["self_sufficiency"]["24"], True),
-    ("self-sufficient at 36 months", lambda s: s["self_sufficiency"]["36"], True),
-    ("self-sufficient at 60 months", lambda s: s["self_sufficiency"]["60"], True),
-    ("employed at 12 months", lambda s: s["employment"]["12"], True),
-    ("employed at 24 months", lambda s: s["employment"]["24"], True),
-    ("employed at 36 months", lambda s: s["employment"]["36"], True),
-    ("employed at 60 months", lambda s: s["employment"]["60"], True),
-    ("women employed at 60 months", lambda s: s["employment_by_sex"]["female"]["60"], True),
-    ("men employed at 60 months", lambda s: s["employment_by_sex"]["male"]["60"], True),
-    ("any paid work during year 2", lambda s: s["employment_during_year"]["2"], True),
-    ("labour-market contact, year 1", lambda s: s["labour_market_contact_year1"], True),
-    ("an SFI course passed, year 1", lambda s: s["sfi_course_year1"], True),
-    ("SFI completed (course D), year 1", lambda s: s["sfi_completed_year1"], True),
-    ("job of 3+ weeks within 3 years", lambda s: s["job_3_weeks_within_3_years"], True),
-    ("spending per refugee, SEK", lambda s: s["costs_sek_per_refugee"], False),
-]
-
-
 def _block(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
     rows = [("", header)] + rows
     w0 = max(len(r[0]) for r in rows)
@@ -168,18 +150,23 @@ def _block(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
 
 
 def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
-    """The headline figures, one column per scenario; then each scenario's difference from the first."""
-    lines = _block([s["scenario"] for s in summaries],
-                   [(label, [_fmt(get(s), pct) for s in summaries]) for label, get, pct in ROWS])
+    """The verdicts first; then the headline figures, one column per scenario, and each
+    scenario's difference from the first."""
+    from .headline import RANGE_MEANING, ROWS, verdicts
+    titles = [s.get("title") or s["scenario"] for s in summaries]
+    lines = []
+    if diffs:
+        lines += verdicts(titles, diffs) + [""]
+    lines += _block(titles, [(row.label, [_fmt(row.get(s), row.kind == "pct") for s in summaries]) for row in ROWS])
     if diffs:
         lines.append("")
-        lines += _block([f"{d['scenario']} − {d['baseline']}" for d in diffs],
-                        [(label, [_fmt(get(d["differences"]), pct, signed=True) for d in diffs])
-                         for label, get, pct in ROWS])
+        lines += _block([f"{t} − {titles[0]}" for t in titles[1:]],
+                        [(row.label, [_fmt(row.get(d["differences"]), row.kind == "pct", signed=True) for d in diffs])
+                         for row in ROWS])
     reps = summaries[0]["replicates"] if summaries else 0
-    lines.append(f"Shares in per cent (differences in percentage points), spending in SEK; mean over {reps} "
-                 "replicates (same seeds for every scenario) with the 5th…95th percentile in brackets; "
-                 "'–' = beyond the simulated period.")
+    lines.append(f"Shares in per cent (differences in percentage points), spending in SEK per refugee; mean over "
+                 f"{reps} replicates (the same seeds for every scenario) with the 5th…95th percentile in brackets; "
+                 "'–' = beyond the simulated period. " + RANGE_MEANING)
     return "\n".join(lines)
 
 
@@ -195,17 +182,33 @@ def _clean(obj):
 
 
 class _Progress:
-    """A progress bar on stderr when it is a terminal and not --quiet; silent otherwise."""
+    """Progress on stderr unless --quiet: a bar on a terminal; otherwise (a log file, a batch
+    job) a plain line at most every `every` seconds and one at the end."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, total: int, enabled: bool, every: float = 5.0, what: str = "runs"):
+        import time
         self.bar = None
+        self.total, self.done, self.what, self.every = total, 0, what, every
+        self.enabled = enabled
+        self.clock = time.monotonic
+        self.start = self.last = self.clock()
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
             self.bar = tqdm(total=total, unit="run", desc="replicates", file=sys.stderr, leave=False)
 
     def __call__(self, k: int) -> None:
+        self.done += k
         if self.bar is not None:
             self.bar.update(k)
+        elif self.enabled and (self.clock() - self.last >= self.every or self.done >= self.total):
+            self.last = self.clock()
+            print(f"{self.done}/{self.total} {self.what} done ({100 * self.done / max(self.total, 1):.0f} %), "
+                  f"{self.last - self.start:.0f} s", file=sys.stderr, flush=True)
+
+    def note(self, text: str) -> None:
+        """A step after the runs (writing tables, drawing plots), shown when not quiet."""
+        if self.enabled:
+            print(text, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -219,12 +222,20 @@ def _print_problems(exc: ScenarioError) -> None:
         print(str(p), file=sys.stderr)
 
 
+def _warn(scenario, sources) -> None:
+    """Valid but almost surely unintended settings, one located line each on stderr."""
+    from .config.inert import warnings_for
+    for line in warnings_for(scenario, sources):
+        print(line, file=sys.stderr)
+
+
 def _validate(files: list[str]) -> int:
     from .config import load_scenario_with_sources
     bad = 0
     for f in files:
         try:
-            load_scenario_with_sources(f)
+            scenario, sources = load_scenario_with_sources(f)
+            _warn(scenario, sources)
             print(f"{f}: valid")
         except ScenarioError as exc:
             bad += 1
@@ -264,13 +275,17 @@ def _baseline_first(args) -> list[str]:
     return [args.baseline, *names]
 
 
-def _show(file: str, overrides) -> int:
+def _show(file: str, overrides, changed: bool = False) -> int:
     from .config import load_scenario_with_sources
     from .config.annotate import annotate
+    from .sources import expand
     scenario, sources = load_scenario_with_sources(file, overrides)
+    own = sources.files[0] if sources.files else None
     for row in annotate(scenario, sources):
+        if changed and not (row["origin"] == "--set" or (own and row["origin"].rpartition(":")[0] == own)):
+            continue
         value = json.dumps(row["value"], ensure_ascii=False)
-        comment = f"  # {row['comment']}" if row["comment"] else ""
+        comment = f"  # {expand(row['comment'])}" if row["comment"] else ""
         print(f"{row['path']} = {value}    [{row['origin']}]{comment}")
     return 0
 
@@ -293,6 +308,8 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
     if args.years is not None:  # --years is a change like any --set, saved with the scenario
         overrides.append(("simulation.years", args.years))
     loaded = [load_scenario_with_sources(n, overrides) for n in names]  # all valid before any run
+    for scenario, sources in loaded:
+        _warn(scenario, sources)
     scenarios = [s for s, _ in loaded]
     names = _unique([s.name for s in scenarios])
     label = names[0] if len(names) == 1 else "-vs-".join(s.name for s in scenarios)[:80]
@@ -312,11 +329,12 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
                                   progress=progress)
         finally:
             progress.close()
-        summaries = [summarise(name, r["figures"]) for name, r in zip(names, runs)]
+        summaries = [summarise(name, r["figures"], s.display_title) for name, s, r in zip(names, scenarios, runs)]
         diffs = [{"scenario": name, "baseline": names[0],
                   "differences": differences(runs[0]["figures"], r["figures"])}
                  for name, r in zip(names[1:], runs[1:])]
         summary = _clean({"scenarios": summaries, "differences": diffs})
+        progress.note("writing tables")
         write_tables(tmp, names, runs)
         write_summary(tmp, summary)
         write_metadata(tmp, seeds={"base_seed": base_seed,
@@ -324,6 +342,7 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
                        started=started, finished=dt.datetime.now().astimezone(), argv=argv,
                        scenarios=names, replicates=args.replicates)
         from .report import build_report
+        progress.note("drawing plots and writing the report")
         build_report(tmp)
     if args.json:
         payload = summary["scenarios"][0] if len(scenarios) == 1 else summary
@@ -471,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             return _list()
         if args.command == "show":
-            return _show(args.file, args.overrides)
+            return _show(args.file, args.overrides, args.changed)
         if args.command == "sweep":
             return _sweep(args)
         if args.command == "calibrate":

@@ -22,7 +22,7 @@ from .runner import run_figures_of
 from .stats import paired_interval
 
 # Values that name or describe a scenario rather than change it.
-NOT_LEVERS = {("name",), ("description",), ("parameters",), ("simulation", "seed")}
+NOT_LEVERS = {("name",), ("title",), ("description",), ("parameters",), ("simulation", "seed")}
 DELETED = object()
 
 # (figure, sub-key, label, unit): the outcomes each lever is read on.
@@ -215,7 +215,9 @@ def plot(result: dict, path, outcome: str | None = None) -> None:
                                    (off, -0.15, dict(color="grey", marker="s", mfc="white"), "off alone")):
             if d and d.get("mean") is not None:
                 ax.errorbar(100 * d["mean"], yi + (dy if off is not None or d is not on else 0),
-                            xerr=[[100 * (d["mean"] - d["lo"])], [100 * (d["hi"] - d["mean"])]],
+                            # at least 0: with every replicate's difference equal, rounding can put
+                            # the mean a hair outside its own percentiles
+                            xerr=[[max(100 * (d["mean"] - d["lo"]), 0.0)], [max(100 * (d["hi"] - d["mean"]), 0.0)]],
                             capsize=2, linestyle="none", markersize=4, **style,
                             label=name if yi == y[1] else None)
     ax.axvline(0, color="black", linewidth=0.6)

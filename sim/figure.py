@@ -9,10 +9,11 @@ from matplotlib.figure import Figure
 COLOURS = rcParams["axes.prop_cycle"].by_key()["color"]
 
 
-def subplots(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = True):
+def subplots(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = True, sharex: bool = False,
+             sharey: bool = False):
     """(figure, axes) as `pyplot.subplots` gives them, on a figure pyplot does not track."""
     fig = Figure(figsize=figsize)
-    return fig, fig.subplots(nrows, ncols, squeeze=squeeze)
+    return fig, fig.subplots(nrows, ncols, squeeze=squeeze, sharex=sharex, sharey=sharey)
 
 
 

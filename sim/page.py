@@ -19,8 +19,12 @@ code, pre { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.85em; backg
 pre { padding: 0.6em; overflow-x: auto; white-space: pre-wrap; }
 .better { font-weight: bold; } details { margin: 0.5em 0; } .wide { overflow-x: auto; }
 .warn { background: #fff6e0; border: 1px solid #d9b44a; padding: 0.4em 1em; }
+td, td code { overflow-wrap: anywhere; } table { max-width: 100%; }
 @media print { details { display: block; } body { margin: 0; } }
 """
+# Printing shows what is folded away: every <details> opens before the page is printed.
+PRINT_OPENS_DETAILS = ("<script>window.addEventListener('beforeprint',function(){"
+                       "document.querySelectorAll('details').forEach(function(d){d.open=true;});});</script>")
 
 
 def e(x) -> str:
@@ -31,7 +35,7 @@ def e(x) -> str:
 def page(title: str, body: str) -> str:
     """A whole self-contained page."""
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>'
-            f"<style>{CSS}</style></head><body>\n{body}\n</body></html>")
+            f"<style>{CSS}</style>{PRINT_OPENS_DETAILS}</head><body>\n{body}\n</body></html>")
 
 
 def img_inline(path: Path, alt: str | None = None) -> str:

@@ -71,35 +71,48 @@ def _axes(ax, title: str) -> None:
     ax.grid(True, color="0.85", linewidth=0.6)
 
 
-def plot_outcomes(by_month: pd.DataFrame, scenarios: list[str], path: Path) -> Path:
+def plot_outcomes(by_month: pd.DataFrame, scenarios: list[str], path: Path, titles: dict[str, str] | None = None) -> Path:
+    titles = titles or {}
     fig, axes = subplots(1, 2, figsize=(10, 4))
     for ax, metric in zip(axes, ("self_sufficient", "employed")):
         c = rate_curves(by_month, metric)
         for i, s in enumerate(scenarios):
-            _curve(ax, c[c["scenario"] == s], i, s)
+            _curve(ax, c[c["scenario"] == s], i, titles.get(s, s))
         _axes(ax, LABELS[metric])
     legend(axes[0], fontsize=8, loc="upper left")
     return save_figure(fig, path)
 
 
-def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, values: list[str], path: Path) -> Path:
-    fig, axes = subplots(2, len(values), figsize=(3.2 * len(values) + 1, 6.5), squeeze=False)
+def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, values: list[str], path: Path,
+                  titles: dict[str, str] | None = None) -> Path:
+    titles = titles or {}
+    # Common axes: groups are compared by eye, so every panel has the same scales.
+    fig, axes = subplots(2, len(values), figsize=(3.2 * len(values) + 1, 6.5), squeeze=False, sharex=True, sharey=True)
     for row, metric in enumerate(("self_sufficient", "employed")):
         c = rate_curves(by_month, metric, [column])
         for col, v in enumerate(values):
             ax = axes[row, col]
+            drawn = 0
             for i, s in enumerate(scenarios):
                 d = c[(c["scenario"] == s) & (c[column] == v)]
                 if len(d):
-                    _curve(ax, d, i, s)
-            _axes(ax, f"{LABELS[metric]}: {v.replace('_', ' ')}")
+                    _curve(ax, d, i, titles.get(s, s))
+                    drawn += 1
+            if not drawn:
+                ax.text(0.5, 0.5, f"too few people\n(under {MIN_OBSERVED} in a month)", ha="center", va="center",
+                        transform=ax.transAxes, fontsize=8, color="0.4")
+            _axes(ax, f"{LABELS[metric]}:\n{v.replace('_', ' ')}")
+    months = rate_curves(by_month, "employed")["months_since_arrival"]
+    for ax in axes.flat:  # shared, so an empty panel must not set the range
+        ax.set_xlim(0, max(float(months.max()) if len(months) else 1.0, 1.0))
+        ax.label_outer()
     legend(axes[0, 0], fontsize=7, loc="upper left")
     return save_figure(fig, path)
 
 
 def plot_kora(summaries: list[dict], path: Path) -> Path:
     fig, ax = subplots(figsize=(10, 1.2 + 0.7 * len(summaries)))
-    names = [s["scenario"] for s in summaries]
+    names = [s.get("title") or s["scenario"] for s in summaries]
     left = np.zeros(len(summaries))
     for j, cat in enumerate(KORA_CATEGORIES):
         w = np.array([s["weeks_in_state_first_3_years"].get(cat) or 0.0 for s in summaries])
@@ -126,14 +139,29 @@ def payment_totals(timeseries: pd.DataFrame) -> pd.DataFrame:
     return tot
 
 
-def plot_costs(timeseries: pd.DataFrame, scenarios: list[str], path: Path) -> Path:
-    """Spending (left) and the state's payments to the municipality (right), per scenario and
-    municipality, stacked by kind."""
+def arrivals_by_municipality(by_month: pd.DataFrame) -> pd.DataFrame:
+    """Mean number of refugees who arrived in each scenario's municipalities (everyone is observed
+    in their month of arrival)."""
+    m0 = by_month[by_month["months_since_arrival"] == 0]
+    n = m0.groupby(["scenario", "replicate", "municipality"], sort=False)["observed"].sum().reset_index()
+    return n.groupby(["scenario", "municipality"], sort=False)["observed"].mean().rename("refugees").reset_index()
+
+
+def plot_costs(timeseries: pd.DataFrame, by_month: pd.DataFrame, scenarios: list[str], path: Path,
+               titles: dict[str, str] | None = None, labels: dict[tuple[str, str], str] | None = None) -> Path:
+    """Spending (left) and the state's payments to the municipality (right) per refugee who
+    arrived, per scenario and municipality, stacked by kind: per refugee, so that scenarios of
+    different sizes and horizons can stand side by side."""
+    titles, labels = titles or {}, labels or {}
     tot = payment_totals(timeseries)
+    refugees = arrivals_by_municipality(by_month).set_index(["scenario", "municipality"])["refugees"]
     bars = tot[["scenario", "municipality"]].drop_duplicates()
     bars["order"] = bars["scenario"].map({s: i for i, s in enumerate(scenarios)})
     bars = bars.sort_values(["order", "municipality"])
-    labels = [f"{s}\n{m}" for s, m in zip(bars["scenario"], bars["municipality"])]
+    several = bars["municipality"].nunique() > 1 or bars.groupby("scenario").size().max() > 1
+    ticks = [titles.get(s, s) + (f"\n{labels.get((s, m), m)}" if several else "")
+             for s, m in zip(bars["scenario"], bars["municipality"])]
+    per = np.array([max(float(refugees.get((s, m), 0.0)), 1.0) for s, m in zip(bars["scenario"], bars["municipality"])])
     width = max(5, 0.9 * len(bars) + 2.5)
     fig, axes = subplots(1, 2, figsize=(2 * width, 4.8))
     for ax, kinds, title in ((axes[0], COSTS, "Spending on the introduction"),
@@ -141,44 +169,53 @@ def plot_costs(timeseries: pd.DataFrame, scenarios: list[str], path: Path) -> Pa
         bottom = np.zeros(len(bars))
         for j, p in enumerate(kinds):
             v = np.array([tot[(tot["scenario"] == s) & (tot["municipality"] == m) & (tot["payment"] == p)]["value"].sum()
-                          for s, m in zip(bars["scenario"], bars["municipality"])]) / 1e6
+                          for s, m in zip(bars["scenario"], bars["municipality"])]) / per / 1e3
             ax.bar(range(len(bars)), v, bottom=bottom, label=PAYMENT_LABELS[p], hatch=HATCHES[j % len(HATCHES)],
                    color=COLOURS[j % len(COLOURS)], edgecolor="black", linewidth=0.5)
             bottom += v
-        ax.set_xticks(range(len(bars)), labels, fontsize=7, rotation=30 if len(bars) > 4 else 0, ha="right" if len(bars) > 4 else "center")
-        ax.set_ylabel("Million SEK over the simulated period (mean)")
+        ax.set_xticks(range(len(bars)), ticks, fontsize=7, rotation=30 if len(bars) > 4 else 0, ha="right" if len(bars) > 4 else "center")
+        ax.set_ylabel("Thousand SEK per refugee who arrived (mean)")
         ax.set_title(title, fontsize=10)
         ax.grid(True, axis="y", color="0.85", linewidth=0.6)
-        legend(ax, fontsize=7, loc="upper right")
+        ax.set_ylim(0, max(float(bottom.max()), 1.0) * 1.05)
+        # Below the bars, never over them.
+        legend(ax, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16 if len(bars) <= 4 else -0.3), ncol=2)
     return save_figure(fig, path)
 
 
-def plot_municipalities(by_month: pd.DataFrame, scenario: str, path: Path) -> Path:
+def plot_municipalities(by_month: pd.DataFrame, scenario: str, path: Path, title: str | None = None,
+                        labels: dict[str, str] | None = None) -> Path:
+    labels = labels or {}
     d = by_month[by_month["scenario"] == scenario]
     munis = list(dict.fromkeys(d["municipality"]))
     fig, axes = subplots(1, 2, figsize=(10, 4))
     for ax, metric in zip(axes, ("self_sufficient", "employed")):
         c = rate_curves(d, metric, ["municipality"])
         for i, m in enumerate(munis):
-            _curve(ax, c[c["municipality"] == m], i, m)
-        _axes(ax, f"{LABELS[metric]}: {scenario}, by municipality of residence")
+            _curve(ax, c[c["municipality"] == m], i, labels.get(m, m))
+        _axes(ax, f"{LABELS[metric]}: {title or scenario}, by municipality of residence")
     legend(axes[0], fontsize=7, loc="upper left")
     return save_figure(fig, path)
 
 
-def make_plots(folder: Path, summaries: list[dict]) -> dict[str, Path]:
-    """Every plot of a results folder; returns {name: path}."""
+def make_plots(folder: Path, summaries: list[dict], municipality_labels: dict[str, dict[str, str]] | None = None) -> dict[str, Path]:
+    """Every plot of a results folder; returns {name: path}. `municipality_labels` maps each
+    scenario's municipality keys to their names for people."""
     by_month = pd.read_csv(folder / "by_month.csv")
-    timeseries = pd.read_csv(folder / "timeseries.csv")
+    timeseries = pd.read_csv(folder / "timeseries.csv.gz")
     scenarios = [s["scenario"] for s in summaries]
+    titles = {s["scenario"]: s.get("title") or s["scenario"] for s in summaries}
+    mlabels = municipality_labels or {}
+    pair_labels = {(s, k): v for s, d in mlabels.items() for k, v in d.items()}
     out = {
-        "outcomes": plot_outcomes(by_month, scenarios, folder / "outcomes.png"),
-        "by_sex": plot_by_group(by_month, scenarios, "sex", ["female", "male"], folder / "by_sex.png"),
-        "by_education": plot_by_group(by_month, scenarios, "education", EDUCATION_NAMES, folder / "by_education.png"),
+        "outcomes": plot_outcomes(by_month, scenarios, folder / "outcomes.png", titles),
+        "by_sex": plot_by_group(by_month, scenarios, "sex", ["female", "male"], folder / "by_sex.png", titles),
+        "by_education": plot_by_group(by_month, scenarios, "education", EDUCATION_NAMES, folder / "by_education.png", titles),
         "weeks_in_state": plot_kora(summaries, folder / "weeks_in_state.png"),
-        "costs": plot_costs(timeseries, scenarios, folder / "costs.png"),
+        "costs": plot_costs(timeseries, by_month, scenarios, folder / "costs.png", titles, pair_labels),
     }
     for s in scenarios:
         if by_month[by_month["scenario"] == s]["municipality"].nunique() > 1:
-            out[f"municipalities_{s}"] = plot_municipalities(by_month, s, folder / f"municipalities-{s}.png")
+            out[f"municipalities_{s}"] = plot_municipalities(by_month, s, folder / f"municipalities-{s}.png",
+                                                             titles[s], mlabels.get(s))
     return out

@@ -12,34 +12,26 @@ from pathlib import Path
 import yaml
 
 from .config.annotate import field_description, flatten
+from .config.inert import inert_levers
+from .headline import RANGE_MEANING, ROWS, verdicts
 from .page import e, img_inline, page
 from .plots import make_plots
+from .sources import expand
 
-HEADLINE = [
-    ("Self-sufficient after 12 months", "self_sufficiency", "12", "pct"),
-    ("Self-sufficient after 24 months", "self_sufficiency", "24", "pct"),
-    ("Self-sufficient after 36 months", "self_sufficiency", "36", "pct"),
-    ("Employed after 12 months", "employment", "12", "pct"),
-    ("Employed after 24 months", "employment", "24", "pct"),
-    ("Employed after 36 months", "employment", "36", "pct"),
-    ("Employed after 24 months, other than in a subsidised job", "employment_unsubsidised", "24", "pct"),
-    ("Any paid work during year 2 after arrival", "employment_during_year", "2", "pct"),
-    ("A job of 3+ weeks within 3 years", "job_3_weeks_within_3_years", None, "pct"),
-    ("Contact with the labour market in year 1", "labour_market_contact_year1", None, "pct"),
-    ("An SFI course passed in year 1", "sfi_course_year1", None, "pct"),
-    ("SFI completed (course D) in year 1", "sfi_completed_year1", None, "pct"),
-    ("Spending per refugee (SEK): allowances, assistance, subsidies, staff", "costs_sek_per_refugee", None, "sek"),
-]
 PLOT_TEXT = {
     "outcomes": "Share self-sufficient and employed by months since arrival. Lines are means over "
                 "replicates; shaded bands the 5th–95th percentile range.",
     "by_sex": "The same for women and men.",
-    "by_education": "The same by education at arrival.",
+    "by_education": "The same by education at arrival. A month is drawn only where at least 30 people of "
+                    "the group were observed (on average over replicates); a panel that says \"too few people\" "
+                    "had fewer in every month.",
     "weeks_in_state": "How the first three years are spent (mean weeks per person), as in the Danish "
                       "KORA benchmark.",
-    "costs": "Money over the simulated period. Left: what is spent on the introduction (allowances, social "
-             "assistance, wage subsidies, staff). Right: what the state pays the municipality for it "
-             "(flat-rate compensation, stimulus payment, performance bonus).",
+    "costs": "Money over the simulated period per refugee who arrived, so that scenarios of different sizes "
+             "compare. Left: what is spent on the introduction (allowances, social assistance, wage subsidies, "
+             "staff). Right: what the state pays the municipality for it (flat-rate compensation, stimulus "
+             "payment, performance bonus). A kind of payment that is missing was not paid in that scenario: "
+             "an introduction allowance under social assistance, or a performance bonus no one qualified for.",
 }
 
 
@@ -55,36 +47,85 @@ def _fmt_diff(v: float | None, kind: str) -> str:
     return f"{100 * v:+.0f} pts" if kind == "pct" else f"{v:+,.0f}".replace(",", " ")
 
 
-def _get(summary: dict, key: str, month: str | None) -> dict:
-    d = summary.get(key) or {}
-    return (d.get(month) if month else d) or {}
-
-
 def headline_table(summary: dict) -> str:
+    """Every row of the terminal's table (sim/headline.py), with the scenarios' titles."""
     scen = summary["scenarios"]
-    base = scen[0]["scenario"]
-    head = "".join(f"<th>{e(s['scenario'])}</th>" for s in scen)
+    titles = [s.get("title") or s["scenario"] for s in scen]
+    head = "".join(f"<th>{e(t)}</th>" for t in titles)
     diffs = summary.get("differences", [])
-    head += "".join(f"<th>{e(d['scenario'])} − {e(base)}</th>" for d in diffs)
+    head += "".join(f"<th>{e(t)} − {e(titles[0])}</th>" for t in titles[1:1 + len(diffs)])
     rows = []
-    for label, key, month, kind in HEADLINE:
+    for row in ROWS:
         cells = []
         for s in scen:
-            d = _get(s, key, month)
-            rng = f" <span class='small'>({_fmt(d.get('lo'), kind)}–{_fmt(d.get('hi'), kind)})</span>" if d.get("mean") is not None else ""
-            cells.append(f"<td class='num'>{_fmt(d.get('mean'), kind)}{rng}</td>")
+            d = row.get(s) or {}
+            rng = f" <span class='small'>({_fmt(d.get('lo'), row.kind)}–{_fmt(d.get('hi'), row.kind)})</span>" if d.get("mean") is not None else ""
+            cells.append(f"<td class='num'>{_fmt(d.get('mean'), row.kind)}{rng}</td>")
         for dd in diffs:
-            d = _get(dd["differences"], key, month)
-            rng = (f" <span class='small'>({_fmt_diff(d.get('lo'), kind)} to {_fmt_diff(d.get('hi'), kind)})</span>"
+            d = row.get(dd["differences"]) or {}
+            rng = (f" <span class='small'>({_fmt_diff(d.get('lo'), row.kind)} to {_fmt_diff(d.get('hi'), row.kind)})</span>"
                    if d.get("mean") is not None else "")
-            cells.append(f"<td class='num'>{_fmt_diff(d.get('mean'), kind)}{rng}</td>")
+            cells.append(f"<td class='num'>{_fmt_diff(d.get('mean'), row.kind)}{rng}</td>")
+        label = row.label[0].upper() + row.label[1:]
         rows.append(f"<tr><th>{e(label)}</th>{''.join(cells)}</tr>")
     return f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>"
 
 
+def municipality_tables(folder: Path, summary: dict, labels: dict[str, dict[str, str]]) -> str:
+    """For a scenario with several municipalities: the headline shares in each, by municipality of
+    residence, beside the pooled figure (mean over replicates, 5th-95th percentile)."""
+    import numpy as np
+    import pandas as pd
+    by_month = pd.read_csv(folder / "by_month.csv")
+    out = []
+    for s in summary["scenarios"]:
+        d = by_month[by_month["scenario"] == s["scenario"]]
+        if d["municipality"].nunique() < 2:
+            continue
+        g = d.groupby(["replicate", "municipality", "months_since_arrival"])[["observed", "employed", "self_sufficient"]].sum()
+        rows = []
+        for muni in dict.fromkeys(d["municipality"]):
+            cells = []
+            for col, month in (("self_sufficient", 12), ("self_sufficient", 24), ("employed", 12), ("employed", 24), ("employed", 36)):
+                try:
+                    x = g.xs((muni, month), level=("municipality", "months_since_arrival"))
+                except KeyError:
+                    cells.append("<td class='num'>–</td>")
+                    continue
+                share = (x[col] / x["observed"].where(x["observed"] > 0)).dropna().to_numpy()
+                if len(share) == 0:
+                    cells.append("<td class='num'>–</td>")
+                    continue
+                lo, hi = np.percentile(share, [5, 95])
+                cells.append(f"<td class='num'>{_fmt(float(share.mean()), 'pct')} <span class='small'>"
+                             f"({_fmt(float(lo), 'pct')}–{_fmt(float(hi), 'pct')})</span></td>")
+            n = int(d[(d["months_since_arrival"] == 0) & (d["municipality"] == muni)]["observed"].sum()
+                    / max(d["replicate"].nunique(), 1))
+            name = labels.get(s["scenario"], {}).get(muni, muni)
+            rows.append(f"<tr><th>{e(name)}</th><td class='num'>{n}</td>{''.join(cells)}</tr>")
+        pooled = [_fmt((s["self_sufficiency"].get(m) or {}).get("mean"), "pct") for m in ("12", "24")]
+        pooled += [_fmt((s["employment"].get(m) or {}).get("mean"), "pct") for m in ("12", "24", "36")]
+        rows.append(f"<tr><th>All, pooled</th><td class='num'>{s['refugees']}</td>"
+                    + "".join(f"<td class='num'>{v}</td>" for v in pooled) + "</tr>")
+        out.append(f"<h3>{e(s.get('title') or s['scenario'])}, by municipality of residence</h3><table><tr><th></th>"
+                   "<th>refugees</th><th>Self-sufficient at 12 months</th><th>at 24 months</th>"
+                   "<th>Employed at 12 months</th><th>at 24 months</th><th>at 36 months</th></tr>"
+                   + "".join(rows) + "</table>")
+    return "".join(out)
+
+
+def verdict_section(summary: dict) -> str:
+    scen = summary["scenarios"]
+    titles = [s.get("title") or s["scenario"] for s in scen]
+    lines = verdicts(titles, summary.get("differences", []))
+    if not lines:
+        return ""
+    return "<h2>In short</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul>"
+
+
 def _label(path: tuple[str, ...], show_from: int = 0) -> str:
     """The schema's plain description of a setting, with its key path in small print."""
-    desc = field_description(path)
+    desc = expand(field_description(path) or "")
     key = ".".join(path[show_from:])
     if desc:
         first = desc.split(". ")[0].split(" (")[0].rstrip(".")
@@ -93,11 +134,19 @@ def _label(path: tuple[str, ...], show_from: int = 0) -> str:
     return f"<code>{e(key)}</code>"
 
 
-def _value(v) -> str:
+def _value(v, key: str = "") -> str:
+    """A setting as people write it: yes/no, words without underscores, shares in per cent,
+    lists as plain text."""
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, str):
         return v.replace("_", " ")
+    if isinstance(v, list):
+        return ", ".join(_value(x, key) for x in v) if v else "none"
+    if isinstance(v, dict):
+        return "; ".join(f"{_value(k)} {_value(x, key)}" for k, x in v.items()) if v else "none"
+    if isinstance(v, float) and ("share" in key or key.endswith("_rate")) and 0 <= v <= 1:
+        return f"{100 * v:.3g} %"
     if isinstance(v, float) and v.is_integer():
         return f"{v:g}"
     return str(v)
@@ -109,13 +158,23 @@ LEVER_SECTIONS = ("programme", "staff", "network", "labour_market")
 
 def _table(header: list[str], rows: list[tuple[str, list]], limit: int = 60) -> str:
     head = "".join(f"<th>{e(h)}</th>" for h in header)
-    body = ["<tr><td>" + label + "</td>" + "".join(f"<td>{e(_value(v))}</td>" for v in vals) + "</tr>"
+    body = ["<tr><td>" + label + "</td>" + "".join(f"<td>{_cell(v, label)}</td>" for v in vals) + "</tr>"
             for label, vals in rows]
     shown = f"<div class='wide'><table><tr>{head}</tr>{''.join(body[:limit])}</table></div>"
     if len(body) > limit:
         shown += (f"<details><summary>{len(body) - limit} more rows</summary><table><tr>{head}</tr>"
                   f"{''.join(body[limit:])}</table></details>")
     return shown
+
+
+class NotUsed(str):
+    """A lever's value that another lever makes inert: shown greyed with the reason."""
+
+
+def _cell(v, label: str) -> str:
+    if isinstance(v, NotUsed):
+        return f"<span class='small' title='{e(v)}'>not used</span>"
+    return e(_value(v, label))
 
 
 def _collection_summary(name: str, items: dict) -> str:
@@ -135,17 +194,23 @@ def lever_differences(scenario_files: list[Path]) -> str:
     # 1. Each municipality's levers, one column per (scenario, municipality).
     cols = [(d["name"], k, m) for d in data for k, m in d["municipalities"].items()]
     flat_cols = [flatten({sec: m.get(sec, {}) for sec in LEVER_SECTIONS}) for _, _, m in cols]
+    inert = [inert_levers(m) for _, _, m in cols]
     keys = list(dict.fromkeys(k for f in flat_cols for k in f))
     lever_rows = []
     for k in keys:
-        vals = [f.get(k, "—") for f in flat_cols]
+        dotted = ".".join(k)
+        vals = [NotUsed(why[dotted]) if dotted in why else f.get(k, "—") for f, why in zip(flat_cols, inert)]
         if len(cols) > 1 and all(v == vals[0] for v in vals):
             continue
         lever_rows.append((_label(("municipalities", "x") + k, show_from=2), vals))
-    header = ["lever"] + [f"{s}: {(m.get('label') or k)}" for s, k, m in cols]
+    titles = {d["name"]: d.get("title") or d["name"] for d in data}
+    header = ["lever"] + ([f"{titles[s]}: {(m.get('label') or k)}" for s, k, m in cols] if len(data) > 1 and len(cols) > len(data)
+                          else [titles[s] for s, k, m in cols] if len(data) > 1 else [m.get("label") or k for s, k, m in cols])
     out = [f"<h3>Introduction levers by municipality</h3><p>{len(lever_rows)} levers differ between the "
            "municipalities compared (levers that are the same everywhere are left out).</p>",
-           _table(header, lever_rows) if lever_rows else "<p>All levers are the same.</p>"]
+           _table(header, lever_rows) if lever_rows else "<p>All levers are the same.</p>",
+           "<p class='small'>\"not used\": a value that another setting makes inert (hover for why), such as an "
+           "allowance amount under social assistance or summer-course hours without summer courses.</p>"]
     # 2. Everything else: collections whose members match are compared field by field.
     other_rows = []
     for coll in COLLECTIONS:
@@ -166,8 +231,37 @@ def lever_differences(scenario_files: list[Path]) -> str:
         if any(v != vals[0] for v in vals):
             other_rows.append((_label(k), vals))
     out.append("<h3>Other settings that differ</h3>")
-    out.append(_table(["setting"] + names, other_rows) if other_rows else "<p>None.</p>")
+    out.append(_table(["setting"] + [titles[n] for n in names], other_rows) if other_rows else "<p>None.</p>")
     return "".join(out)
+
+
+def _when(iso: str) -> str:
+    """'2026-12-02T11:20:05+01:00' -> '2 December 2026, 11:20 (UTC+01:00)': the run's local time."""
+    import datetime as dt
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = t.strftime("%z")
+    zone = f" (UTC{zone[:3]}:{zone[3:]})" if zone else ""
+    return f"{t.day} {t.strftime('%B %Y, %H:%M')}{zone}"
+
+
+def _relative(origin: str) -> str:
+    """'/home/x/project/scenarios/a.yaml:12' -> 'scenarios/a.yaml:12': never a local absolute path."""
+    path, sep, line = origin.rpartition(":")
+    if not sep or not line.isdigit():
+        path, line = origin, ""
+    p = Path(path)
+    if not p.is_absolute():
+        return origin
+    for root in (Path.cwd(), Path(__file__).resolve().parents[1]):
+        try:
+            rel = p.resolve().relative_to(root.resolve())
+        except ValueError:
+            continue
+        return f"{rel.as_posix()}:{line}" if line else rel.as_posix()
+    return f"{p.name}:{line}" if line else p.name
 
 
 def sources_section(sources: dict) -> str:
@@ -176,8 +270,8 @@ def sources_section(sources: dict) -> str:
     for name, rows in sources.items():
         assumed = [r for r in rows if r["comment"] and "assumption" in r["comment"].lower()]
         body = "".join(
-            f"<tr><td><code>{e(r['path'])}</code></td><td>{e(r['value'])}</td><td class='small'>{e(r['origin'])}</td>"
-            f"<td class='small'>{e(r['comment'] or '')}</td></tr>" for r in rows)
+            f"<tr><td><code>{e(r['path'])}</code></td><td>{e(expand(_value(r['value'], r['path'])))}</td><td class='small'>{e(_relative(r['origin']))}</td>"
+            f"<td class='small'>{e(expand(r['comment'] or ''))}</td></tr>" for r in rows)
         out.append(f"<details><summary><b>{e(name)}</b>: {len(rows)} values, {len(assumed)} marked as "
                    f"assumptions</summary><table><tr><th>setting</th><th>value</th><th>from</th>"
                    f"<th>source or comment</th></tr>{body}</table></details>")
@@ -190,40 +284,49 @@ def build_report(folder: Path) -> Path:
     meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     sources = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
     scen = summary["scenarios"]
-    plots = make_plots(folder, scen)
     files = [folder / f"scenario-{s['scenario']}.yaml" for s in scen]
+    labels = {s["scenario"]: {k: (m.get("label") or k) for k, m in
+                              yaml.safe_load(f.read_text(encoding="utf-8"))["municipalities"].items()}
+              for s, f in zip(scen, files)}
+    plots = make_plots(folder, scen, labels)
     described = []
     for s, f in zip(scen, files):
         d = yaml.safe_load(f.read_text(encoding="utf-8"))
         munis = ", ".join(
             f"{(m.get('label') or k)} (agreement {m.get('reception_agreement_per_year', 0):g} a year)"
             for k, m in d["municipalities"].items())
-        described.append(f"<li><b>{e(s['scenario'])}</b>: {e((d.get('description') or '').strip())} "
+        described.append(f"<li><b>{e(s.get('title') or s['scenario'])}</b> (<code>{e(s['scenario'])}</code>): "
+                         f"{e(expand((d.get('description') or '').strip()))} "
                          f"<span class='small'>{s['refugees']} refugees over {d['simulation']['years']} years; "
                          f"municipalities: {e(munis)}.</span></li>")
     figs = "".join(f"<h3>{e(k.replace('_', ' ').capitalize())}</h3><p>{e(PLOT_TEXT.get(k, 'Each municipality of a regional scenario, by municipality of residence.'))}</p>{img_inline(p)}"
                    for k, p in plots.items())
-    base = scen[0]["scenario"]
-    title = " vs ".join(s["scenario"] for s in scen)
+    base = scen[0].get("title") or scen[0]["scenario"]
+    title = " vs ".join(s.get("title") or s["scenario"] for s in scen)
     ss = yaml.safe_load(files[0].read_text(encoding="utf-8"))["metrics"]["self_sufficiency"]
     share = ss["threshold_share_of_living_costs"]
     ss_text = "living costs" if share == 1 else f"{100 * share:.0f} % of living costs"
     body = f"""<h1>Refugee introduction: {e(title)}</h1>
-<p class="small">Made {e(meta['finished'])} by refugee-introduction-sim {e(meta['package_version'])}
+<p class="small">Made {e(_when(meta['finished']))} by refugee-introduction-sim {e(meta['package_version'])}
 {('(commit ' + e(meta['git_commit'][:10]) + ')') if meta.get('git_commit') else ''};
 {meta['replicates']} replicates per scenario with the same random seeds, so that differences come from the
 scenarios' settings and not from chance.</p>
+
+{verdict_section(summary)}
 
 <h2>What was compared</h2><ul>{''.join(described)}</ul>
 <p>The first scenario, <b>{e(base)}</b>, is the baseline: differences are the other scenarios minus it.</p>
 
 <h2>Headline figures</h2>
 <p>Mean over replicates, with the range that 90 % of replicates fall in (5th–95th percentile). A difference
-whose range does not include 0 is larger than the noise between replicates.
+whose range does not include 0 is larger than the noise between replicates. {e(RANGE_MEANING)}
+A positive difference means more people in work (or more spending per refugee) than in the baseline; a
+negative one, fewer (or less spending).
 <b>Employed</b> means any paid work in the week (as in Swedish register statistics); <b>self-sufficient</b>
 means own work income at or above {e(ss_text)} for at least {ss['min_weeks']} weeks running. "–" means beyond
 the simulated period.</p>
 {headline_table(summary)}
+{municipality_tables(folder, summary, labels)}
 
 <h2>Settings that differ</h2>
 {lever_differences(files)}
@@ -231,7 +334,8 @@ the simulated period.</p>
 <h2>Plots</h2>{figs}
 
 <h2>Assumptions and sources</h2>
-<p>Every number has a source (a seed document or a published statistic) or is marked as an assumption. The
+<p>Every number has a source (a policy document or a published statistic, listed by title in
+<code>docs/SOURCES.md</code>) or is marked as an assumption. The
 behavioural parameters (<code>behaviour.*</code>) are the model's assumptions about how people and employers
 respond; the list below gives, for each scenario, every value, the file and line it came from (or
 "default"), and its source comment. The model itself is described in <code>docs/ODD.md</code>.</p>

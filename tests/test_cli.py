@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.config import load_scenario
+
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = ["6", "12", "18", "24", "30", "36", "48", "60"]
 KORA = {"passive", "guidance_upskilling", "internship_subsidy", "job", "education", "no_support"}
@@ -45,8 +47,11 @@ def test_run_json_contract(tmp_path):
 def test_default_run_prints_the_headline_table_and_writes_a_report(tmp_path):
     r = run("--replicates", "2", "--years", "3", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "typical_2006" in r.stdout and "ten_proposals" in r.stdout and "falkenberg" in r.stdout
-    assert "self-sufficient at 24 months" in r.stdout and "ten_proposals − typical_2006" in r.stdout
+    # Columns carry the scenarios' titles, the verdicts come first.
+    typical, ten, falkenberg = (load_scenario(n).display_title for n in ("typical_2006", "ten_proposals", "falkenberg"))
+    assert typical in r.stdout and ten in r.stdout and falkenberg in r.stdout
+    assert "self-sufficient at 24 months" in r.stdout and f"{ten} − {typical}" in r.stdout
+    assert r.stdout.startswith(f"{ten}, compared with {typical}: ")
     [folder] = list((tmp_path / "results").iterdir())
     assert f"Report: results/{folder.name}/report.html" in r.stdout
     assert (folder / "report.html").exists() and (folder / "summary.json").exists()

@@ -67,7 +67,7 @@ def test_wrong_type_names_file_line_and_key(tmp_path):
 
 
 @pytest.mark.parametrize("snippet, key, words", [
-    ("arrivals: {per_year: -5}", "municipalities.town.arrivals.per_year", "negative"),
+    ("arrivals: {per_year: -5}", "municipalities.town.arrivals.per_year", "greater than or equal to 0, found -5"),
     ("arrivals: {per_year: 10}\n    programme: {hours_per_week: 70}",
      "municipalities.town.programme.hours_per_week", "less than or equal to 60"),
     ("arrivals: {per_year: 10}\n    staff: {coach_share_at_employers: 1.5}",

@@ -149,7 +149,8 @@ def test_conversions_take_the_hosts_future_vacancies_when_none_is_open():
 def test_a_full_time_programme_lowers_own_search_in_the_first_months():
     no_learning = {"language": {"sfi_gain_per_tuition_hour": 0.0, "practice_gain_per_workplace_hour": 0.0,
                                 "everyday_gain_per_week": 0.0},
-                   "search": {"own_contacts_per_week": 0.5, "lock_in_at_full_time": 0.6}}
+                   "search": {"own_contacts_per_week": 0.5, "lock_in_at_full_time": 0.6,
+                              "lock_in_in_programme": 0.0}}
 
     def own_contacts(hours, job_focus=False):
         m = model_of(toy(behaviour=no_learning, **{"municipalities.t.programme.hours_per_week": hours,
@@ -166,12 +167,18 @@ def test_a_full_time_programme_lowers_own_search_in_the_first_months():
     assert own_contacts(40, job_focus=True) > full
 
 
-def test_time_for_search_is_one_minus_lock_in_at_full_time():
-    m = model_of(toy(behaviour={"search": {"lock_in_at_full_time": 0.5}},
-                     **{"municipalities.t.programme.hours_per_week": 40, "municipalities.t.programme.job_focus": False}))
-    m.step()
-    idx = np.arange(10)
-    np.testing.assert_allclose(time_for_search(m, m.week, idx), 0.5)
+def test_time_for_search_is_one_minus_both_parts_of_the_lock_in():
+    def left(hours, in_programme, at_full_time):
+        m = model_of(toy(behaviour={"search": {"lock_in_at_full_time": at_full_time,
+                                               "lock_in_in_programme": in_programme}},
+                         **{"municipalities.t.programme.hours_per_week": hours,
+                            "municipalities.t.programme.job_focus": False}))
+        m.step()
+        return time_for_search(m, m.week, np.arange(10))
+    np.testing.assert_allclose(left(40, 0.0, 0.5), 0.5)
+    np.testing.assert_allclose(left(40, 0.3, 0.5), 0.2)   # the two parts add
+    np.testing.assert_allclose(left(20, 0.3, 0.5), 0.45)  # the hours part scales with scheduled / 40
+    np.testing.assert_allclose(left(0, 0.3, 0.5), 1.0)    # no hours, no programme to put search off for
 
 
 # --- the hiring rule -------------------------------------------------------------------------

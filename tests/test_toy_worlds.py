@@ -110,10 +110,10 @@ def test_an_agency_hires_exactly_its_weekly_capacity_when_enough_qualify():
 
 def test_sfi_is_passed_the_week_swedish_reaches_one():
     data = toy(behaviour={"language": {"sfi_gain_per_tuition_hour": 0.01, "prior_swedish_share": 0.0}},
-               **{"municipalities.t.programme.hours_per_week": 30})
+               **{"municipalities.t.programme.hours_per_week": 30, "simulation.years": 2})
     m = model_of(data)
     P = m.population
-    while m.t < 60:
+    for _ in range(60):  # a bounded loop: a model past its last week no longer advances
         before = P.swedish.copy()
         m.step()
         crossed = (before < 1.0) & (P.swedish >= 1.0)

@@ -32,7 +32,7 @@ def test_compare_writes_a_complete_results_folder(tmp_path):
     r = run("compare", "typical_2006", "ten_proposals", *FAST, "--out", str(out), "--json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     names = {p.name for p in out.iterdir()}
-    assert {"scenario-typical_2006.yaml", "scenario-ten_proposals.yaml", "metadata.json", "timeseries.csv",
+    assert {"scenario-typical_2006.yaml", "scenario-ten_proposals.yaml", "metadata.json", "timeseries.csv.gz",
             "by_month.csv", "summary.json", "sources.json", "report.html", "outcomes.png", "by_sex.png",
             "by_education.png", "weeks_in_state.png", "costs.png"} <= names
     summary = json.loads((out / "summary.json").read_text())
@@ -41,7 +41,7 @@ def test_compare_writes_a_complete_results_folder(tmp_path):
     [diff] = summary["differences"]
     assert diff["baseline"] == "typical_2006" and diff["scenario"] == "ten_proposals"
     assert set(diff["differences"]["self_sufficiency"]["24"]) == {"mean", "lo", "hi"}
-    ts = pd.read_csv(out / "timeseries.csv")
+    ts = pd.read_csv(out / "timeseries.csv.gz")
     assert list(ts.columns) == ["scenario", "replicate", "week", "municipality", "group", "metric", "value"]
     assert set(ts["group"]) == {"all", "female", "male"} and set(ts["replicate"]) == {0, 1}
     meta = json.loads((out / "metadata.json").read_text())
@@ -105,7 +105,7 @@ BAD = {
     "yaml_syntax": ("name: x\nmunicipalities: [\n", "", "column"),
     "unknown_key": (MINIMAL.replace("arrivals:", "arivals:"), "municipalities.town.arivals", "did you mean 'arrivals'"),
     "wrong_type": (MINIMAL.replace("per_year: 10", "per_year: lots"), "municipalities.town.arrivals.per_year", "'lots'"),
-    "negative_arrivals": (MINIMAL.replace("per_year: 10", "per_year: -4"), "municipalities.town.arrivals.per_year", "negative"),
+    "negative_arrivals": (MINIMAL.replace("per_year: 10", "per_year: -4"), "municipalities.town.arrivals.per_year", "greater than or equal to 0, found -4"),
     "share_above_one": (MINIMAL + "refugee_profile: {female_share: 1.4}\n", "refugee_profile.female_share", "less than or equal to 1"),
     "hours_above_60": (MINIMAL.replace("arrivals: {per_year: 10}", "arrivals: {per_year: 10}\n    programme: {hours_per_week: 61}"),
                        "municipalities.town.programme.hours_per_week", "less than or equal to 60"),
@@ -197,7 +197,8 @@ def test_killed_run_leaves_no_results_folder_and_the_next_run_cleans_up(tmp_path
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     assert not out.exists()
-    assert [p.name for p in out.parent.iterdir()] == [staging.name]  # hidden staging only
+    # Only hidden files are left: the staging folder and the folder's lock, both named by the dead pid.
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted([staging.name, f".lock-{out.name}"])
     r = run("run", "typical_2006", *FAST, "--out", str(out.parent / "next"), "--quiet", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert [p.name for p in out.parent.iterdir()] == ["next"]

@@ -12,6 +12,7 @@ from ..config.annotate import field_description
 from ..figure import legend, subplots
 from ..page import e, img_beside, page, save_figure
 from ..plots import COLOURS, LINESTYLES, MARKERS
+from ..sources import expand
 from .outputs import METRICS
 
 
@@ -152,7 +153,7 @@ def build_fit_report(folder: Path, spec: dict, targets: list, analysis: dict, lo
         trows.append(
             f"<tr><td><b>{e(t.id)}</b><br><span class='small'>{e(t.describe())}: {e(METRICS[t.metric][0])}"
             f"{' (' + e(_where(t)) + ')' if _where(t) else ''}</span></td>"
-            f"<td class='small'>“{e(t.definition)}”<br>{e(t.source)}</td>"
+            f"<td class='small'>“{e(t.definition)}”<br>{e(expand(t.source))}</td>"
             f"<td class='num'>{e(obs)}<br><span class='small'>± {e(tol)}</span></td>"
             f"<td class='num'>{e(fmt_value(r['mean'], unit))}<br><span class='small'>{e(interval)}</span></td>"
             f"<td class='num'>{e(err)}</td><td>{'yes' if r['inside'] else '<b>no</b>'}</td></tr>")
@@ -172,7 +173,8 @@ def build_fit_report(folder: Path, spec: dict, targets: list, analysis: dict, lo
     body = f"""<h1>Calibration: {e(spec['name'])}</h1>
 <p>{e(spec.get('description', ''))}</p>
 <p>{len(targets)} targets, {len(analysis['fitted'])} free behavioural parameters, the same for every scenario.
-Differential evolution evaluated {len(evals)} parameter points in {log['generations']} generations
+{"Powell's method, from the spec's start point," if spec.get('method') == 'powell' else 'Differential evolution'}
+evaluated {len(evals)} parameter points in {log['generations']} {"rounds" if spec.get('method') == 'powell' else "generations"}
 ({log['wall_s']:.0f} s), each with {spec['replicates']} replicates on common seeds (base seed {spec['seed']}).
 Best objective {analysis['best_objective']:.3g} (sum of squared errors in tolerance units, plus priors).
 {('Fitted values written to <code>' + e(fitted_file) + '</code>.') if fitted_file else ''}</p>

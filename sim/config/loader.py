@@ -92,9 +92,97 @@ def _load_chain(path: Path, stack: tuple[Path, ...], sources: Sources,
                                        "expected a file name, e.g. 'extends: typical_2006.yaml'")
         parent = resolve_scenario_path(parent_name, relative_to=path.parent)
         merged = _load_chain(parent, stack + (resolved,), sources, lines[("extends",)])
+        merged.pop("title", None)  # a child is another scenario: it never wears its parent's title
+        _rename_inherited(merged, data, file, lines, sources)
+        _remove_inherited(merged, data, file, lines)
     lines.pop(("extends",), None)
     sources.lines.update(lines)  # the child's positions win over the parent's
     return deep_merge(merged, data)
+
+
+COLLECTIONS = ("municipalities", "employers", "staffing_agencies", "secondary_agreements")
+
+
+def _rename_inherited(merged: dict, data: dict, file: str, lines: dict, sources: Sources) -> None:
+    """`rename_municipalities: {falkenberg: town}` in a child gives an inherited municipality a new
+    key, and moves every reference to it (employers, staffing agencies, secondary agreements,
+    commuting) along, so that the child's own settings can use the new key."""
+    renames = data.pop("rename_municipalities", None)
+    if renames is None:
+        return
+    line = lines.get(("rename_municipalities",), (file, None))[1]
+    if not isinstance(renames, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in renames.items()):
+        raise ScenarioError.single(file, line, "rename_municipalities",
+                                   "expected a mapping of inherited municipality keys to new keys, "
+                                   "e.g. 'rename_municipalities: {falkenberg: town}'")
+    munis = merged.get("municipalities") or {}
+    for old, new in renames.items():
+        if old not in munis:
+            raise ScenarioError.single(file, lines.get(("rename_municipalities", old), (file, line))[1],
+                                       f"rename_municipalities.{old}",
+                                       f"the parent scenario has no municipality '{old}' (it has: {', '.join(munis)})")
+        if new in munis:
+            raise ScenarioError.single(file, lines.get(("rename_municipalities", old), (file, line))[1],
+                                       f"rename_municipalities.{old}", f"the parent already has a municipality '{new}'")
+    merged["municipalities"] = {renames.get(k, k): v for k, v in munis.items()}
+    sources.lines = {(("municipalities", renames[k[1]]) + k[2:]
+                      if len(k) > 1 and k[0] == "municipalities" and k[1] in renames else k): v
+                     for k, v in sources.lines.items()}
+    move = lambda key: renames.get(key, key) if isinstance(key, str) else key  # noqa: E731
+    for m in merged["municipalities"].values():
+        if isinstance(m, dict) and isinstance(m.get("commuting_to"), list):
+            m["commuting_to"] = [move(k) for k in m["commuting_to"]]
+    for e in (merged.get("employers") or {}).values():
+        if isinstance(e, dict) and "municipality" in e:
+            e["municipality"] = move(e["municipality"])
+    for a in (merged.get("staffing_agencies") or {}).values():
+        for key in ("municipalities", "partner_municipalities"):
+            if isinstance(a, dict) and isinstance(a.get(key), list):
+                a[key] = [move(k) for k in a[key]]
+    for g in (merged.get("secondary_agreements") or {}).values():
+        for key in ("from", "to"):
+            if isinstance(g, dict) and key in g:
+                g[key] = move(g[key])
+
+
+def _remove_inherited(merged: dict, data: dict, file: str, lines: dict) -> None:
+    """`municipalities: {old: null}` in a child removes what the parent defined under that key
+    (and so does null for an employer, a staffing agency or a secondary agreement); renaming is a
+    removal plus the same entry under its new key."""
+    for coll in COLLECTIONS:
+        child = data.get(coll)
+        if not isinstance(child, dict):
+            continue
+        for key in [k for k, v in child.items() if v is None]:
+            found = merged.get(coll)
+            inherited: dict = found if isinstance(found, dict) else {}
+            if key not in inherited:
+                line = lines.get((coll, key), (file, None))[1]
+                raise ScenarioError.single(file, line, f"{coll}.{key}",
+                                           f"null removes an inherited entry, but the parent scenario has no "
+                                           f"'{key}' under '{coll}' (it has: {', '.join(inherited) or 'none'})")
+            del inherited[key]
+            del child[key]
+            if coll == "municipalities":
+                _drop_references(merged, key)
+
+
+def _drop_references(merged: dict, gone: str) -> None:
+    """A removed municipality takes its employers and agreements with it, and leaves agencies'
+    lists and other municipalities' commuting."""
+    for coll, refers in (("employers", lambda e: e.get("municipality") == gone),
+                         ("secondary_agreements", lambda g: gone in (g.get("from"), g.get("to")))):
+        items = merged.get(coll)
+        if isinstance(items, dict):
+            for k in [k for k, v in items.items() if isinstance(v, dict) and refers(v)]:
+                del items[k]
+    for a in (merged.get("staffing_agencies") or {}).values():
+        for key in ("municipalities", "partner_municipalities"):
+            if isinstance(a, dict) and isinstance(a.get(key), list):
+                a[key] = [m for m in a[key] if m != gone]
+    for m in (merged.get("municipalities") or {}).values():
+        if isinstance(m, dict) and isinstance(m.get("commuting_to"), list):
+            m["commuting_to"] = [c for c in m["commuting_to"] if c != gone]
 
 
 # --- turning pydantic's errors into messages for people --------------------------------------

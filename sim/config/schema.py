@@ -373,6 +373,10 @@ class Scenario(Section):
         "scenario", pattern=NAME_PATTERN,
         description="Short name used in results (and in the results folder's name): letters, digits, "
                     "'_', '.' and '-', starting with a letter or digit, at most 64 characters.")
+    title: str = Field(
+        "", max_length=120,
+        description="The scenario's name for people, in tables, plots and the report (e.g. 'Typical "
+                    "municipality (2006)'); the short name when empty. Not inherited through 'extends'.")
     description: str = ""
     simulation: Simulation = Simulation()
     metrics: Metrics = Metrics()
@@ -398,3 +402,7 @@ class Scenario(Section):
     @property
     def weeks(self) -> int:
         return 52 * self.simulation.years
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.name

@@ -1,0 +1,94 @@
+"""The headline figures: one list of rows for the terminal table and the report, and the verdict
+sentences a reader sees first.
+
+Keeping one list means the report can never show fewer rows than the terminal (issue 13); the
+verdicts say in words what a difference's range says in numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str                 # for people: "employed at 24 months"
+    path: tuple[str, ...]      # where the figure sits in a summary (or a differences dict)
+    kind: str = "pct"          # "pct" (a share) or "sek" (money per refugee)
+
+    def get(self, summary: dict) -> dict | None:
+        node = summary
+        for key in self.path:
+            if not isinstance(node, dict) or key not in node:
+                return None
+            node = node[key]
+        return node if isinstance(node, dict) else None
+
+
+ROWS = [
+    Row("self-sufficient at 12 months", ("self_sufficiency", "12")),
+    Row("self-sufficient at 24 months", ("self_sufficiency", "24")),
+    Row("self-sufficient at 36 months", ("self_sufficiency", "36")),
+    Row("self-sufficient at 60 months", ("self_sufficiency", "60")),
+    Row("employed at 12 months", ("employment", "12")),
+    Row("employed at 24 months", ("employment", "24")),
+    Row("employed at 36 months", ("employment", "36")),
+    Row("employed at 60 months", ("employment", "60")),
+    Row("women employed at 60 months", ("employment_by_sex", "female", "60")),
+    Row("men employed at 60 months", ("employment_by_sex", "male", "60")),
+    Row("employed at 24 months, not in a subsidised job", ("employment_unsubsidised", "24")),
+    Row("any paid work during year 2", ("employment_during_year", "2")),
+    Row("labour-market contact, year 1", ("labour_market_contact_year1",)),
+    Row("an SFI course passed, year 1", ("sfi_course_year1",)),
+    Row("SFI completed (course D), year 1", ("sfi_completed_year1",)),
+    Row("job of 3+ weeks within 3 years", ("job_3_weeks_within_3_years",)),
+    Row("spending per refugee, SEK", ("costs_sek_per_refugee",), "sek"),
+]
+
+# The figures a verdict speaks about, in order of preference: the first one the run reached.
+VERDICT_ROWS = [("employed", ("employment", ("24", "12"))), ("self-sufficient", ("self_sufficiency", ("24", "12")))]
+
+RANGE_MEANING = ("The ranges are the 5th to 95th percentile over replicates: they show the noise between "
+                 "simulated runs only, not the uncertainty in the model's own assumptions and fitted "
+                 "parameters, which is larger.")
+
+
+def _sek(x: float) -> str:
+    return f"{abs(x):,.0f}".replace(",", " ")
+
+
+def _beyond(d: dict) -> str:
+    lo, hi = d.get("lo"), d.get("hi")
+    if lo is None or hi is None:
+        return ""
+    if lo > 0 or hi < 0:
+        return "beyond the noise between replicates"
+    return "within the noise between replicates (their range includes no difference)"
+
+
+def verdicts(titles: list[str], diffs: list[dict]) -> list[str]:
+    """One plain sentence per compared scenario: how it does on employment and self-sufficiency
+    (at 24 months, or 12 if the run is shorter), by how much, whether that is beyond the noise,
+    and what it costs per refugee. `titles[0]` is the baseline."""
+    out = []
+    for title, diff in zip(titles[1:], diffs):
+        d = diff["differences"]
+        parts = []
+        for word, (key, months) in VERDICT_ROWS:
+            for m in months:
+                v = (d.get(key) or {}).get(m) or {}
+                if v.get("mean") is not None:
+                    pts = 100 * v["mean"]
+                    size = ("as many" if round(pts) == 0 else
+                            f"{abs(pts):.0f} percentage points {'more' if pts > 0 else 'fewer'}")
+                    parts.append(f"{size} {word} at {m} months, {_beyond(v)}")
+                    break
+        cost_range = d.get("costs_sek_per_refugee") or {}
+        cost = cost_range.get("mean")
+        if cost is not None:
+            parts.append("the same spending per refugee" if round(cost) == 0 else
+                         f"{_sek(cost)} SEK {'more' if cost > 0 else 'less'} spent per refugee over the "
+                         f"simulated period, {_beyond(cost_range)}")
+        if parts:
+            out.append(f"{title}, compared with {titles[0]}: " + "; ".join(parts) + ".")
+    return out

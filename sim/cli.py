@@ -156,13 +156,16 @@ def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
     titles = [s.get("title") or s["scenario"] for s in summaries]
     lines = []
     if diffs:
-        lines += verdicts(titles, diffs) + [""]
+        lines += verdicts(titles, diffs, [s.get("years") for s in summaries]) + [""]
     lines += _block(titles, [(row.label, [_fmt(row.get(s), row.kind == "pct") for s in summaries]) for row in ROWS])
     if diffs:
         lines.append("")
+        def diff_cell(row, i, d):
+            if row.kind == "sek" and summaries[i].get("years") != summaries[0].get("years"):
+                return f"not comparable ({summaries[i].get('years')} against {summaries[0].get('years')} years)"
+            return _fmt(row.get(d["differences"]), row.kind == "pct", signed=True)
         lines += _block([f"{t} − {titles[0]}" for t in titles[1:]],
-                        [(row.label, [_fmt(row.get(d["differences"]), row.kind == "pct", signed=True) for d in diffs])
-                         for row in ROWS])
+                        [(row.label, [diff_cell(row, i, d) for i, d in enumerate(diffs, start=1)]) for row in ROWS])
     reps = summaries[0]["replicates"] if summaries else 0
     lines.append(f"Shares in per cent (differences in percentage points), spending in SEK per refugee; mean over "
                  f"{reps} replicates (the same seeds for every scenario) with the 5th…95th percentile in brackets; "
@@ -329,7 +332,7 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
                                   progress=progress)
         finally:
             progress.close()
-        summaries = [summarise(name, r["figures"], s.display_title) for name, s, r in zip(names, scenarios, runs)]
+        summaries = [summarise(name, r["figures"], s.display_title, s.simulation.years) for name, s, r in zip(names, scenarios, runs)]
         diffs = [{"scenario": name, "baseline": names[0],
                   "differences": differences(runs[0]["figures"], r["figures"])}
                  for name, r in zip(names[1:], runs[1:])]

@@ -66,12 +66,14 @@ def _beyond(d: dict) -> str:
     return "within the noise between replicates (their range includes no difference)"
 
 
-def verdicts(titles: list[str], diffs: list[dict]) -> list[str]:
+def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | None = None) -> list[str]:
     """One plain sentence per compared scenario: how it does on employment and self-sufficiency
     (at 24 months, or 12 if the run is shorter), by how much, whether that is beyond the noise,
-    and what it costs per refugee. `titles[0]` is the baseline."""
+    and what it costs per refugee (only over the same number of simulated years: spending over
+    seven years and over five are not to be set side by side). `titles[0]` is the baseline."""
     out = []
-    for title, diff in zip(titles[1:], diffs):
+    years = years or [None] * len(titles)
+    for title, diff, y in zip(titles[1:], diffs, years[1:]):
         d = diff["differences"]
         parts = []
         for word, (key, months) in VERDICT_ROWS:
@@ -85,7 +87,9 @@ def verdicts(titles: list[str], diffs: list[dict]) -> list[str]:
                     break
         cost_range = d.get("costs_sek_per_refugee") or {}
         cost = cost_range.get("mean")
-        if cost is not None:
+        if cost is not None and y is not None and years[0] is not None and y != years[0]:
+            parts.append(f"spending per refugee not compared ({y} simulated years against {years[0]})")
+        elif cost is not None:
             parts.append("the same spending per refugee" if round(cost) == 0 else
                          f"{_sek(cost)} SEK {'more' if cost > 0 else 'less'} spent per refugee over the "
                          f"simulated period, {_beyond(cost_range)}")

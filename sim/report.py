@@ -28,7 +28,8 @@ PLOT_TEXT = {
     "weeks_in_state": "How the first three years are spent (mean weeks per person), as in the Danish "
                       "KORA benchmark.",
     "costs": "Money over the simulated period per refugee who arrived, so that scenarios of different sizes "
-             "compare. Left: what is spent on the introduction (allowances, social assistance, wage subsidies, "
+             "compare (but only scenarios simulated over the same number of years: \"What was compared\" gives each "
+             "scenario's years). Left: what is spent on the introduction (allowances, social assistance, wage subsidies, "
              "staff). Right: what the state pays the municipality for it (flat-rate compensation, stimulus "
              "payment, performance bonus). A kind of payment that is missing was not paid in that scenario: "
              "an introduction allowance under social assistance, or a performance bonus no one qualified for.",
@@ -61,7 +62,11 @@ def headline_table(summary: dict) -> str:
             d = row.get(s) or {}
             rng = f" <span class='small'>({_fmt(d.get('lo'), row.kind)}–{_fmt(d.get('hi'), row.kind)})</span>" if d.get("mean") is not None else ""
             cells.append(f"<td class='num'>{_fmt(d.get('mean'), row.kind)}{rng}</td>")
-        for dd in diffs:
+        for i, dd in enumerate(diffs, start=1):
+            if row.kind == "sek" and scen[i].get("years") != scen[0].get("years"):
+                cells.append(f"<td class='num small'>not comparable: {scen[i].get('years')} against "
+                             f"{scen[0].get('years')} years</td>")
+                continue
             d = row.get(dd["differences"]) or {}
             rng = (f" <span class='small'>({_fmt_diff(d.get('lo'), row.kind)} to {_fmt_diff(d.get('hi'), row.kind)})</span>"
                    if d.get("mean") is not None else "")
@@ -117,7 +122,7 @@ def municipality_tables(folder: Path, summary: dict, labels: dict[str, dict[str,
 def verdict_section(summary: dict) -> str:
     scen = summary["scenarios"]
     titles = [s.get("title") or s["scenario"] for s in scen]
-    lines = verdicts(titles, summary.get("differences", []))
+    lines = verdicts(titles, summary.get("differences", []), [s.get("years") for s in scen])
     if not lines:
         return ""
     return "<h2>In short</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul>"

@@ -135,14 +135,24 @@ def binomial_from_uniform(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.nda
     """
     n = np.asarray(n, dtype=np.int64)
     p = clip(np.broadcast_to(np.asarray(p, dtype=np.float64), n.shape), 0.0, 1.0 - 1e-12)
-    q = 1.0 - p
-    pmf = q ** n
-    cdf = pmf.copy()
     out = np.zeros(n.shape, dtype=np.int64)
-    for k in range(int(n.max(initial=0))):
-        out += (u >= cdf) & (k < n)
-        pmf = pmf * np.maximum(n - k, 0) / (k + 1) * p / q
+    # Only the items still climbing their CDF are carried to the next count: once u < cdf(k) it
+    # stays below, so the work is the sum of the draws rather than items x the largest n (and
+    # every item sees exactly the arithmetic it would see alone).
+    live = np.flatnonzero(n > 0)
+    uu, nn, pp = np.asarray(u)[live], n[live], p[live]
+    qq = 1.0 - pp
+    pmf = qq ** nn
+    cdf = pmf.copy()
+    k = 0
+    while len(live):
+        more = (uu >= cdf) & (k < nn)
+        live = live[more]
+        out[live] += 1
+        uu, nn, pp, qq, pmf, cdf = uu[more], nn[more], pp[more], qq[more], pmf[more], cdf[more]
+        pmf = pmf * (nn - k) / (k + 1) * pp / qq
         cdf = cdf + pmf
+        k += 1
     return out
 
 

@@ -126,7 +126,7 @@ def run_comparison(scenarios: list[Scenario], replicates: int, seed: int | None 
     return out
 
 
-def summarise(name: str, runs: list[dict], title: str | None = None) -> dict[str, Any]:
+def summarise(name: str, runs: list[dict], title: str | None = None, years: int | None = None) -> dict[str, Any]:
     """The `run --json` summary: the keys the README promises, plus a few more (keys are added,
     never renamed)."""
     def by_month(key, sub=None):
@@ -136,6 +136,7 @@ def summarise(name: str, runs: list[dict], title: str | None = None) -> dict[str
     return {
         "scenario": name,
         "title": title or name,
+        "years": years,
         "replicates": len(runs),
         "refugees": runs[0]["refugees"] if runs else 0,
         "self_sufficiency": by_month("self_sufficiency"),

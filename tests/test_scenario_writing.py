@@ -189,3 +189,12 @@ def test_a_scenario_with_several_municipalities_has_rows_for_each(tmp_path):
     for m in scenario.municipalities.values():
         assert f"<tr><th>{m.label}</th>" in html, m.label
     assert "<tr><th>All, pooled</th>" in html
+
+
+def test_verdicts_never_compare_spending_over_different_horizons():
+    diffs = [{"differences": {"employment": {"24": _diff(0.1, 0.05, 0.15)},
+                              "costs_sek_per_refugee": _diff(-70000.0, -80000.0, -60000.0)}}]
+    (line,) = verdicts(["Base", "Other"], diffs, [7, 5])
+    assert "spending per refugee not compared (5 simulated years against 7)" in line and "SEK" not in line
+    (same,) = verdicts(["Base", "Other"], diffs, [5, 5])
+    assert "70 000 SEK less spent per refugee" in same

@@ -136,3 +136,27 @@ def test_the_panel_counts_everyone_exactly_at_each_month_mark():
         assert panel[month, CHANNELS.index("observed")] == 200
         assert panel[month, CHANNELS.index("employed")] == weekly[week]
     assert weekly[-1] > weekly[10] > 0  # employment moved, so a shifted mark would show
+
+
+@pytest.mark.parametrize("learns", [False, True])
+def test_the_performance_bonus_is_paid_a_year_after_the_permit_for_sfi_passed_within_it(learns):
+    """Nobody works. The bonus is paid exactly 52 weeks after each person's permit, for exactly
+    those who passed SFI within those 52 weeks; without SFI nobody earns it."""
+    gain = 0.02 if learns else 0.0
+    data = toy(behaviour={"language": {"sfi_gain_per_tuition_hour": gain, "prior_swedish_share": 0.0,
+                                       "practice_gain_per_workplace_hour": 0.0, "everyday_gain_per_week": 0.0}},
+               **{"municipalities.t.programme.hours_per_week": 30, "simulation.years": 2,
+                  "national.performance_bonus_sek": 1000.0})
+    m = model_of(data)
+    m.run()
+    bonus = m.recorder.payments[:, :, PAYMENTS.index("performance_bonus")].sum(axis=1)
+    P = m.population
+    assert not (P.state[:200] == S.REGULAR_JOB).any() and (P.ti_left[:200] < 0).all()
+    permit, passed = P.ti_permit[:200].astype(int), P.ti_sfi_passed[:200].astype(int)
+    earned = (passed >= 0) & (passed - permit <= 52)
+    expected = np.bincount(permit[earned] + 52, minlength=len(bonus))[:len(bonus)] * 1000.0
+    np.testing.assert_array_equal(bonus, expected)
+    if learns:
+        assert 0 < earned.sum() < 200  # some passed within the year, some (early permits) after it
+    else:
+        assert bonus.sum() == 0

@@ -255,10 +255,13 @@ def _list() -> int:
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         text = " ".join(str(data.get("description", "")).split())
-        first = text.split(". ")[0].rstrip(".")
-        first = first if len(first) <= 110 else first[:first.rfind(" ", 0, 108)] + " …"
+        first = text.split(". ")[0].split(": ")[-1].rstrip(".")
+        if first.split(" ", 1)[0] in ("A", "An", "The"):  # it follows the title and a colon
+            first = first[0].lower() + first[1:]
+        first = first if len(first) <= 90 else first[:first.rfind(" ", 0, 88)] + " …"
         parent = f" [extends {Path(data['extends']).stem}]" if data.get("extends") else ""
-        rows.append((path.stem, first + parent))
+        title = data.get("title") or path.stem
+        rows.append((path.stem, f"{title}: {first}{parent}"))
     width = max(len(n) for n, _ in rows)
     for name, text in rows:
         print(f"{name.ljust(width)}  {text}")

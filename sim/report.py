@@ -320,7 +320,7 @@ scenarios' settings and not from chance.</p>
 {verdict_section(summary)}
 
 <h2>What was compared</h2><ul>{''.join(described)}</ul>
-<p>The first scenario, <b>{e(base)}</b>, is the baseline: differences are the other scenarios minus it.</p>
+{f"<p>The first scenario, <b>{e(base)}</b>, is the baseline: differences are the other scenarios minus it.</p>" if len(scen) > 1 else ""}
 
 <h2>Headline figures</h2>
 <p>Mean over replicates, with the range that 90 % of replicates fall in (5th–95th percentile). A difference

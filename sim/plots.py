@@ -151,7 +151,7 @@ def plot_costs(timeseries: pd.DataFrame, by_month: pd.DataFrame, scenarios: list
                titles: dict[str, str] | None = None, labels: dict[tuple[str, str], str] | None = None) -> Path:
     """Spending (left) and the state's payments to the municipality (right) per refugee who
     arrived, per scenario and municipality, stacked by kind: per refugee, so that scenarios of
-    different sizes and horizons can stand side by side."""
+    different sizes can stand side by side (those of different lengths still cannot)."""
     titles, labels = titles or {}, labels or {}
     tot = payment_totals(timeseries)
     refugees = arrivals_by_municipality(by_month).set_index(["scenario", "municipality"])["refugees"]

@@ -209,8 +209,14 @@ def lever_differences(scenario_files: list[Path]) -> str:
             continue
         lever_rows.append((_label(("municipalities", "x") + k, show_from=2), vals))
     titles = {d["name"]: d.get("title") or d["name"] for d in data}
-    header = ["lever"] + ([f"{titles[s]}: {(m.get('label') or k)}" for s, k, m in cols] if len(data) > 1 and len(cols) > len(data)
-                          else [titles[s] for s, k, m in cols] if len(data) > 1 else [m.get("label") or k for s, k, m in cols])
+
+    def column(scenario: str, key: str, m: dict) -> str:
+        """The municipality's name alone, the scenario's title alone (one municipality each), or both."""
+        muni = m.get("label") or key
+        if len(data) == 1:
+            return muni
+        return f"{titles[scenario]}: {muni}" if len(cols) > len(data) else titles[scenario]
+    header = ["lever"] + [column(s, k, m) for s, k, m in cols]
     out = [f"<h3>Introduction levers by municipality</h3><p>{len(lever_rows)} levers differ between the "
            "municipalities compared (levers that are the same everywhere are left out).</p>",
            _table(header, lever_rows) if lever_rows else "<p>All levers are the same.</p>",
@@ -304,7 +310,13 @@ def build_report(folder: Path) -> Path:
                          f"{e(expand((d.get('description') or '').strip()))} "
                          f"<span class='small'>{s['refugees']} refugees over {d['simulation']['years']} years; "
                          f"municipalities: {e(munis)}.</span></li>")
-    figs = "".join(f"<h3>{e(k.replace('_', ' ').capitalize())}</h3><p>{e(PLOT_TEXT.get(k, 'Each municipality of a regional scenario, by municipality of residence.'))}</p>{img_inline(p)}"
+    titles = {s["scenario"]: s.get("title") or s["scenario"] for s in scen}
+
+    def heading(k: str) -> str:
+        if k.startswith("municipalities_"):
+            return f"By municipality: {titles.get(k.removeprefix('municipalities_'), k)}"
+        return k.replace("_", " ").capitalize()
+    figs = "".join(f"<h3>{e(heading(k))}</h3><p>{e(PLOT_TEXT.get(k, 'Each municipality of a regional scenario, by municipality of residence.'))}</p>{img_inline(p)}"
                    for k, p in plots.items())
     base = scen[0].get("title") or scen[0]["scenario"]
     title = " vs ".join(s.get("title") or s["scenario"] for s in scen)

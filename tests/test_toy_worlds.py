@@ -160,3 +160,24 @@ def test_the_performance_bonus_is_paid_a_year_after_the_permit_for_sfi_passed_wi
         assert 0 < earned.sum() < 200  # some passed within the year, some (early permits) after it
     else:
         assert bonus.sum() == 0
+
+
+@pytest.mark.parametrize("clock", ["arrival", "permit"])
+def test_the_table_by_duration_holds_every_counted_cell_of_the_panel(clock):
+    """by_month.csv is the panel laid flat: its counts add back to the panel cell by cell, every
+    observed cell kept (also one of a single person), columns named by clock and channel."""
+    from sim.metrics import PERMIT_CHANNELS, by_duration
+    data = toy(behaviour={"hiring": {"intercept": 0.0}, "search": {"own_contacts_per_week": 0.2}},
+               **{"simulation.years": 2, "municipalities.t.arrivals": {"per_year": 60}})
+    m = model_of(data)
+    m.run()
+    panel = m.recorder.panel if clock == "arrival" else m.recorder.permit_panel
+    channels = CHANNELS if clock == "arrival" else PERMIT_CHANNELS
+    df = by_duration(m, clock)
+    assert list(df.columns[:4]) == [f"months_since_{clock}", "municipality", "sex", "education"]
+    assert list(df.columns[4:]) == list(channels)
+    assert (df["observed"] > 0).all() and len(df) == int((panel[:, :, 0] > 0).sum())
+    np.testing.assert_array_equal(df[list(channels)].to_numpy().sum(axis=0), panel.sum(axis=(0, 1)))
+    by_month = df.groupby(f"months_since_{clock}")["observed"].sum()
+    np.testing.assert_array_equal(by_month.to_numpy(), panel[:, :, 0].sum(axis=0)[by_month.index.to_numpy()])
+    assert (df["observed"] == 1).any()  # small cells are kept, not dropped

@@ -283,10 +283,10 @@ def _baseline_first(args) -> list[str]:
 
 def _show(file: str, overrides, changed: bool = False) -> int:
     from .config import load_scenario_with_sources
-    from .config.annotate import annotate
+    from .config.annotate import annotate, shown_path
     from .sources import expand
     scenario, sources = load_scenario_with_sources(file, overrides)
-    own = sources.files[0] if sources.files else None
+    own = shown_path(sources.files[0]) if sources.files else None
     for row in annotate(scenario, sources):
         if changed and not (row["origin"] == "--set" or (own and row["origin"].rpartition(":")[0] == own)):
             continue

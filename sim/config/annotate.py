@@ -86,6 +86,21 @@ def flatten(data: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], An
     return {prefix: data}
 
 
+def shown_path(file: str) -> str:
+    """A file as a reader can use it: relative to the working folder, or to the project (the
+    shipped scenarios and calibration), else as given; never another machine's absolute path in
+    what is shared."""
+    p = Path(file)
+    if not p.is_absolute():
+        return file
+    for root in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return file
+
+
 def annotate(scenario: Scenario, sources: Sources | None) -> list[dict]:
     """One row per value: path, value, origin ('file:line', '--set' or 'default'), comment."""
     rows = []
@@ -97,7 +112,7 @@ def annotate(scenario: Scenario, sources: Sources | None) -> list[dict]:
         elif hit[0] == "--set":
             origin, comment = "--set", None
         else:
-            origin, comment = f"{hit[0]}:{hit[1]}", comment_at(*hit)
+            origin, comment = f"{shown_path(hit[0])}:{hit[1]}", comment_at(*hit)
         rows.append({"path": ".".join(path), "value": value, "origin": origin,
                      "comment": comment or field_description(path)})
     return rows

@@ -167,9 +167,9 @@ def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
         lines += _block([f"{t} − {titles[0]}" for t in titles[1:]],
                         [(row.label, [diff_cell(row, i, d) for i, d in enumerate(diffs, start=1)]) for row in ROWS])
     reps = summaries[0]["replicates"] if summaries else 0
-    lines.append(f"Shares in per cent (differences in percentage points), spending in SEK per refugee; mean over "
-                 f"{reps} replicates (the same seeds for every scenario) with the 5th…95th percentile in brackets; "
-                 "'–' = beyond the simulated period. " + RANGE_MEANING)
+    lines.append(f"Shares in per cent{' (differences in percentage points)' if diffs else ''}, spending in SEK per "
+                 f"refugee; mean over {reps} replicates{' (the same seeds for every scenario)' if diffs else ''} with "
+                 "the 5th…95th percentile in brackets; '–' = beyond the simulated period. " + RANGE_MEANING)
     return "\n".join(lines)
 
 
@@ -265,7 +265,8 @@ def _list() -> int:
     width = max(len(n) for n, _ in rows)
     for name, text in rows:
         print(f"{name.ljust(width)}  {text}")
-    print(f"\nRun one: python run.py run NAME; see every value: python run.py show NAME; files in {SCENARIO_DIR}")
+    me = "python run.py" if Path(sys.argv[0]).name == "run.py" else Path(sys.argv[0]).name
+    print(f"\nRun one: {me} run NAME; see every value: {me} show NAME; files in {SCENARIO_DIR}")
     return 0
 
 

@@ -213,3 +213,25 @@ def test_range_never_passes_stop():
     d = Dimension(path="x", range={"start": 0, "stop": 1, "step": 0.4})
     assert d.grid_values() == [0, 0.4, 0.8]
     assert Dimension(path="x", range={"start": 1, "stop": 4, "step": 1}).grid_values() == [1, 2, 3, 4]
+
+
+def test_a_backend_that_cannot_start_leaves_no_new_folder(reference, tmp_path, monkeypatch):
+    """A Dask scheduler out of reach: the folder the sweep made for it is removed (nothing ran),
+    while a folder that already held runs is kept as it was."""
+    import sim.sweeps as sweeps
+    from sim.errors import BackendError
+    f, _ = reference
+
+    def unreachable(*args, **kwargs):
+        raise BackendError("cannot reach the Dask scheduler 'tcp://nowhere:1'")
+    monkeypatch.setattr(sweeps, "backend", unreachable)
+    with pytest.raises(BackendError):
+        run_sweep(f, tmp_path / "new", workers=1, scheduler="tcp://nowhere:1", fresh=False)
+    assert not (tmp_path / "new").exists() and list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    run_sweep(f, tmp_path / "kept", workers=1, scheduler=None, fresh=False)
+    before = table(tmp_path / "kept")
+    monkeypatch.setattr(sweeps, "backend", unreachable)
+    with pytest.raises(BackendError):
+        run_sweep(f, tmp_path / "kept", workers=1, scheduler="tcp://nowhere:1", fresh=False)
+    pd.testing.assert_frame_equal(table(tmp_path / "kept"), before)

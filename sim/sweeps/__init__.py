@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
+from ..errors import BackendError
 from ..output import FolderLock
 from .design import check_points, points, run_seed
 from .execute import Context, backend, write_timeseries
@@ -37,6 +39,19 @@ def run_sweep(sweep_file: Path, folder: Path, workers: int, scheduler: str | Non
 
 
 def _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts) -> dict:
+    new = not Path(folder).exists()
+    ran = [0]
+    try:
+        return _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts, ran)
+    except BackendError:
+        # The backend could not start (a Dask scheduler out of reach): a folder this call made
+        # holds no run yet, so it goes, and the same command can simply be given again.
+        if new and ran[0] == 0:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts, ran: list[int]) -> dict:
     store = RunStore(folder, sweep_columns(sweep))
     done = store.prepare(sweep.model_dump(mode="json"), base.model_dump(mode="json", by_alias=True), fresh)
     table = pd.DataFrame([{"point": i, **p} for i, p in enumerate(pts)])
@@ -54,6 +69,7 @@ def _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_star
         for result in backend(ctx, tasks, workers, scheduler, on_start):
             write_timeseries(folder, result)
             store.append(result["row"])
+            ran[0] += 1
             n_done += 1
             if progress:
                 progress(1, n_done, total)

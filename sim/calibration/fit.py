@@ -301,7 +301,10 @@ class Calibration:
                     continue
                 cos = float(ga @ gb / (na * nb))
                 if cos < CONFLICT_COSINE:
+                    unweighted = [t for t in (ta, tb) if self.spec.weights.get(t, 1.0) == 0]
+                    note = "".join(f" {t} weighs nothing in the objective: the tension is shown, not fitted."
+                                   for t in unweighted)
                     out.append({"kind": "conflict", "targets": [ta, tb], "cosine": cos,
                                 "text": f"{ta} and {tb} pull against each other: at the fitted point, what "
-                                        f"brings one closer moves the other away (cosine {cos:.2f})."})
+                                        f"brings one closer moves the other away (cosine {cos:.2f}).{note}"})
         return out

@@ -138,7 +138,8 @@ def _fmt(d: dict | None, pct: bool = True, signed: bool = False) -> str:
     if pct:
         f = (lambda x: f"{100 * x:+.0f}") if signed else (lambda x: f"{100 * x:.0f}")
         return f"{f(d['mean'])}{'' if signed else '%'} ({f(d['lo'])}…{f(d['hi'])})"
-    f = (lambda x: f"{x:+,.0f}") if signed else (lambda x: f"{x:,.0f}")
+    # Money with a space between thousands, as the report and the verdicts write it (283 394 SEK).
+    f = (lambda x: f"{x:+,.0f}".replace(",", " ")) if signed else (lambda x: f"{x:,.0f}".replace(",", " "))
     return f"{f(d['mean'])} ({f(d['lo'])}…{f(d['hi'])})"
 
 

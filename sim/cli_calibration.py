@@ -136,7 +136,11 @@ def calibrate(args, argv: list[str]) -> int:
                                                    e.objective, *["" if e.sims[i] is None else e.sims[i] for i in ids]]) + "\n")
         build_fit_report(tmp, spec.model_dump(mode="json"), targets, analysis, log_dict, command, rel_fitted)
     report = folder / "report.html"
-    write_atomic(fitted_path, fitted_yaml(spec, str(args.spec), analysis, log, command, str(report)))
+    try:
+        under = fitted_path.resolve().relative_to(CALIBRATION_DIR.resolve()).as_posix()
+    except ValueError:
+        under = str(fitted_path)
+    write_atomic(fitted_path, fitted_yaml(spec, str(args.spec), analysis, log, command, str(report), under))
     print(_fit_table(targets, analysis))
     for w in analysis["warnings"]:
         print(f"warning: {w['text']}")

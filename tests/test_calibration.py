@@ -181,6 +181,7 @@ def test_calibrate_writes_fitted_file_and_report(tmp_path, short):
             "--quiet", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     data = yaml.safe_load(fitted.read_text())
+    assert f"say `parameters: {fitted}`" in fitted.read_text()  # the hint names where it was written
     x = data["behaviour"]["hiring"]["intercept"]
     assert -5.0 <= x <= -2.0 and data["calibration"]["targets"] == ["emp12", "contact"]
     html = (tmp_path / "rep" / "report.html").read_text()

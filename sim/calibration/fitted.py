@@ -25,12 +25,15 @@ def _nested(values: dict[str, float]) -> dict:
     return out
 
 
-def fitted_yaml(spec, spec_file: str, analysis: dict, log, command: str, report: str | None) -> str:
-    """The file's text: a header, the `calibration:` block, then `behaviour:` with a comment per value."""
+def fitted_yaml(spec, spec_file: str, analysis: dict, log, command: str, report: str | None,
+                named_as: str | None = None) -> str:
+    """The file's text: a header, the `calibration:` block, then `behaviour:` with a comment per value.
+    `named_as`: how a scenario's `parameters:` names this file (its path inside calibration/, or the
+    path it was written to)."""
     targets = list(analysis["targets"])
     head = [
         f"# Fitted behavioural parameters: written by `{command}` on {dt.date.today().isoformat()}.",
-        f"# Scenarios that rest on this calibration say `parameters: fitted/{spec.name}.yaml`.",
+        f"# Scenarios that rest on this calibration say `parameters: {named_as or f'fitted/{spec.name}.yaml'}`.",
         "# Do not edit by hand: change the spec or the targets and fit again.",
     ]
     block = {

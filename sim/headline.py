@@ -58,12 +58,13 @@ def _sek(x: float) -> str:
 
 
 def _beyond(d: dict) -> str:
+    """', beyond the noise ...' or ', within the noise ...' (nothing without a range)."""
     lo, hi = d.get("lo"), d.get("hi")
     if lo is None or hi is None:
         return ""
     if lo > 0 or hi < 0:
-        return "beyond the noise between replicates"
-    return "within the noise between replicates (their range includes no difference)"
+        return ", beyond the noise between replicates"
+    return ", within the noise between replicates (their range includes no difference)"
 
 
 def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | None = None) -> list[str]:
@@ -83,7 +84,7 @@ def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | Non
                     pts = 100 * v["mean"]
                     size = ("as many" if round(pts) == 0 else
                             f"{abs(pts):.0f} percentage points {'more' if pts > 0 else 'fewer'}")
-                    parts.append(f"{size} {word} at {m} months, {_beyond(v)}")
+                    parts.append(f"{size} {word} at {m} months{_beyond(v)}")
                     break
         cost_range = d.get("costs_sek_per_refugee") or {}
         cost = cost_range.get("mean")
@@ -92,7 +93,7 @@ def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | Non
         elif cost is not None:
             parts.append("the same spending per refugee" if round(cost) == 0 else
                          f"{_sek(cost)} SEK {'more' if cost > 0 else 'less'} spent per refugee over the "
-                         f"simulated period, {_beyond(cost_range)}")
+                         f"simulated period{_beyond(cost_range)}")
         if parts:
             out.append(f"{title}, compared with {titles[0]}: " + "; ".join(parts) + ".")
     return out

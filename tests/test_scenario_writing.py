@@ -198,3 +198,20 @@ def test_verdicts_never_compare_spending_over_different_horizons():
     assert "spending per refugee not compared (5 simulated years against 7)" in line and "SEK" not in line
     (same,) = verdicts(["Base", "Other"], diffs, [5, 5])
     assert "70 000 SEK less spent per refugee" in same
+
+
+def test_warnings_for_a_town_without_employers_and_a_receiver_without_staff():
+    from sim.config.inert import scenario_warnings
+    staffed = {"programme": {"allowance": "wage_like", "summer_break_weeks": 4, "summer_courses": True,
+                             "alternate_sfi_with_internship": True}, "staff": {"coaches": 1}}
+    bare = {"programme": dict(staffed["programme"]), "staff": {"coaches": 0, "internship_coordinators": 0},
+            "commuting_to": []}
+    data = {"municipalities": {"hub": staffed, "village": bare},
+            "employers": {"firms": {"municipality": "hub"}},
+            "secondary_agreements": {"move": {"from": "hub", "to": "village"}}}
+    found = dict(scenario_warnings(data))
+    assert "no employers" in found["municipalities.village"]
+    assert "'village' has no coaches" in found["secondary_agreements.move"]
+    assert "municipalities.hub" not in found
+    bare["commuting_to"] = ["hub"]  # commuting to a town with employers is a way to work
+    assert "municipalities.village" not in dict(scenario_warnings(data))

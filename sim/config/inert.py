@@ -33,8 +33,7 @@ def inert_levers(municipality: dict[str, Any]) -> dict[str, str]:
 
 def scenario_warnings(data: dict[str, Any]) -> list[tuple[str, str]]:
     """(key path, message) for what is valid but almost surely unintended, in a resolved scenario
-    mapping. Inert levers are only warned about when the scenario's own files set them (`set_keys`
-    in `warnings_for`); here every candidate is listed."""
+    mapping; every inert lever is listed here, and `warnings_for` keeps those a file sets."""
     out: list[tuple[str, str]] = []
     munis = data.get("municipalities") or {}
     employer_towns = {e.get("municipality") for e in (data.get("employers") or {}).values()}

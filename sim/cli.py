@@ -153,8 +153,8 @@ def _block(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
 def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
     """The verdicts first; then the headline figures, one column per scenario, and each
     scenario's difference from the first."""
-    from .headline import RANGE_MEANING, ROWS, verdicts
-    titles = [s.get("title") or s["scenario"] for s in summaries]
+    from .headline import RANGE_MEANING, ROWS, other_horizon, title_of, verdicts
+    titles = [title_of(s) for s in summaries]
     lines = []
     if diffs:
         lines += verdicts(titles, diffs, [s.get("years") for s in summaries]) + [""]
@@ -162,8 +162,9 @@ def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
     if diffs:
         lines.append("")
         def diff_cell(row, i, d):
-            if row.kind == "sek" and summaries[i].get("years") != summaries[0].get("years"):
-                return f"not comparable ({summaries[i].get('years')} against {summaries[0].get('years')} years)"
+            horizon = other_horizon(summaries[0].get("years"), summaries[i].get("years"))
+            if row.kind == "sek" and horizon:
+                return f"not comparable ({horizon})"
             return _fmt(row.get(d["differences"]), row.kind == "pct", signed=True)
         lines += _block([f"{t} − {titles[0]}" for t in titles[1:]],
                         [(row.label, [diff_cell(row, i, d) for i, d in enumerate(diffs, start=1)]) for row in ROWS])

@@ -53,6 +53,19 @@ RANGE_MEANING = ("The ranges are the 5th to 95th percentile over replicates: the
                  "parameters, which is larger.")
 
 
+def title_of(summary: dict) -> str:
+    """A scenario's name for people, from its summary (the short name when it has no title)."""
+    return summary.get("title") or summary["scenario"]
+
+
+def other_horizon(base_years: int | None, years: int | None) -> str | None:
+    """'5 simulated years against 7' when two runs' lengths differ (their spending is then not
+    comparable: money over seven years and over five are not set side by side), else None."""
+    if base_years is None or years is None or base_years == years:
+        return None
+    return f"{years} simulated years against {base_years}"
+
+
 def _sek(x: float) -> str:
     return f"{abs(x):,.0f}".replace(",", " ")
 
@@ -88,8 +101,9 @@ def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | Non
                     break
         cost_range = d.get("costs_sek_per_refugee") or {}
         cost = cost_range.get("mean")
-        if cost is not None and y is not None and years[0] is not None and y != years[0]:
-            parts.append(f"spending per refugee not compared ({y} simulated years against {years[0]})")
+        horizon = other_horizon(years[0], y)
+        if cost is not None and horizon:
+            parts.append(f"spending per refugee not compared ({horizon})")
         elif cost is not None:
             parts.append("the same spending per refugee" if round(cost) == 0 else
                          f"{_sek(cost)} SEK {'more' if cost > 0 else 'less'} spent per refugee over the "

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .figure import COLOURS, legend, subplots
+from .headline import title_of
 from .metrics import COSTS, STATE_PAYMENTS
 from .page import save_figure
 from .states import EDUCATION_NAMES, KORA_CATEGORIES
@@ -88,8 +89,11 @@ def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, val
     titles = titles or {}
     # Common axes: groups are compared by eye, so every panel has the same scales.
     fig, axes = subplots(2, len(values), figsize=(3.2 * len(values) + 1, 6.5), squeeze=False, sharex=True, sharey=True)
+    last_month = 1.0
     for row, metric in enumerate(("self_sufficient", "employed")):
         c = rate_curves(by_month, metric, [column])
+        if len(c):
+            last_month = max(last_month, float(c["months_since_arrival"].max()))
         for col, v in enumerate(values):
             ax = axes[row, col]
             drawn = 0
@@ -102,9 +106,8 @@ def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, val
                 ax.text(0.5, 0.5, f"too few people\n(under {MIN_OBSERVED} in a month)", ha="center", va="center",
                         transform=ax.transAxes, fontsize=8, color="0.4")
             _axes(ax, f"{LABELS[metric]}:\n{v.replace('_', ' ')}")
-    months = rate_curves(by_month, "employed")["months_since_arrival"]
     for ax in axes.flat:  # shared, so an empty panel must not set the range
-        ax.set_xlim(0, max(float(months.max()) if len(months) else 1.0, 1.0))
+        ax.set_xlim(0, last_month)
         ax.label_outer()
     legend(axes[0, 0], fontsize=7, loc="upper left")
     return save_figure(fig, path)
@@ -112,7 +115,7 @@ def plot_by_group(by_month: pd.DataFrame, scenarios: list[str], column: str, val
 
 def plot_kora(summaries: list[dict], path: Path) -> Path:
     fig, ax = subplots(figsize=(10, 1.2 + 0.7 * len(summaries)))
-    names = [s.get("title") or s["scenario"] for s in summaries]
+    names = [title_of(s) for s in summaries]
     left = np.zeros(len(summaries))
     for j, cat in enumerate(KORA_CATEGORIES):
         w = np.array([s["weeks_in_state_first_3_years"].get(cat) or 0.0 for s in summaries])
@@ -204,7 +207,7 @@ def make_plots(folder: Path, summaries: list[dict], municipality_labels: dict[st
     by_month = pd.read_csv(folder / "by_month.csv")
     timeseries = pd.read_csv(folder / "timeseries.csv.gz")
     scenarios = [s["scenario"] for s in summaries]
-    titles = {s["scenario"]: s.get("title") or s["scenario"] for s in summaries}
+    titles = {s["scenario"]: title_of(s) for s in summaries}
     mlabels = municipality_labels or {}
     pair_labels = {(s, k): v for s, d in mlabels.items() for k, v in d.items()}
     out = {

@@ -13,7 +13,7 @@ import yaml
 
 from .config.annotate import field_description, flatten
 from .config.inert import inert_levers
-from .headline import RANGE_MEANING, ROWS, verdicts
+from .headline import RANGE_MEANING, ROWS, other_horizon, title_of, verdicts
 from .page import e, img_inline, page
 from .plots import make_plots
 from .sources import expand
@@ -51,7 +51,7 @@ def _fmt_diff(v: float | None, kind: str) -> str:
 def headline_table(summary: dict) -> str:
     """Every row of the terminal's table (sim/headline.py), with the scenarios' titles."""
     scen = summary["scenarios"]
-    titles = [s.get("title") or s["scenario"] for s in scen]
+    titles = [title_of(s) for s in scen]
     head = "".join(f"<th>{e(t)}</th>" for t in titles)
     diffs = summary.get("differences", [])
     head += "".join(f"<th>{e(t)} − {e(titles[0])}</th>" for t in titles[1:1 + len(diffs)])
@@ -63,9 +63,9 @@ def headline_table(summary: dict) -> str:
             rng = f" <span class='small'>({_fmt(d.get('lo'), row.kind)}–{_fmt(d.get('hi'), row.kind)})</span>" if d.get("mean") is not None else ""
             cells.append(f"<td class='num'>{_fmt(d.get('mean'), row.kind)}{rng}</td>")
         for i, dd in enumerate(diffs, start=1):
-            if row.kind == "sek" and scen[i].get("years") != scen[0].get("years"):
-                cells.append(f"<td class='num small'>not comparable: {scen[i].get('years')} against "
-                             f"{scen[0].get('years')} years</td>")
+            horizon = other_horizon(scen[0].get("years"), scen[i].get("years"))
+            if row.kind == "sek" and horizon:
+                cells.append(f"<td class='num small'>not comparable: {e(horizon)}</td>")
                 continue
             d = row.get(dd["differences"]) or {}
             rng = (f" <span class='small'>({_fmt_diff(d.get('lo'), row.kind)} to {_fmt_diff(d.get('hi'), row.kind)})</span>"
@@ -112,7 +112,7 @@ def municipality_tables(folder: Path, summary: dict, labels: dict[str, dict[str,
         pooled += [_fmt((s["employment"].get(m) or {}).get("mean"), "pct") for m in ("12", "24", "36")]
         rows.append(f"<tr><th>All, pooled</th><td class='num'>{s['refugees']}</td>"
                     + "".join(f"<td class='num'>{v}</td>" for v in pooled) + "</tr>")
-        out.append(f"<h3>{e(s.get('title') or s['scenario'])}, by municipality of residence</h3><table><tr><th></th>"
+        out.append(f"<h3>{e(title_of(s))}, by municipality of residence</h3><table><tr><th></th>"
                    "<th>refugees</th><th>Self-sufficient at 12 months</th><th>at 24 months</th>"
                    "<th>Employed at 12 months</th><th>at 24 months</th><th>at 36 months</th></tr>"
                    + "".join(rows) + "</table>")
@@ -121,7 +121,7 @@ def municipality_tables(folder: Path, summary: dict, labels: dict[str, dict[str,
 
 def verdict_section(summary: dict) -> str:
     scen = summary["scenarios"]
-    titles = [s.get("title") or s["scenario"] for s in scen]
+    titles = [title_of(s) for s in scen]
     lines = verdicts(titles, summary.get("differences", []), [s.get("years") for s in scen])
     if not lines:
         return ""
@@ -259,20 +259,12 @@ def _when(iso: str) -> str:
 
 
 def _relative(origin: str) -> str:
-    """'/home/x/project/scenarios/a.yaml:12' -> 'scenarios/a.yaml:12': never a local absolute path."""
+    """An origin as `annotate` gives it (already relative to the working folder or the project:
+    `shown_path`), with a file outside both cut to its name: never a local absolute path."""
     path, sep, line = origin.rpartition(":")
-    if not sep or not line.isdigit():
-        path, line = origin, ""
-    p = Path(path)
-    if not p.is_absolute():
-        return origin
-    for root in (Path.cwd(), Path(__file__).resolve().parents[1]):
-        try:
-            rel = p.resolve().relative_to(root.resolve())
-        except ValueError:
-            continue
-        return f"{rel.as_posix()}:{line}" if line else rel.as_posix()
-    return f"{p.name}:{line}" if line else p.name
+    if sep and line.isdigit() and Path(path).is_absolute():
+        return f"{Path(path).name}:{line}"
+    return origin
 
 
 def sources_section(sources: dict) -> str:
@@ -306,11 +298,11 @@ def build_report(folder: Path) -> Path:
         munis = ", ".join(
             f"{(m.get('label') or k)} (agreement {m.get('reception_agreement_per_year', 0):g} a year)"
             for k, m in d["municipalities"].items())
-        described.append(f"<li><b>{e(s.get('title') or s['scenario'])}</b> (<code>{e(s['scenario'])}</code>): "
+        described.append(f"<li><b>{e(title_of(s))}</b> (<code>{e(s['scenario'])}</code>): "
                          f"{e(expand((d.get('description') or '').strip()))} "
                          f"<span class='small'>{s['refugees']} refugees over {d['simulation']['years']} years; "
                          f"municipalities: {e(munis)}.</span></li>")
-    titles = {s["scenario"]: s.get("title") or s["scenario"] for s in scen}
+    titles = {s["scenario"]: title_of(s) for s in scen}
 
     def heading(k: str) -> str:
         if k.startswith("municipalities_"):
@@ -318,8 +310,8 @@ def build_report(folder: Path) -> Path:
         return k.replace("_", " ").capitalize()
     figs = "".join(f"<h3>{e(heading(k))}</h3><p>{e(PLOT_TEXT.get(k, 'Each municipality of a regional scenario, by municipality of residence.'))}</p>{img_inline(p)}"
                    for k, p in plots.items())
-    base = scen[0].get("title") or scen[0]["scenario"]
-    title = " vs ".join(s.get("title") or s["scenario"] for s in scen)
+    base = title_of(scen[0])
+    title = " vs ".join(title_of(s) for s in scen)
     ss = yaml.safe_load(files[0].read_text(encoding="utf-8"))["metrics"]["self_sufficiency"]
     share = ss["threshold_share_of_living_costs"]
     ss_text = "living costs" if share == 1 else f"{100 * share:.0f} % of living costs"

@@ -62,11 +62,14 @@ def test_renaming_a_municipality_moves_every_reference(tmp_path):
     assert file.endswith("falkenberg.yaml") and line > 0
 
 
-def test_renaming_what_the_parent_lacks_is_a_located_error(tmp_path):
-    path = write(tmp_path, "extends: falkenberg.yaml\nname: x\nrename_municipalities: {varnamo: town}\n")
+def first_problem(path: Path):
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
-    p = exc.value.problems[0]
+    return exc.value.problems[0]
+
+
+def test_renaming_what_the_parent_lacks_is_a_located_error(tmp_path):
+    p = first_problem(write(tmp_path, "extends: falkenberg.yaml\nname: x\nrename_municipalities: {varnamo: town}\n"))
     assert p.line == 3 and p.key == "rename_municipalities.varnamo" and "falkenberg" in p.message
 
 
@@ -85,10 +88,7 @@ def test_null_removes_an_inherited_municipality_with_its_employers(tmp_path):
 
 
 def test_null_for_something_not_inherited_is_a_located_error(tmp_path):
-    path = write(tmp_path, "extends: typical_2006.yaml\nname: x\nemployers:\n  nowhere: null\n")
-    with pytest.raises(ScenarioError) as exc:
-        load_scenario(path)
-    p = exc.value.problems[0]
+    p = first_problem(write(tmp_path, "extends: typical_2006.yaml\nname: x\nemployers:\n  nowhere: null\n"))
     assert p.line == 4 and p.key == "employers.nowhere" and "no 'nowhere'" in p.message
 
 

@@ -11,7 +11,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -128,21 +128,7 @@ def _rename_inherited(merged: dict, data: dict, file: str, lines: dict, sources:
     sources.lines = {(("municipalities", renames[k[1]]) + k[2:]
                       if len(k) > 1 and k[0] == "municipalities" and k[1] in renames else k): v
                      for k, v in sources.lines.items()}
-    move = lambda key: renames.get(key, key) if isinstance(key, str) else key  # noqa: E731
-    for m in merged["municipalities"].values():
-        if isinstance(m, dict) and isinstance(m.get("commuting_to"), list):
-            m["commuting_to"] = [move(k) for k in m["commuting_to"]]
-    for e in (merged.get("employers") or {}).values():
-        if isinstance(e, dict) and "municipality" in e:
-            e["municipality"] = move(e["municipality"])
-    for a in (merged.get("staffing_agencies") or {}).values():
-        for key in ("municipalities", "partner_municipalities"):
-            if isinstance(a, dict) and isinstance(a.get(key), list):
-                a[key] = [move(k) for k in a[key]]
-    for g in (merged.get("secondary_agreements") or {}).values():
-        for key in ("from", "to"):
-            if isinstance(g, dict) and key in g:
-                g[key] = move(g[key])
+    _map_references(merged, lambda key: renames.get(key, key))
 
 
 def _remove_inherited(merged: dict, data: dict, file: str, lines: dict) -> None:
@@ -164,25 +150,38 @@ def _remove_inherited(merged: dict, data: dict, file: str, lines: dict) -> None:
             del inherited[key]
             del child[key]
             if coll == "municipalities":
-                _drop_references(merged, key)
+                _map_references(merged, _removing(key))
 
 
-def _drop_references(merged: dict, gone: str) -> None:
-    """A removed municipality takes its employers and agreements with it, and leaves agencies'
-    lists and other municipalities' commuting."""
-    for coll, refers in (("employers", lambda e: e.get("municipality") == gone),
-                         ("secondary_agreements", lambda g: gone in (g.get("from"), g.get("to")))):
+def _removing(gone: str) -> Callable[[str], str | None]:
+    return lambda key: None if key == gone else key
+
+
+def _map_references(merged: dict, to: Callable[[str], str | None]) -> None:
+    """Every reference to a municipality (employers, secondary agreements, staffing agencies'
+    lists, commuting) through `to`: a new key for a renamed municipality, None for a removed one,
+    which takes its employers and agreements with it and leaves the lists."""
+    def at(key):
+        return to(key) if isinstance(key, str) else key
+
+    for coll, fields in (("employers", ("municipality",)), ("secondary_agreements", ("from", "to"))):
         items = merged.get(coll)
-        if isinstance(items, dict):
-            for k in [k for k, v in items.items() if isinstance(v, dict) and refers(v)]:
-                del items[k]
-    for a in (merged.get("staffing_agencies") or {}).values():
-        for key in ("municipalities", "partner_municipalities"):
-            if isinstance(a, dict) and isinstance(a.get(key), list):
-                a[key] = [m for m in a[key] if m != gone]
-    for m in (merged.get("municipalities") or {}).values():
-        if isinstance(m, dict) and isinstance(m.get("commuting_to"), list):
-            m["commuting_to"] = [c for c in m["commuting_to"] if c != gone]
+        if not isinstance(items, dict):
+            continue
+        for name, item in list(items.items()):
+            if not isinstance(item, dict):
+                continue
+            moved = {f: at(item[f]) for f in fields if f in item}
+            if any(v is None for v in moved.values()):
+                del items[name]
+            else:
+                item.update(moved)
+    lists: list[tuple[Any, tuple[str, ...]]] = [(a, ("municipalities", "partner_municipalities")) for a in (merged.get("staffing_agencies") or {}).values()]
+    lists += [(m, ("commuting_to",)) for m in (merged.get("municipalities") or {}).values()]
+    for holder, keys in lists:
+        for f in keys:
+            if isinstance(holder, dict) and isinstance(holder.get(f), list):
+                holder[f] = [k for k in map(at, holder[f]) if k is not None]
 
 
 # --- turning pydantic's errors into messages for people --------------------------------------

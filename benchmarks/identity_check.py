@@ -97,8 +97,9 @@ def compare(a, b, path: str, diffs: list[str]) -> None:
     if len(diffs) > 30:
         return
     if isinstance(a, dict):
-        if not isinstance(b, dict) or set(a) != set(b):
-            diffs.append(f"{path}: keys differ {set(a) ^ set(b if isinstance(b, dict) else {})}")
+        # New keys in the run checked (attributes added since the baseline) are not differences.
+        if not isinstance(b, dict) or not set(a) <= set(b):
+            diffs.append(f"{path}: keys missing {set(a) - set(b if isinstance(b, dict) else {})}")
             return
         for k in a:
             compare(a[k], b[k], f"{path}.{k}", diffs)

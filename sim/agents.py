@@ -75,6 +75,7 @@ class MunicipalityTable:
         # contacts coaches make).
         self.placement_credit = np.zeros(n)
         self.coach_credit = np.zeros(n)
+        self.world = np.zeros(n, np.int32)  # the world of a batch each municipality belongs to
 
 
 class EmployerTable:
@@ -148,6 +149,8 @@ class EmployerTable:
         # Employers that use the nystartsjobb tax relief: drawn once per employer, keyed by it.
         takeup = scenario.behaviour.hiring.nystartsjobb_employer_takeup
         self.uses_nystartsjobb = hashed_uniform(seed, "nystartsjobb", self.keys, 0) < takeup
+        # The run's seed per employer: employer-keyed draws stay those of its own world in a batch.
+        self.seed = np.full(self.n, int(seed), dtype=np.uint64)
         self.bias = np.array(bias, np.float32)
         self.base_relationship = np.array(rel, np.float32)
         self.relationship = self.base_relationship.copy()

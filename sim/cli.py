@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode = w.add_mutually_exclusive_group()
     mode.add_argument("--resume", dest="fresh", action="store_false", help="skip finished runs (the default)")
     mode.add_argument("--fresh", dest="fresh", action="store_true", help="discard earlier results and start over")
+    w.add_argument("--batch", type=_int_at_least(1), default=None, metavar="N",
+                   help="runs stepped together in one batch at most (default 64; a killed sweep redoes "
+                        "its unfinished batches; the results do not depend on it)")
     w.add_argument("--quiet", action="store_true", help="no progress")
     w.set_defaults(fresh=False)  # resume is the default (store_false alone would default to True)
     e = sub.add_parser("effects", help="what each lever that differs between two scenarios does on its own")
@@ -464,7 +467,8 @@ def _sweep(args) -> int:
     t0 = time.perf_counter()
     try:
         info = run_sweep(Path(args.file), folder, args.workers, args.scheduler, args.fresh, progress,
-                         on_start=None if args.quiet else (lambda m: print(m, file=sys.stderr)), loaded=loaded)
+                         on_start=None if args.quiet else (lambda m: print(m, file=sys.stderr)), loaded=loaded,
+                         batch=args.batch)
     except ResumeError as exc:
         raise OutputError(str(exc)) from None
     except KeyboardInterrupt:

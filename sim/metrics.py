@@ -16,6 +16,8 @@ Definitions:
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 
@@ -66,10 +68,15 @@ def month_marks(n_weeks: int) -> np.ndarray:
 
 
 class Recorder:
+    """Counts per municipality (panels, weekly totals, payments) and, for run-wide counts, per world
+    of a batch (the `_w` arrays, world first); `world()` gives one world's recorder, and the
+    properties below sum over worlds (a single run has one)."""
+
     def __init__(self, model):
         self.model = model
         T = model.n_weeks
         K = model.munis.n
+        W = self.n_worlds = model.n_worlds
         self.n_months = T * 12 // 52 + 1
         self.n_groups = K * 2 * 4
         self.mark = month_marks(T + 520)  # durations since permit can exceed the run
@@ -89,26 +96,96 @@ class Recorder:
         self.weekly_employed = np.zeros((T, K, 2), dtype=np.int32)
         self.weekly_self_sufficient = np.zeros((T, K, 2), dtype=np.int32)
         self.payments = np.zeros((T, K, len(PAYMENTS)), dtype=np.float64)
-        self.internships_started_by_sector_public = np.zeros(2, dtype=np.int64)  # [private, public]
+        self.internships_started_w = np.zeros((W, 2), dtype=np.int64)  # [private, public]
         # Internships that ended, and those followed by paid work within JOB_AFTER_INTERNSHIP_WEEKS,
         # by the week the internship ended.
-        self.internships_ended_by_week = np.zeros(T, dtype=np.int64)
-        self.jobs_after_internship_by_week = np.zeros(T, dtype=np.int64)
-        self.hires_route = np.zeros(6, dtype=np.int64)
-        self.contacts_route = np.zeros(6, dtype=np.int64)     # employer contacts made, by route
+        self.internships_ended_w = np.zeros((W, T), dtype=np.int64)
+        self.jobs_after_internship_w = np.zeros((W, T), dtype=np.int64)
+        self.hires_route_w = np.zeros((W, 6), dtype=np.int64)
+        self.contacts_route_w = np.zeros((W, 6), dtype=np.int64)  # employer contacts made, by route
         self.other_hires = np.zeros(K, dtype=np.float64)        # hires of other job seekers (displacement)
         # National instruments: hires, and those that would have happened without the instrument.
-        self.instrument_hires = {"nystartsjobb": 0, "nystartsjobb_deadweight": 0,
-                                 "instegsjobb": 0, "instegsjobb_deadweight": 0}
+        self.instrument_w = {k: np.zeros(W, dtype=np.int64) for k in
+                             ("nystartsjobb", "nystartsjobb_deadweight", "instegsjobb", "instegsjobb_deadweight")}
         # The job-finding rate in the first three years after the permit: job starts and weeks
         # without work (present, not in education) of people inside that window.
-        self.job_starts_window = 0
-        self.weeks_without_work_window = 0
+        self.job_starts_w = np.zeros(W, dtype=np.int64)
+        self.weeks_without_work_w = np.zeros(W, dtype=np.int64)
         self.last_muni_present = np.zeros(K, dtype=np.int64)
         self.last_muni_employed = np.zeros(K, dtype=np.int64)
         self.last_muni_self_sufficient = np.zeros(K, dtype=np.int64)
         self.last_state_totals = [0] * N_STATES
         self._t = 0
+
+    # --- sums over the worlds (one world: its own counts) ---
+    @property
+    def internships_started_by_sector_public(self) -> np.ndarray:
+        return self.internships_started_w.sum(axis=0)
+
+    @property
+    def internships_ended_by_week(self) -> np.ndarray:
+        return self.internships_ended_w.sum(axis=0)
+
+    @property
+    def jobs_after_internship_by_week(self) -> np.ndarray:
+        return self.jobs_after_internship_w.sum(axis=0)
+
+    @property
+    def hires_route(self) -> np.ndarray:
+        return self.hires_route_w.sum(axis=0)
+
+    @property
+    def contacts_route(self) -> np.ndarray:
+        return self.contacts_route_w.sum(axis=0)
+
+    @property
+    def instrument_hires(self) -> dict[str, int]:
+        return {k: int(v.sum()) for k, v in self.instrument_w.items()}
+
+    @property
+    def job_starts_window(self) -> int:
+        return int(self.job_starts_w.sum())
+
+    @property
+    def weeks_without_work_window(self) -> int:
+        return int(self.weeks_without_work_w.sum())
+
+    def _worlds(self, who: np.ndarray) -> np.ndarray:
+        """The world of each person in `who`."""
+        return self.model.munis.world[self.model.population.municipality[who]]
+
+    def _by_world(self, who: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """How many of `who` (those in `mask`) are in each world."""
+        if self.n_worlds == 1:
+            return np.array([len(who) if mask is None else np.count_nonzero(mask)])
+        w = self._worlds(who)
+        return np.bincount(w if mask is None else w[mask], minlength=self.n_worlds)
+
+    def _route_by_world(self, route: np.ndarray, who: np.ndarray) -> np.ndarray:
+        if self.n_worlds == 1:
+            return np.bincount(route, minlength=6)[None, :]
+        key = self._worlds(who).astype(np.int64) * 6 + route
+        return np.bincount(key, minlength=6 * self.n_worlds).reshape(self.n_worlds, 6)
+
+    def world(self, w: int, model) -> "Recorder":
+        """World w's recorder (its municipalities are `model.munis`, numbered from k0 in the batch)."""
+        k0 = int(np.searchsorted(self.model.munis.world, w, side="left"))
+        k1 = k0 + model.munis.n
+        out = copy.copy(self)
+        out.model = model
+        out.n_worlds = 1
+        out.n_groups = (k1 - k0) * 8
+        for name in ("panel", "permit_panel"):
+            setattr(out, name, getattr(self, name)[k0 * 8:k1 * 8])
+        for name in ("weekly_states", "weekly_present", "weekly_employed", "weekly_self_sufficient", "payments"):
+            setattr(out, name, getattr(self, name)[:, k0:k1])
+        for name in ("other_hires", "last_muni_present", "last_muni_employed", "last_muni_self_sufficient"):
+            setattr(out, name, getattr(self, name)[k0:k1])
+        for name in ("internships_started_w", "internships_ended_w", "jobs_after_internship_w",
+                     "hires_route_w", "contacts_route_w", "job_starts_w", "weeks_without_work_w"):
+            setattr(out, name, getattr(self, name)[w:w + 1])
+        out.instrument_w = {k: v[w:w + 1] for k, v in self.instrument_w.items()}
+        return out
 
     # --- called by the processes ---
     def pay(self, kind: str, muni: np.ndarray, amount) -> None:
@@ -123,46 +200,54 @@ class Recorder:
     def pay_staff(self, munis, cost_per_week: float) -> None:
         self.payments[self._t, :, PAYMENTS.index("staff")] += (munis.coaches + munis.coordinators) * cost_per_week
 
-    def internship_started(self, host: np.ndarray) -> None:
+    def internship_started(self, host: np.ndarray, who: np.ndarray) -> None:
         pub = self.model.employers.public[host]
-        self.internships_started_by_sector_public += [np.count_nonzero(~pub), np.count_nonzero(pub)]
+        self.internships_started_w[:, 0] += self._by_world(who, ~pub)
+        self.internships_started_w[:, 1] += self._by_world(who, pub)
 
-    def hires_by_route(self, route: np.ndarray) -> None:
-        self.hires_route += np.bincount(route, minlength=6)
+    def hires_by_route(self, route: np.ndarray, who: np.ndarray) -> None:
+        self.hires_route_w += self._route_by_world(route, who)
 
-    def contacts_by_route(self, route: np.ndarray) -> None:
-        self.contacts_route += np.bincount(route, minlength=6)
+    def contacts_by_route(self, route: np.ndarray, who: np.ndarray) -> None:
+        self.contacts_route_w += self._route_by_world(route, who)
 
     def hires_by_others(self, per_municipality: np.ndarray) -> None:
         self.other_hires += per_municipality
 
-    def instruments(self, nystartsjobb: np.ndarray, instegsjobb: np.ndarray, would_anyway: np.ndarray) -> None:
+    def instruments(self, nystartsjobb: np.ndarray, instegsjobb: np.ndarray, would_anyway: np.ndarray,
+                    who: np.ndarray) -> None:
         """Count hires under each instrument and their deadweight (hired anyway: the same draw
-        is below the chance without the instrument)."""
-        h = self.instrument_hires
-        h["nystartsjobb"] += int(np.count_nonzero(nystartsjobb))
-        h["nystartsjobb_deadweight"] += int(np.count_nonzero(nystartsjobb & would_anyway))
-        h["instegsjobb"] += int(np.count_nonzero(instegsjobb))
-        h["instegsjobb_deadweight"] += int(np.count_nonzero(instegsjobb & would_anyway))
+        is below the chance without the instrument); masks over `who`."""
+        h = self.instrument_w
+        h["nystartsjobb"] += self._by_world(who, nystartsjobb)
+        h["nystartsjobb_deadweight"] += self._by_world(who, nystartsjobb & would_anyway)
+        h["instegsjobb"] += self._by_world(who, instegsjobb)
+        h["instegsjobb_deadweight"] += self._by_world(who, instegsjobb & would_anyway)
 
-    def internships_ended(self, count: int) -> None:
-        self.internships_ended_by_week[self._t] += count
+    def internships_ended(self, who: np.ndarray) -> None:
+        self.internships_ended_w[:, self._t] += self._by_world(who)
 
-    def job_after_internship(self, ended: np.ndarray, t: int) -> None:
-        soon = ended[t - ended <= JOB_AFTER_INTERNSHIP_WEEKS]
-        if len(soon):
-            self.jobs_after_internship_by_week += np.bincount(soon, minlength=len(self.jobs_after_internship_by_week))
+    def job_after_internship(self, ended: np.ndarray, t: int, who: np.ndarray) -> None:
+        soon = t - ended <= JOB_AFTER_INTERNSHIP_WEEKS
+        if not soon.any():
+            return
+        T = self.jobs_after_internship_w.shape[1]
+        if self.n_worlds == 1:
+            self.jobs_after_internship_w[0] += np.bincount(ended[soon], minlength=T)
+        else:
+            key = self._worlds(who[soon]).astype(np.int64) * T + ended[soon]
+            self.jobs_after_internship_w += np.bincount(key, minlength=self.n_worlds * T).reshape(self.n_worlds, T)
 
     def internship_to_job_share(self) -> float | None:
         """Share of internships followed by paid work (at the host or elsewhere) within
         JOB_AFTER_INTERNSHIP_WEEKS of their end, among those that ended early enough to know."""
         last = self.model.t + 1 - JOB_AFTER_INTERNSHIP_WEEKS
-        ended = int(self.internships_ended_by_week[:max(last, 0)].sum())
-        return float(self.jobs_after_internship_by_week[:max(last, 0)].sum() / ended) if ended else None
+        ended = int(self.internships_ended_w[:, :max(last, 0)].sum())
+        return float(self.jobs_after_internship_w[:, :max(last, 0)].sum() / ended) if ended else None
 
     def job_started(self, who: np.ndarray) -> None:
         P = self.model.population
-        self.job_starts_window += int(np.count_nonzero(self._t - P.ti_permit[who] < JOB_FINDING_WINDOW_WEEKS))
+        self.job_starts_w += self._by_world(who, self._t - P.ti_permit[who] < JOB_FINDING_WINDOW_WEEKS)
 
     def begin_week(self, t: int) -> None:
         self._t = t
@@ -204,7 +289,7 @@ class Recorder:
         # Weeks without work inside the job-finding window, by permit week (permit-sorted order).
         risk = m.permit_range(t - JOB_FINDING_WINDOW_WEEKS + 1, t, n)
         sr = st[risk]
-        self.weeks_without_work_window += int(np.count_nonzero(PRESENT[sr] & ~WORKING[sr] & (sr != S.EDUCATION)))
+        self.weeks_without_work_w += self._by_world(risk, PRESENT[sr] & ~WORKING[sr] & (sr != S.EDUCATION))
 
         # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
         # People are sorted by arrival week, so those inside the window are the last ones.

@@ -15,16 +15,24 @@ from .config.schema import SECTORS
 from .metrics import PAYMENTS, Recorder, by_duration, run_figures
 from .population import Population, RefugeeView
 from .processes.arrivals import arrive, transfer
-from .processes.choice import SegmentChooser, reach_pairs
+from .processes.choice import SegmentChooser
 from .processes.income import income
 from .processes.internships import internships
 from .processes.matching import matching
 from .processes.programme import availability, in_programme_period, programme
 from .processes.programme_end import programme_end
 from .processes.separations import separations
-from .rng import Streams
+from .rng import BatchStreams, Streams
 from .states import PRESENT, STATE_NAMES, WORKING, State
 from .week import Week
+from .worlds import (
+    WorldView,
+    merge_agencies,
+    merge_employers,
+    merge_municipalities,
+    merge_populations,
+    reach_pairs_of,
+)
 
 
 @dataclass
@@ -49,13 +57,17 @@ def _state_total(k: int):
 
 
 class _Choosers:
-    def __init__(self, munis: MunicipalityTable, employers: EmployerTable, agencies: AgencyTable):
-        m_idx, e_idx = reach_pairs(munis.reach, employers.municipality)
+    """Weighted choices of an employer or agency in reach. Employers are chosen by counts (open
+    vacancies, free intern places), agencies by a fractional credit (see SegmentChooser)."""
+
+    def __init__(self, munis: MunicipalityTable, employers: EmployerTable, agencies: AgencyTable,
+                 employer_pairs: tuple[np.ndarray, np.ndarray], agency_pairs: tuple[np.ndarray, np.ndarray]):
+        m_idx, e_idx = employer_pairs
         self.employer = SegmentChooser(m_idx, e_idx, munis.n)
         n_sec = len(SECTORS)
         self.employer_by_sector = SegmentChooser(m_idx * n_sec + employers.sector[e_idx], e_idx, munis.n * n_sec)
-        a_m, a_idx = np.nonzero(agencies.reach.T)
-        self.agency = SegmentChooser(a_m.astype(np.int64), a_idx.astype(np.int64), munis.n)
+        a_m, a_idx = agency_pairs
+        self.agency = SegmentChooser(a_m, a_idx, munis.n, key_world=munis.world)
 
 
 class IntroductionModel(mesa.Model):
@@ -102,46 +114,14 @@ class IntroductionModel(mesa.Model):
             scenario = load_scenario(scenario)
         seed = scenario.simulation.seed if seed is None else int(seed)
         super().__init__(rng=seed)
-        # The validated configuration. (Mesa 3.5 uses `model.scenario` for its own Scenario class.)
-        self.config = scenario
         self.seed = seed
-        self.behaviour = scenario.behaviour
-        self.n_weeks = scenario.weeks
-        self.streams = Streams(seed)
-        self.n_sectors = len(SECTORS)
-        start = scenario.simulation.start_date
-        self.dates = [start + dt.timedelta(weeks=k) for k in range(self.n_weeks + 1)]
-        self.week_of_year = np.array([d.isocalendar()[1] for d in self.dates], dtype=np.int32)
-
-        self.munis = MunicipalityTable(scenario)
-        self.municipalities_table = self.munis
-        self.employers = EmployerTable(scenario, self.munis, seed)
-        self.agencies = AgencyTable(scenario, self.munis)
-        self.choosers = _Choosers(self.munis, self.employers, self.agencies)
-        self.population = Population(scenario, self.streams)
-        self.education0 = self.population.education.copy()
-        # Everyone in order of residence-permit week (fixed), to find people by permit week.
-        self.permit_order = np.argsort(self.population.ti_permit, kind="stable").astype(np.int32)
-        self.permit_sorted = self.population.ti_permit[self.permit_order]
-        P = self.population
-        years = scenario.simulation.years + 1
-        self.settled = np.zeros((self.munis.n, years), dtype=np.int64)
-        np.add.at(self.settled, (P.home.astype(np.int64), np.minimum(P.ti_arrival // 52, years - 1)), 1)
-        self.received = np.zeros((self.munis.n, years), dtype=np.int64)
+        self._build([(scenario, seed)])
         names = self.munis.names
-        self.agreements = [
-            Agreement(k, names.index(g.from_municipality), names.index(g.to_municipality),
-                      g.places_per_year / 52.0, g.within_weeks_of_arrival)
-            for k, g in scenario.secondary_agreements.items()]
-
         # Mesa agents: few and rich; their state lives in the tables above.
         self.municipality_agents = [Municipality(self, i, name, scenario.municipalities[name])
                                     for i, name in enumerate(names)]
         self.employer_agents = [Employer(self, i, name) for i, name in enumerate(self.employers.names)]
         self.agency_agents = [StaffingAgency(self, i, name) for i, name in enumerate(self.agencies.names)]
-
-        self.week = Week(t=-1, n=0)  # the last week's shared quantities (see sim/week.py)
-        self.recorder = Recorder(self)
         self.collect = collect
         # Reporters read the week's totals that the recorder has just computed (Python numbers),
         # so collecting costs a few dictionary look-ups a week, not NumPy calls over people.
@@ -163,6 +143,69 @@ class IntroductionModel(mesa.Model):
                                "employed": "employed", "self_sufficient": "self_sufficient"},
             },
         )
+
+    def _build(self, worlds: list[tuple[Scenario, int]]) -> None:
+        """The tables, people and streams of one or more worlds (see sim/worlds.py), which share
+        the period, the national rules and the behavioural parameters of the first."""
+        scenario = worlds[0][0]
+        # The validated configuration. (Mesa 3.5 uses `model.scenario` for its own Scenario class.)
+        self.config = scenario
+        self.world_specs = worlds
+        self.n_worlds = W = len(worlds)
+        self.behaviour = scenario.behaviour
+        self.n_weeks = scenario.weeks
+        self.world_streams = [Streams(seed) for _, seed in worlds]
+        self.streams: Streams | BatchStreams = self.world_streams[0]
+        self.t = -1
+        self.n_sectors = len(SECTORS)
+        start = scenario.simulation.start_date
+        self.dates = [start + dt.timedelta(weeks=k) for k in range(self.n_weeks + 1)]
+        self.week_of_year = np.array([d.isocalendar()[1] for d in self.dates], dtype=np.int32)
+
+        munis = [MunicipalityTable(s) for s, _ in worlds]
+        employers = [EmployerTable(s, m, seed) for (s, seed), m in zip(worlds, munis)]
+        agencies = [AgencyTable(s, m) for (s, _), m in zip(worlds, munis)]
+        pops = [Population(s, st) for (s, _), st in zip(worlds, self.world_streams)]
+        self.muni_offsets = np.cumsum([0] + [m.n for m in munis])
+        self.employer_offsets = np.cumsum([0] + [e.n for e in employers])
+        self.agency_offsets = np.cumsum([0] + [a.n for a in agencies])
+        employer_pairs, agency_pairs = reach_pairs_of(munis, employers, agencies)
+        if W == 1:
+            self.munis, self.employers, self.agencies, self.population = munis[0], employers[0], agencies[0], pops[0]
+            self.world_of = np.zeros(self.population.n, np.int32)
+        else:
+            self.munis = merge_municipalities(munis)
+            self.employers = merge_employers(employers, self.muni_offsets[:-1])
+            self.agencies = merge_agencies(agencies, self.muni_offsets[:-1], self.munis.n)
+            self.population, self.world_of, local_of = merge_populations(pops, self.muni_offsets[:-1])
+            transfers = np.array([bool(s.secondary_agreements) for s, _ in worlds])
+            arrived = np.zeros((W, self.n_weeks), np.int64)  # people of each world arrived by week t
+            np.add.at(arrived, (self.world_of, np.minimum(self.population.ti_arrival, self.n_weeks - 1)), 1)
+            arrived[:, :] = np.cumsum(arrived, axis=1)
+            late = np.bincount(self.world_of[self.population.ti_arrival >= self.n_weeks], minlength=W)
+            arrived[:, -1] -= late  # those arriving after the last week never arrive
+            self.streams = BatchStreams(self.world_streams, self.world_of, local_of, arrived,
+                                        self._week_now, {"transfers": transfers})
+        self.municipalities_table = self.munis
+        self.choosers = _Choosers(self.munis, self.employers, self.agencies, employer_pairs, agency_pairs)
+        self.education0 = self.population.education.copy()
+        # Everyone in order of residence-permit week (fixed), to find people by permit week.
+        self.permit_order = np.argsort(self.population.ti_permit, kind="stable").astype(np.int32)
+        self.permit_sorted = self.population.ti_permit[self.permit_order]
+        P = self.population
+        years = scenario.simulation.years + 1
+        self.settled = np.zeros((self.munis.n, years), dtype=np.int64)
+        np.add.at(self.settled, (P.home.astype(np.int64), np.minimum(P.ti_arrival // 52, years - 1)), 1)
+        self.received = np.zeros((self.munis.n, years), dtype=np.int64)
+        self.agreements = []
+        for (s, _), m, off in zip(worlds, munis, self.muni_offsets):
+            self.agreements += [
+                Agreement(k, int(off) + m.names.index(g.from_municipality), int(off) + m.names.index(g.to_municipality),
+                          g.places_per_year / 52.0, g.within_weeks_of_arrival)
+                for k, g in s.secondary_agreements.items()]
+        self.week = Week(t=-1, n=0)  # the last week's shared quantities (see sim/week.py)
+        self.recorder = Recorder(self)
+        self.collect = False
         self.t = -1
         self.running = True
 
@@ -214,7 +257,14 @@ class IntroductionModel(mesa.Model):
         if isinstance(ids, dict):
             ids.pop(self, None)
 
+    def _week_now(self) -> int:
+        return self.t
+
     # --- inspection and results ---
+    def world(self, w: int = 0) -> WorldView:
+        """World w of this run, shaped as a single-world model (its own people and numbering)."""
+        return WorldView(self, w)
+
     def refugee(self, i: int) -> RefugeeView:
         """A read-only snapshot of refugee `i`."""
         return RefugeeView.of(self.population, i, max(self.t, 0), self.munis.names)
@@ -308,3 +358,20 @@ class IntroductionModel(mesa.Model):
         if np.any(P.municipality[:n] < 0) or np.any(P.municipality[:n] >= self.munis.n):
             problems.append("a municipality index out of range")
         return problems
+
+
+class Worlds(IntroductionModel):
+    """Many independent worlds stepped together: the replicates of a scenario, the points of a
+    sweep, the candidates of a calibration (sim/worlds.py). `worlds` lists (scenario, seed); the
+    scenarios must share `sim.worlds.batch_key`. World w's results (`world(w)`) are bit-identical
+    to `IntroductionModel(scenario, seed)` run alone. No Mesa agents or DataCollector: a batch
+    is for figures; run one world alone to inspect its agents week by week.
+    """
+
+    def __init__(self, worlds: list[tuple[Scenario, int]]):
+        if not worlds:
+            raise ValueError("a batch needs at least one world")
+        worlds = [(s, int(seed)) for s, seed in worlds]
+        mesa.Model.__init__(self, rng=worlds[0][1])
+        self.seed = worlds[0][1]
+        self._build(worlds)

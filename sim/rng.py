@@ -166,15 +166,98 @@ def _splitmix64(x: Any) -> Any:
     return x ^ (x >> np.uint64(31))
 
 
-def hashed_uniform(seed: int, stream: str, keys: np.ndarray, step: int) -> np.ndarray:
+def hashed_uniform(seed: int | np.ndarray, stream: str, keys: np.ndarray, step: int) -> np.ndarray:
     """Uniforms in [0, 1) that depend only on (seed, stream, key, step): counter-based draws.
 
     For agents whose set differs between scenarios (employers: one scenario adds the
     municipality's own organisation), a draw indexed by a stable key keeps every other agent's
-    draw unchanged, which a sequential stream cannot.
+    draw unchanged, which a sequential stream cannot. `seed` may be an array, one per key (the
+    worlds of a batch each keep their own seed).
     """
     with np.errstate(over="ignore"):
-        base = _splitmix64(np.uint64((int(seed) * 0x100000001B3 + stream_key(stream)) & 0xFFFFFFFFFFFFFFFF)
-                           ^ np.uint64(step))
+        start: Any
+        if np.ndim(seed) == 0:
+            start = np.uint64((int(seed) * 0x100000001B3 + stream_key(stream)) & 0xFFFFFFFFFFFFFFFF)
+        else:  # one seed per key (employers of several worlds): the same arithmetic, modulo 2**64
+            start = np.asarray(seed, dtype=np.uint64) * np.uint64(0x100000001B3) + np.uint64(stream_key(stream))
+        base = _splitmix64(start ^ np.uint64(step))
         x = _splitmix64(np.asarray(keys, dtype=np.uint64) ^ base)
     return (x >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+class BatchStreams:
+    """The weekly blocks of many worlds' streams, laid out as the batch's people are.
+
+    Each world keeps its own `Streams` (seeded by its own seed) and consumes each stream exactly as
+    it would alone: in week t, a (rows, n_w(t)) block, n_w(t) being its people arrived by then.
+    Those counts are known from the start (arrival weeks are drawn at construction), so the
+    numbers of several weeks are drawn ahead in one call per world and stream (a chunk; the
+    same numbers as week-by-week calls, since a stream's output does not depend on how it is cut),
+    and each week's block is one gather from the chunk into the batch's order of people (by
+    arrival week, then world). A world's numbers thus never depend on the other worlds of the
+    batch, their number or their order: the basis of bit-identical results.
+
+    The chunk's draw is the one call per world (PCG64 cannot draw from several seeds in one
+    call); it is made once per chunk of weeks, not every week.
+    """
+
+    CHUNK_FLOATS = 4_000_000  # at most this many numbers drawn ahead per stream (16 MB)
+
+    def __init__(self, streams: list[Streams], world_of: np.ndarray, local_of: np.ndarray,
+                 arrived: np.ndarray, clock, only: dict[str, np.ndarray] | None = None):
+        self.streams = streams
+        self.world_of = world_of
+        self.local_of = local_of.astype(np.int64)
+        self.arrived = arrived  # (worlds, weeks): people of each world arrived by each week
+        self.clock = clock      # the current week (a callable)
+        self.only = only or {}  # stream name -> which worlds draw from it (others never use it)
+        self._chunks: dict[str, tuple] = {}
+        self._cols: tuple[int, np.ndarray] | None = None
+
+    def _chunk(self, name: str, rows: int, t: int) -> tuple:
+        """Each world's numbers of `name` for weeks t.. (as many as fit CHUNK_FLOATS, at least one
+        week), with where each world's block of each week starts."""
+        n_weeks = self.arrived.shape[1]
+        per_week = rows * self.arrived[:, t:].sum(axis=0)  # numbers drawn each week, all worlds
+        k = max(1, int(np.count_nonzero(np.cumsum(per_week) <= self.CHUNK_FLOATS)))
+        t1 = min(t + k, n_weeks)
+        counts = rows * self.arrived[:, t:t1]  # (worlds, weeks) numbers per world and week
+        draws = self.only.get(name)
+        bufs = []
+        for w, (s, c) in enumerate(zip(self.streams, counts.sum(axis=1).tolist())):
+            if draws is None or draws[w]:
+                bufs.append(s.uniform(name, c))
+            else:  # this world never draws from the stream; its numbers are never read
+                bufs.append(np.full(c, np.nan, dtype=np.float32))
+        starts = (np.cumsum(counts, axis=1) - counts).tolist()
+        return t, t1, rows, bufs, starts
+
+    def _columns(self, n: int) -> np.ndarray:
+        """Each of the first n people's column in the worlds' blocks put side by side."""
+        if self._cols is None or self._cols[0] != n:
+            w = self.world_of[:n]
+            counts = np.bincount(w, minlength=len(self.streams))
+            self._cols = (n, (np.cumsum(counts) - counts)[w] + self.local_of[:n])
+        return self._cols[1]
+
+    def uniform(self, name: str, shape) -> np.ndarray:
+        """As `Streams.uniform(name, (rows,) n)` for each world, over the batch's first n people."""
+        rows, n = (1, shape) if np.ndim(shape) == 0 else shape
+        t = self.clock()
+        ch = self._chunks.get(name)
+        if ch is None or not (ch[0] <= t < ch[1]) or ch[2] != rows:
+            ch = self._chunks[name] = self._chunk(name, rows, t)
+        t0, _, _, bufs, starts = ch
+        n_w = self.arrived[:, t].tolist()
+        if sum(n_w) != n:
+            raise RuntimeError(f"stream '{name}' drawn for {n} people in week {t}; {sum(n_w)} have arrived")
+        j = t - t0
+        parts = [b[s[j]:s[j] + rows * c].reshape(rows, c) for b, s, c in zip(bufs, starts, n_w)]
+        out = np.concatenate(parts, axis=1).take(self._columns(n), axis=1)
+        return out[0] if np.ndim(shape) == 0 else out
+
+    def block(self, name: str, rows: int, n: int) -> np.ndarray:
+        return self.uniform(name, (rows, n))
+
+    def get(self, name: str):  # pragma: no cover - a guard for new code
+        raise TypeError("draw through block() or uniform() in a batch of worlds, so each world keeps its stream")

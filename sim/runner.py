@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .config import Scenario
+from .config.arrivals import expected_arrivals
 from .metrics import HEADLINE_MONTHS
-from .model import IntroductionModel
+from .model import Worlds
 from .results import by_month_table, timeseries_long
 from .states import KORA_CATEGORIES
 from .stats import interval
+from .worlds import batch_key
 
 
 def process_context():
@@ -40,21 +42,63 @@ def with_years(scenario: Scenario, years: int | None) -> Scenario:
 def run_one(scenario: Scenario, seed: int, years: int | None = None, tables: bool = False) -> dict:
     """Run one replicate to the end (no per-week DataCollector); its figures, or with `tables`
     {"figures", "timeseries", "by_month"} with the tidy tables too."""
-    model = IntroductionModel(with_years(scenario, years), seed=seed, collect=False)
-    model.run()
-    out = model.figures()
+    return run_block([(scenario, seed, years)], tables)[0]
+
+
+def outputs_of(world, tables: bool) -> dict:
+    """A finished world's figures, or with `tables` its figures and tidy tables."""
+    out = world.figures()
     if tables:
-        out = {"figures": out, "timeseries": timeseries_long(model), "by_month": by_month_table(model)}
-    model.release()
+        out = {"figures": out, "timeseries": timeseries_long(world), "by_month": by_month_table(world)}
     return out
 
 
-def _run_args(args):
-    return run_one(*args)
+def run_block(jobs: list[tuple], tables: bool = False) -> list[dict]:
+    """Jobs (scenario, seed, years) that share a batch key, run as the worlds of one batch; each
+    job's outputs, in job order (bit-identical to running each alone)."""
+    batch = Worlds([(with_years(s, years), seed) for s, seed, years in jobs])
+    batch.run()
+    out = [outputs_of(batch.world(w), tables) for w in range(len(jobs))]
+    batch.release()
+    return out
 
 
-def _run_args_tables(args):
-    return run_one(*args, tables=True)
+# A batch holds at most this many worlds and people (some 400 bytes a person while it runs), so a
+# block of worlds stays within a laptop's memory whatever the scenario's size.
+BATCH_MAX_WORLDS = 64
+BATCH_MAX_PEOPLE = 400_000
+
+
+def blocks_of(worlds: Sequence[tuple[Scenario, int | None]], workers: int = 1,
+              max_worlds: int = BATCH_MAX_WORLDS) -> list[list[int]]:
+    """Indices of `worlds` (scenario, years) grouped into blocks that run as one batch: the same
+    batch key, at most BATCH_MAX_WORLDS worlds and BATCH_MAX_PEOPLE people, and at least as many
+    blocks as workers where there are enough worlds. Blocks keep the worlds' order within them."""
+    keys: dict[tuple[int, int | None], tuple[str, int]] = {}
+    groups: dict[str, list[int]] = {}
+    size: dict[str, int] = {}
+    for i, (s, years) in enumerate(worlds):
+        k = keys.get((id(s), years))
+        if k is None:
+            sy = with_years(s, years)
+            k = keys[(id(s), years)] = (batch_key(sy), expected_arrivals(sy))
+        groups.setdefault(k[0], []).append(i)
+        size[k[0]] = max(size.get(k[0], 0), k[1])
+    total = len(worlds)
+    blocks = []
+    for key, idx in groups.items():
+        per_block = max(1, min(max_worlds, BATCH_MAX_PEOPLE // max(size[key], 1)))
+        n = -(-len(idx) // per_block)
+        # Enough blocks to keep every worker busy, in proportion to this group's share of worlds.
+        if workers > 1:
+            n = max(n, min(len(idx), -(-workers * len(idx) // total)))
+        blocks += [[int(i) for i in b] for b in np.array_split(np.array(idx), n) if len(b)]
+    return blocks
+
+
+def _run_block_args(args):
+    jobs, tables = args
+    return run_block(jobs, tables)
 
 
 def _worker_signals() -> None:
@@ -80,14 +124,19 @@ def pool_results(fn, jobs: list, workers: int, ordered: bool = True, initializer
     pool.join()
 
 
-def _map(fn, jobs: list, workers: int, progress: Callable[[int], None] | None) -> list:
-    """Run jobs in one process or on a pool; results come back in job order."""
-    results = []
-    stream = (fn(job) for job in jobs) if workers <= 1 or len(jobs) <= 1 else pool_results(fn, jobs, workers)
-    for res in stream:
-        results.append(res)
+def _map(jobs: list[tuple], workers: int, progress: Callable[[int], None] | None, tables: bool = False) -> list:
+    """Run jobs (scenario, seed, years) in blocks of worlds, in this process or on a pool; the
+    outputs come back in job order, and `progress` counts runs."""
+    blocks = blocks_of([(s, years) for s, _, years in jobs], workers)
+    work = [([jobs[i] for i in b], tables) for b in blocks]
+    stream = ((_run_block_args(w) for w in work) if workers <= 1 or len(work) <= 1
+              else pool_results(_run_block_args, work, workers))
+    results: list = [None] * len(jobs)
+    for b, res in zip(blocks, stream):
+        for i, r in zip(b, res):
+            results[i] = r
         if progress:
-            progress(1)
+            progress(len(b))
     return results
 
 
@@ -97,14 +146,14 @@ def run_replicates(scenario: Scenario, replicates: int, seed: int | None = None,
     """Figures of each replicate; replicate r's seed is `replicate_seed(seed, r)`."""
     base = scenario.simulation.seed if seed is None else seed
     jobs = [(scenario, replicate_seed(base, r), years) for r in range(replicates)]
-    return _map(_run_args, jobs, workers, progress)
+    return _map(jobs, workers, progress)
 
 
 def run_figures_of(scenarios: list[Scenario], replicates: int, seed: int, years: int | None = None,
                    workers: int = 1, progress: Callable[[int], None] | None = None) -> list[list[dict]]:
     """Every scenario's figures per replicate, all with the same replicate seeds (no tables)."""
     jobs = [(s, replicate_seed(seed, r), years) for s in scenarios for r in range(replicates)]
-    flat = _map(_run_args, jobs, workers, progress)
+    flat = _map(jobs, workers, progress)
     return [flat[i * replicates:(i + 1) * replicates] for i in range(len(scenarios))]
 
 
@@ -118,7 +167,7 @@ def run_comparison(scenarios: list[Scenario], replicates: int, seed: int | None 
     """
     base = scenarios[0].simulation.seed if seed is None else seed
     jobs = [(s, replicate_seed(base, r), years) for s in scenarios for r in range(replicates)]
-    flat = _map(_run_args_tables, jobs, workers, progress)
+    flat = _map(jobs, workers, progress, tables=True)
     out = []
     for i in range(len(scenarios)):
         chunk = flat[i * replicates:(i + 1) * replicates]

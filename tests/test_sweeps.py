@@ -98,7 +98,9 @@ def test_torn_last_line_is_detected_and_redone(reference, tmp_path):
 def test_killed_sweep_resumes_to_the_same_table(reference, tmp_path):
     f, ref = reference
     out = tmp_path / "killed"
-    cmd = [sys.executable, str(ROOT / "run.py"), "sweep", str(f), "--out", str(out), "--workers", "1", "--quiet"]
+    # One run a batch, so that the kill falls between runs (a batch is written whole).
+    cmd = [sys.executable, str(ROOT / "run.py"), "sweep", str(f), "--out", str(out), "--workers", "1", "--quiet",
+           "--batch", "1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -18,8 +18,8 @@ import numpy as np
 
 from ..config import Scenario
 from ..config.loader import Sources, apply_overrides, load_scenario_with_sources, scenario_from_dict
-from ..model import IntroductionModel
-from ..runner import _worker_signals, process_context, replicate_seed, with_years
+from ..model import Worlds
+from ..runner import _worker_signals, blocks_of, process_context, replicate_seed, with_years
 from .outputs import measure, months_needed
 
 
@@ -87,14 +87,14 @@ def scenario_at(group: RunGroup, values: dict[str, Any]) -> Scenario:
     return with_years(scenario_from_dict(apply_values(group.data, values) if values else group.data), group.years)
 
 
-def _run_job(job) -> tuple:
-    """(point, group, replicate) -> that run's figure per target id."""
-    key, scenario, seed, targets = job
-    model = IntroductionModel(scenario, seed=seed, collect=False)
-    model.run()
-    out = measure(model, targets)
-    model.release()
-    return key, out
+def _run_jobs(jobs: list) -> list[tuple]:
+    """Runs (key, scenario, seed, targets) that share a batch key, as the worlds of one batch ->
+    each run's figure per target id."""
+    batch = Worlds([(scenario, seed) for _, scenario, seed, _ in jobs])
+    batch.run()
+    out = [(key, measure(batch.world(w), targets)) for w, (key, _, _, targets) in enumerate(jobs)]
+    batch.release()
+    return out
 
 
 class Evaluator:
@@ -135,13 +135,15 @@ class Evaluator:
                 jobs += [((k, g, r), scenario, s, tg) for r, s in enumerate(seeds)]
         parts = [{tid: [[None] * len(t.scenario_paths) for _ in seeds] for tid, t in self.targets.items()}
                  for _ in points]
-        stream = (self._pool.imap_unordered(_run_job, jobs, chunksize=1) if self._pool is not None
-                  else map(_run_job, jobs))
-        for (k, g, r), figs in stream:
-            for tid, j in self.groups[g].components:
-                parts[k][tid][r][j] = figs[tid]
+        blocks = [[jobs[i] for i in b] for b in blocks_of([(j[1], None) for j in jobs], self.workers)]
+        stream = (self._pool.imap_unordered(_run_jobs, blocks, chunksize=1) if self._pool is not None
+                  else map(_run_jobs, blocks))
+        for done in stream:
+            for (k, g, r), figs in done:
+                for tid, j in self.groups[g].components:
+                    parts[k][tid][r][j] = figs[tid]
             if progress:
-                progress(1)
+                progress(len(done))
         return [{tid: [self.targets[tid].target.combine(v) for v in per_rep[tid]] for tid in per_rep}
                 for per_rep in parts]
 

@@ -151,7 +151,7 @@ def began_work(model, t: int, who: np.ndarray) -> None:
     # The first paid work after an internship (at the host or elsewhere), by the week it ended.
     after = who[P.after_internship[who]]
     P.after_internship[after] = False
-    model.recorder.job_after_internship(P.ti_last_internship_end[after], t)
+    model.recorder.job_after_internship(P.ti_last_internship_end[after], t, after)
 
 
 def end_job(model, t: int, who: np.ndarray, period: np.ndarray) -> None:
@@ -178,7 +178,7 @@ def end_internship(model, who: np.ndarray) -> None:
     P.matched_internship[who] = False
     P.ti_last_internship_end[who] = model.t
     P.after_internship[who] = True
-    model.recorder.internships_ended(len(who))
+    model.recorder.internships_ended(who)
 
 
 def mark_contact(P, who: np.ndarray, t: int) -> None:

@@ -19,6 +19,9 @@ from ..states import IN_PROGRAMME_ACTIVITY, PRESENT, WORKING, S
 def income(model, week) -> None:
     P, M, E, nat = model.population, model.munis, model.employers, model.config.national
     n, t = week.n, week.t
+    rec = model.recorder
+    # Staff are paid every week, whether or not anyone has arrived yet.
+    rec.pay_staff(M, nat.coach_cost_sek_per_year / 52.0)
     if n == 0:
         return
     st = P.state[:n]
@@ -79,7 +82,6 @@ def income(model, week) -> None:
     support += pay_assistance
     week.support_paid = support
 
-    rec = model.recorder
     rec.pay("introduction_allowance", m_ip, pay_allowance)
     paid = np.nonzero(in_prog | outside)[0]
     rec.pay("social_assistance", muni[paid], pay_assistance[paid])
@@ -89,7 +91,6 @@ def income(model, week) -> None:
         emp = P.employer[:n][sub]
         rate = np.where(E.public[emp], ins.subsidy_public, ins.subsidy_private)
         rec.pay("wage_subsidy", muni[sub], rate * earnings[sub])
-    rec.pay_staff(M, nat.coach_cost_sek_per_year / 52.0)
 
     # The performance bonus: one year after the permit, for SFI passed or enough weeks of contact.
     # People in their first year after the permit (0 <= t - permit < 52) and those exactly a

@@ -17,8 +17,8 @@ CONVERT, CONVERT_PRIORITY, CONVERT_HOURS, PLACEMENT_PRIORITY, OWN_PLACEMENT, HOS
 
 
 def internships(model, week) -> None:
-    if week.n == 0:
-        return
+    # No early return when no one has arrived yet: coordinators' credit and employers'
+    # relationships move every week, whoever is there (and a world in a batch sees the same).
     u = model.streams.block("internships", N_ROWS, week.n)
     convert_or_return(model, week, u)
     place(model, week, u)
@@ -48,8 +48,8 @@ def convert_or_return(model, week, u) -> None:
     ok = hire.copy()
     ok[hire] = rank_within(host[hire], priority[hire]) < E.conversion_capacity(model.behaviour.internships.conversion_lead_weeks)[host[hire]]
     hired, hosts = ending[ok], host[ok]
-    model.recorder.hires_by_route(np.full(len(hired), CONVERSION))
-    model.recorder.instruments(acc.nystartsjobb & ok, subsidised & ok, (u_conv < acc.p_unsubsidised) & ok)
+    model.recorder.hires_by_route(np.full(len(hired), CONVERSION), hired)
+    model.recorder.instruments(acc.nystartsjobb & ok, subsidised & ok, (u_conv < acc.p_unsubsidised) & ok, ending)
     E.take_vacancies(hosts)
     start_jobs(model, t, hired, hosts, subsidised[ok], u[CONVERT_HOURS, hired])
     rest = ending[~ok]
@@ -109,7 +109,7 @@ def place(model, week, u) -> None:
     counts = np.bincount(host, minlength=E.n)
     E.interns += counts.astype(np.int32)
     E.interns_hosted += counts
-    model.recorder.internship_started(host)
+    model.recorder.internship_started(host, who)
 
 
 def update_relationships(model) -> None:

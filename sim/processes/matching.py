@@ -48,13 +48,13 @@ def others_per_vacancy(model) -> np.ndarray:
 
 
 def matching(model, week) -> None:
-    if week.n == 0:
-        return
+    # No early return when no one has arrived yet: coaches' and agencies' credit and the vacancies
+    # others take move every week, whoever is there (and a world in a batch sees the same).
     # Always the same draws per person and week, whatever happens below (common random numbers).
     u = model.streams.block("matching", N_ROWS, week.n)
     a = others_per_vacancy(model)
     who, route = _contacts(model, week, u)
-    model.recorder.contacts_by_route(route)
+    model.recorder.contacts_by_route(route, who)
     if len(who):
         _hire(model, week, u, who, route, a)
     _extra_work(model, week, u)
@@ -130,9 +130,9 @@ def _hire(model, week, u, who, route, a) -> None:
     ok &= u[COMPETE, who] < win_against_others(a[E.municipality[emp]])
     ok[ok] = within_vacancies(emp[ok], u[PRIORITY, who[ok]], E.open_vacancies)
     would_anyway = u_hire < p_unsubsidised
-    model.recorder.instruments(nystartsjobb & ok, subsidised & ok, would_anyway & ok)
+    model.recorder.instruments(nystartsjobb & ok, subsidised & ok, would_anyway & ok, who)
     route, who, emp, subsidised = route[ok], who[ok], emp[ok], subsidised[ok]
-    model.recorder.hires_by_route(route)
+    model.recorder.hires_by_route(route, who)
     E.take_vacancies(emp)
     start_jobs(model, t, who, emp, subsidised, u[HOURS, who])
 
@@ -220,7 +220,7 @@ def _others_fill_vacancies(model, t: int, a: np.ndarray) -> None:
         return
     k = E.municipality[e]
     # Draws keyed by employer, so drawing for these alone gives each of them the same number.
-    u = hashed_uniform(model.seed, "vacancies", E.keys[e], t)
+    u = hashed_uniform(E.seed[e], "vacancies", E.keys[e], t)
     taken = binomial_from_uniform(u, E.open_vacancies[e], -np.expm1(-a[k]))
     E.open_vacancies[e] -= taken.astype(np.int32)
     model.recorder.hires_by_others(np.bincount(k, weights=taken, minlength=M.n))

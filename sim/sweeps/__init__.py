@@ -25,24 +25,26 @@ def sweep_columns(sweep: Sweep) -> list[str]:
 
 def run_sweep(sweep_file: Path, folder: Path, workers: int, scheduler: str | None, fresh: bool,
               progress: Callable[[int, int, int], None] | None = None,
-              on_start: Callable[[str], None] | None = None, loaded=None) -> dict:
+              on_start: Callable[[str], None] | None = None, loaded=None, batch: int | None = None) -> dict:
     """Run every (point, replicate) not yet in the folder's table; returns counts.
 
     progress(done_now, done_total, total) is called after each run; `loaded` is what
-    `load_sweep(sweep_file)` returned, if the caller has it already.
+    `load_sweep(sweep_file)` returned, if the caller has it already; `batch` caps the runs stepped
+    together as one batch of worlds (default runner.BATCH_MAX_WORLDS).
     """
     sweep, base, _ = loaded or load_sweep(sweep_file)
     pts = points(sweep)
     check_points(base, sweep, pts, str(sweep_file))
     with FolderLock(folder):  # a second sweep into the same folder stops here, before any run
-        return _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts)
+        return _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts,
+                           batch)
 
 
-def _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts) -> dict:
+def _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts, batch) -> dict:
     new = not Path(folder).exists()
     ran = [0]
     try:
-        return _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts, ran)
+        return _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts, ran, batch)
     except BackendError:
         # The backend could not start (a Dask scheduler out of reach): a folder this call made
         # holds no run yet, so it goes, and the same command can simply be given again.
@@ -51,7 +53,8 @@ def _run_locked(sweep_file, folder, workers, scheduler, fresh, progress, on_star
         raise
 
 
-def _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts, ran: list[int]) -> dict:
+def _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, pts, ran: list[int],
+            batch: int | None) -> dict:
     store = RunStore(folder, sweep_columns(sweep))
     done = store.prepare(sweep.model_dump(mode="json"), base.model_dump(mode="json", by_alias=True), fresh)
     table = pd.DataFrame([{"point": i, **p} for i, p in enumerate(pts)])
@@ -65,6 +68,8 @@ def _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, 
     if progress:
         progress(0, n_done, total)
     ctx = Context(base=base, sweep=sweep, points=pts)
+    if batch is not None:
+        ctx.batch = batch
     try:
         for result in backend(ctx, tasks, workers, scheduler, on_start):
             write_timeseries(folder, result)

@@ -1,9 +1,10 @@
 """Running a sweep: in this process, on a local process pool, or on a Dask cluster.
 
-Every run is a task (point, replicate, seed); the base scenario and the points travel to the
+Every run is a task (point, replicate, seed); tasks run in blocks of worlds stepped together
+(`sim.worlds`), a block per pool job or Dask task. The base scenario and the points travel to the
 workers once (a pool's initializer, or a Dask broadcast), so no YAML file is needed there. Results
 stream back in any order and are appended to the store as they come; memory stays flat because
-only a bounded number of tasks is in flight on Dask and a pool's results are consumed at once.
+only a bounded number of blocks is in flight on Dask and a pool's results are consumed at once.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import pandas as pd
 
 from ..config.schema import Scenario
 from ..errors import BackendError
-from ..model import IntroductionModel
-from ..runner import _worker_signals, pool_results
+from ..model import Worlds
+from ..runner import BATCH_MAX_WORLDS, _worker_signals, blocks_of, pool_results
 from .design import point_scenario
 from .spec import Sweep
 from .store import flat_figures
@@ -37,24 +38,59 @@ class Context:
     base: Scenario
     sweep: Sweep
     points: list[dict[str, Any]]
+    batch: int = BATCH_MAX_WORLDS  # runs stepped together at most (a killed block is redone)
 
 
 def run_task(ctx: Context, task: Task) -> dict:
     """One run; returns its row (and its weekly series when the sweep asks for them)."""
-    point, replicate, seed = task
+    return run_tasks(ctx, [task])[0]
+
+
+def run_tasks(ctx: Context, tasks: list[Task]) -> list[dict]:
+    """Runs that share a batch key, as the worlds of one batch (bit-identical to each alone);
+    each run's row (and weekly series). A row's wall time is its share of the batch's."""
     t0 = time.perf_counter()
-    scenario = point_scenario(ctx.base, ctx.sweep, ctx.points[point])
-    model = IntroductionModel(scenario, seed=seed, collect=False)
-    model.run()
-    row = {"point": point, "replicate": replicate, "seed": seed, **ctx.points[point],
-           **flat_figures(model.figures())}
-    out = {"row": row}
-    if ctx.sweep.outputs.timeseries:
-        from ..results import timeseries_long
-        out["timeseries"] = timeseries_long(model)
-    model.release()
-    row["wall_time_s"] = round(time.perf_counter() - t0, 4)
-    return out
+    scenarios: dict[int, Scenario] = {}
+    for point, _, _ in tasks:
+        if point not in scenarios:
+            scenarios[point] = point_scenario(ctx.base, ctx.sweep, ctx.points[point])
+    batch = Worlds([(scenarios[point], seed) for point, _, seed in tasks])
+    batch.run()
+    outs = []
+    for w, (point, replicate, seed) in enumerate(tasks):
+        world = batch.world(w)
+        row = {"point": point, "replicate": replicate, "seed": seed, **ctx.points[point],
+               **flat_figures(world.figures())}
+        out = {"row": row}
+        if ctx.sweep.outputs.timeseries:
+            from ..results import timeseries_long
+            out["timeseries"] = timeseries_long(world)
+        outs.append(out)
+    batch.release()
+    share = round((time.perf_counter() - t0) / len(tasks), 4)
+    for out in outs:
+        out["row"]["wall_time_s"] = share
+    return outs
+
+
+# Paths whose values the worlds of a batch must share (see sim.worlds.batch_key).
+_SHARED_PREFIXES = ("behaviour.", "national.", "metrics.", "simulation.")
+
+
+def task_blocks(ctx: Context, tasks: list[Task], workers: int) -> list[list[Task]]:
+    """Tasks grouped into blocks of worlds (see runner.blocks_of). A sweep over levers only
+    shares one batch key; one over behavioural or national values is grouped point by point."""
+    varies_shared = any(d.path.startswith(_SHARED_PREFIXES) for d in ctx.sweep.dimensions.values())
+    if varies_shared:
+        by_point: dict[int, Scenario] = {}
+        for point, _, _ in tasks:
+            if point not in by_point:
+                by_point[point] = point_scenario(ctx.base, ctx.sweep, ctx.points[point])
+        worlds = [(by_point[p], None) for p, _, _ in tasks]
+    else:
+        first = point_scenario(ctx.base, ctx.sweep, ctx.points[tasks[0][0]]) if tasks else ctx.base
+        worlds = [(first, None)] * len(tasks)
+    return [[tasks[i] for i in b] for b in blocks_of(worlds, workers, ctx.batch)]
 
 
 _CTX: Context | None = None
@@ -66,18 +102,20 @@ def _init_worker(ctx: Context) -> None:
     _worker_signals()
 
 
-def _pool_task(task: Task) -> dict:
+def _pool_block(block: list[Task]) -> list[dict]:
     assert _CTX is not None, "the pool's initializer sets the context"
-    return run_task(_CTX, task)
+    return run_tasks(_CTX, block)
 
 
-def serial(ctx: Context, tasks: list[Task]) -> Iterator[dict]:
-    for t in tasks:
-        yield run_task(ctx, t)
+def serial(ctx: Context, blocks: list[list[Task]]) -> Iterator[dict]:
+    for b in blocks:
+        yield from run_tasks(ctx, b)
 
 
-def local_pool(ctx: Context, tasks: list[Task], workers: int) -> Iterator[dict]:
-    return pool_results(_pool_task, tasks, workers, ordered=False, initializer=_init_worker, initargs=(ctx,))
+def local_pool(ctx: Context, blocks: list[list[Task]], workers: int) -> Iterator[dict]:
+    for outs in pool_results(_pool_block, blocks, workers, ordered=False, initializer=_init_worker,
+                             initargs=(ctx,)):
+        yield from outs
 
 
 def _package_zip() -> Path:
@@ -91,7 +129,7 @@ def _package_zip() -> Path:
     return Path(name)
 
 
-def dask(ctx: Context, tasks: list[Task], scheduler: str, workers: int,
+def dask(ctx: Context, blocks: list[list[Task]], scheduler: str, workers: int,
          on_start: Callable[[str], None] | None = None) -> Iterator[dict]:
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -118,17 +156,17 @@ def dask(ctx: Context, tasks: list[Task], scheduler: str, workers: int,
         if on_start:
             on_start(f"Dask: {len(client.nthreads())} workers, {n_threads} threads at {client.scheduler.address}")
         ctx_future = client.scatter(ctx, broadcast=True)
-        it = iter(tasks)
+        it = iter(blocks)
         queue = as_completed()
-        for t in islice(it, 4 * n_threads):  # a bounded number in flight keeps memory flat
-            queue.add(client.submit(run_task, ctx_future, t, pure=False))
+        for b in islice(it, 2 * n_threads):  # a bounded number in flight keeps memory flat
+            queue.add(client.submit(run_tasks, ctx_future, b, pure=False))
         for fut in queue:
             res = fut.result()
             fut.release()
-            yield res
+            yield from res
             nxt = next(it, None)
             if nxt is not None:
-                queue.add(client.submit(run_task, ctx_future, nxt, pure=False))
+                queue.add(client.submit(run_tasks, ctx_future, nxt, pure=False))
     finally:
         client.close()
         if cluster is not None:
@@ -152,7 +190,9 @@ def write_timeseries(folder: Path, result: dict) -> None:
 def backend(ctx: Context, tasks: list[Task], workers: int, scheduler: str | None,
             on_start: Callable[[str], None] | None = None) -> Iterable[dict]:
     if scheduler:
-        return dask(ctx, tasks, scheduler, workers, on_start)
-    if workers <= 1 or len(tasks) <= 1:
-        return serial(ctx, tasks)
-    return local_pool(ctx, tasks, workers)
+        # Dask spreads blocks over however many threads the cluster has: blocks for 8 of them.
+        return dask(ctx, task_blocks(ctx, tasks, max(workers, 8)), scheduler, workers, on_start)
+    blocks = task_blocks(ctx, tasks, workers)
+    if workers <= 1 or len(blocks) <= 1:
+        return serial(ctx, blocks)
+    return local_pool(ctx, blocks, workers)

@@ -11,6 +11,13 @@ municipality and agency array.
 `--check` compares: integers, booleans and strings exactly; floats exactly or within 1e-12
 relative (summation order). Array dtypes may differ (compacted storage); values may not.
 Exit code 0 when everything matches, 1 otherwise (with the first differences listed).
+
+    python benchmarks/identity_check.py --worlds          # many worlds in one run (sim/worlds.py)
+
+`--worlds` runs every shipped scenario at its own length alone (seeds 1-3), then as worlds of
+batches of 1, 7 and 64 (the scenarios that share a batch key mixed, in two orders; the 64 with
+other seeds beside them) and through `run_comparison` with 1 and 2 workers, and compares each
+world's figures, tables and final arrays with its run alone: exactly, no tolerance.
 """
 
 from __future__ import annotations
@@ -137,15 +144,77 @@ def compare(a, b, path: str, diffs: list[str]) -> None:
         diffs.append(f"{path}: {a!r} vs {b!r}")
 
 
+def world_snapshot(m) -> dict:
+    from sim.results import timeseries_long
+    return {"figures": m.figures(), "by_duration": m.by_duration(), "by_duration_permit": m.by_duration("permit"),
+            "timeseries": timeseries_long(m), "population": _arrays(m.population),
+            "employers": _arrays(m.employers),
+            "munis": {k: v for k, v in _arrays(m.munis).items() if k not in ("reach", "world")},
+            "agencies": _arrays(m.agencies), "received": m.received.copy()}
+
+
+def check_worlds() -> int:
+    """Every shipped scenario alone against the same world in batches of 1, 7 and 64, in two
+    orders, and through run_comparison with 1 and 2 workers."""
+    from sim.model import Worlds
+    from sim.runner import replicate_seed, run_comparison
+    from sim.worlds import batch_key
+
+    groups: dict[str, list] = {}
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        s = load_scenario(str(path))
+        groups.setdefault(batch_key(s), []).append((path.stem, s))
+    diffs: list[str] = []
+    n_worlds = 0
+    for members in groups.values():
+        t0 = time.perf_counter()
+        alone = {(name, seed): world_snapshot(IntroductionModel(s, seed=seed, collect=False).run())
+                 for name, s in members for seed in (1, 2, 3)}
+        t_alone = time.perf_counter() - t0
+        specs = [(name, s, seed) for seed in (1, 2, 3) for name, s in members]
+        others = [(members[k % len(members)][0], members[k % len(members)][1], 100 + k) for k in range(64)]
+        batches = {1: [specs[0]], 7: specs[:7], 64: (specs + others)[:64]}
+        for size, chosen in batches.items():
+            for order in (chosen, chosen[::-1]):
+                t1 = time.perf_counter()
+                b = Worlds([(s, seed) for _, s, seed in order]).run()
+                t_batch = time.perf_counter() - t1
+                for w, (name, _, seed) in enumerate(order):
+                    if (name, seed) in alone:
+                        compare(alone[(name, seed)], world_snapshot(b.world(w)), f"{name}/seed{seed}/W{size}", diffs)
+                        n_worlds += 1
+                b.release()
+            print(f"{'+'.join(n for n, _ in members)}: W={size} ({len(chosen)} worlds) {t_batch:.2f} s; "
+                  f"the compared ones alone {t_alone:.2f} s for {len(alone)}", file=sys.stderr)
+        # Workers: the comparison's tables and figures with 1 and 2 worker processes.
+        scen = [s for _, s in members]
+        one = run_comparison(scen, 3, seed=1, workers=1)
+        two = run_comparison(scen, 3, seed=1, workers=2)
+        compare(one, two, f"{'+'.join(n for n, _ in members)}/workers", diffs)
+        for (name, _), res in zip(members, one):
+            for r in range(3):
+                seed = replicate_seed(1, r)
+                ref = world_snapshot(IntroductionModel(dict(members)[name], seed=seed, collect=False).run())
+                compare(ref["figures"], res["figures"][r], f"{name}/replicate{r}/workers", diffs)
+    if diffs:
+        print("DIFFERENT:\n  " + "\n  ".join(diffs[:30]))
+        return 1
+    print(f"IDENTICAL: {n_worlds} worlds in batches of 1, 7 and 64, two orders; run_comparison with 1 and 2 workers")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--save", type=Path)
     g.add_argument("--check", type=Path)
+    g.add_argument("--worlds", action="store_true", help="many worlds in one run against each world alone")
     ap.add_argument("--quick", action="store_true", help="skip the 20,000-refugee case")
     ap.add_argument("--lazy-min", type=int, default=None,
                     help="set sim.rng.LAZY_MIN_COLUMNS (1: every weekly block generated row by row)")
     args = ap.parse_args()
+    if args.worlds:
+        return check_worlds()
     if args.lazy_min is not None:
         import sim.rng
         sim.rng.LAZY_MIN_COLUMNS = args.lazy_min

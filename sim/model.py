@@ -48,6 +48,9 @@ class Agreement:
     moved: int = 0
 
 
+# Up to this many employers, their Mesa agents exist from the start (in model.agents at once).
+EAGER_EMPLOYER_AGENTS = 2_000
+
 _PRESENT_STATES = [int(k) for k in np.nonzero(PRESENT)[0]]
 
 
@@ -120,7 +123,11 @@ class IntroductionModel(mesa.Model):
         # Mesa agents: few and rich; their state lives in the tables above.
         self.municipality_agents = [Municipality(self, i, name, scenario.municipalities[name])
                                     for i, name in enumerate(names)]
-        self.employer_agents = [Employer(self, i, name) for i, name in enumerate(self.employers.names)]
+        # Employers can be many (a scaled or national scenario has tens of thousands): their agents
+        # are made on first use then, rather than holding one Python object each through the run.
+        self._employer_agents: list[Employer] | None = None
+        if self.employers.n <= EAGER_EMPLOYER_AGENTS:
+            self._employer_agents = self.employer_agents
         self.agency_agents = [StaffingAgency(self, i, name) for i, name in enumerate(self.agencies.names)]
         self.collect = collect
         # Reporters read the week's totals that the recorder has just computed (Python numbers),
@@ -256,6 +263,13 @@ class IntroductionModel(mesa.Model):
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
+
+    @property
+    def employer_agents(self) -> list[Employer]:
+        """One `mesa.Agent` per employer, a view of its row in the employer table."""
+        if self._employer_agents is None:
+            self._employer_agents = [Employer(self, i, name) for i, name in enumerate(self.employers.names)]
+        return self._employer_agents
 
     def _week_now(self) -> int:
         return self.t

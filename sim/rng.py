@@ -213,6 +213,7 @@ class BatchStreams:
         self.only = only or {}  # stream name -> which worlds draw from it (others never use it)
         self._chunks: dict[str, tuple] = {}
         self._cols: tuple[int, np.ndarray] | None = None
+        self._buffers: dict[str, np.ndarray] = {}
 
     def _chunk(self, name: str, rows: int, t: int) -> tuple:
         """Each world's numbers of `name` for weeks t.. (as many as fit CHUNK_FLOATS, at least one
@@ -223,12 +224,23 @@ class BatchStreams:
         t1 = min(t + k, n_weeks)
         counts = rows * self.arrived[:, t:t1]  # (worlds, weeks) numbers per world and week
         draws = self.only.get(name)
+        # One buffer for every world, reused while its size allows (a fresh large array costs
+        # more in page faults than drawing the numbers into it).
+        per_world = counts.sum(axis=1)
+        total = int(per_world.sum())
+        old = self._buffers.get(name)
+        buf = old[:total] if old is not None and len(old) >= total else np.empty(total, np.float32)
+        self._buffers[name] = buf if old is None or len(old) < total else old
         bufs = []
-        for w, (s, c) in enumerate(zip(self.streams, counts.sum(axis=1).tolist())):
+        a = 0
+        for w, (s, c) in enumerate(zip(self.streams, per_world.tolist())):
+            part = buf[a:a + c]
             if draws is None or draws[w]:
-                bufs.append(s.uniform(name, c))
+                s.get(name).random(out=part, dtype=np.float32)  # as s.uniform(name, c), in place
             else:  # this world never draws from the stream; its numbers are never read
-                bufs.append(np.full(c, np.nan, dtype=np.float32))
+                part[:] = np.nan
+            bufs.append(part)
+            a += c
         starts = (np.cumsum(counts, axis=1) - counts).tolist()
         return t, t1, rows, bufs, starts
 

@@ -26,7 +26,9 @@ from sim.runner import replicate_seed  # noqa: E402
 TINY = bench.Plan(quick=True, population_sizes=(200,), population_years=1, population_repeats=(1,),
                   mesa_sizes=(100,), mesa_years=1, mesa_repeats=1, memory_refugees=500, memory_years=1,
                   falkenberg_years=1, falkenberg_repeats=1, national_arrivals_per_year=300,
-                  national_years=1, sweep_runs=2, sweep_years=1, sweep_workers=1)
+                  national_years=1, sweep_runs=2, sweep_years=1, sweep_workers=1, replicates_repeats=1,
+                  generation_candidates=1, generation_groups=1, generation_replicates=1, mesa_replicates=2,
+                  mesa_replicates_years=1)
 
 
 def test_bench_plumbing_gives_every_key_with_its_type():
@@ -36,20 +38,23 @@ def test_bench_plumbing_gives_every_key_with_its_type():
         sizes = TINY.population_sizes if key == "refugee_weeks_per_s" else TINY.mesa_sizes
         assert set(result[key]) == {str(n) for n in sizes}
         assert all(isinstance(v, float) and math.isfinite(v) and v > 0 for v in result[key].values())
-    for key in ("bytes_per_refugee", "falkenberg_run_s", "national_run_s", "sweep_runs_per_s"):
+    for key in ("bytes_per_refugee", "falkenberg_run_s", "national_run_s", "sweep_runs_per_s",
+                "falkenberg_20_replicates_s", "calibration_generation_s", "mesa_ratio_replicates"):
         assert isinstance(result[key], float) and math.isfinite(result[key]), key
-    for key in ("falkenberg_run_s", "national_run_s", "sweep_runs_per_s"):
+    for key in ("falkenberg_run_s", "national_run_s", "sweep_runs_per_s", "falkenberg_20_replicates_s",
+                "calibration_generation_s", "mesa_ratio_replicates"):
         assert result[key] > 0
+    assert result["details"]["calibration_generation_s"]["runs"] == 1
     assert result["quick"] is True
     assert result["reduced"] and all(isinstance(r, str) for r in result["reduced"])
     assert set(result["sizes"]) == set(bench.KEYS)
-    # Only Falkenberg's target could apply, and not at 1 year: every target is "n/a" here.
+    # No measurement is at its target's size here: every target is "n/a".
     assert {t["status"] for t in result["targets"].values()} == {"n/a"}
     assert result["details"]["national_run_s"]["municipalities"] == 290
     assert result["details"]["sweep_runs_per_s"]["runs"] == 2
     text = bench.table(result)
     for name in ("refugee-weeks per second", "Mesa reference", "bytes per refugee", "Falkenberg",
-                 "national", "sweep"):
+                 "national", "sweep", "20 Falkenberg replicates", "calibration generation", "Mesa, replicates"):
         assert name in text
 
 

@@ -154,10 +154,10 @@ class Recorder:
         """The world of each person in `who`."""
         return self.model.munis.world[self.model.population.municipality[who]]
 
-    def _by_world(self, who: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        """How many of `who` (those in `mask`) are in each world."""
+    def _by_world(self, who: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray | int:
+        """How many of `who` (those in `mask`) are in each world (one world: a number)."""
         if self.n_worlds == 1:
-            return np.array([len(who) if mask is None else np.count_nonzero(mask)])
+            return len(who) if mask is None else int(np.count_nonzero(mask))
         w = self._worlds(who)
         return np.bincount(w if mask is None else w[mask], minlength=self.n_worlds)
 

@@ -27,6 +27,7 @@ from .states import PRESENT, STATE_NAMES, WORKING, State
 from .week import Week
 from .worlds import (
     WorldView,
+    batch_key,
     merge_agencies,
     merge_employers,
     merge_municipalities,
@@ -179,7 +180,7 @@ class IntroductionModel(mesa.Model):
         employer_pairs, agency_pairs = reach_pairs_of(munis, employers, agencies)
         if W == 1:
             self.munis, self.employers, self.agencies, self.population = munis[0], employers[0], agencies[0], pops[0]
-            self.world_of = np.zeros(self.population.n, np.int32)
+            self.world_of = None  # everyone is in world 0
         else:
             self.munis = merge_municipalities(munis)
             self.employers = merge_employers(employers, self.muni_offsets[:-1])
@@ -213,7 +214,6 @@ class IntroductionModel(mesa.Model):
         self.week = Week(t=-1, n=0)  # the last week's shared quantities (see sim/week.py)
         self.recorder = Recorder(self)
         self.collect = False
-        self.t = -1
         self.running = True
 
     # --- stepping ---
@@ -386,6 +386,16 @@ class Worlds(IntroductionModel):
         if not worlds:
             raise ValueError("a batch needs at least one world")
         worlds = [(s, int(seed)) for s, seed in worlds]
+        keys: dict[int, str] = {}
+        for w, (s, _) in enumerate(worlds):
+            k = keys.get(id(s))
+            if k is None:
+                k = keys[id(s)] = batch_key(s)
+            if k != keys[id(worlds[0][0])]:
+                raise ValueError(f"world {w} ({s.name}) differs from world 0 ({worlds[0][0].name}) in its period, "
+                                 "national rules, measures or behavioural parameters: they cannot share a batch "
+                                 "(see sim.worlds.batch_key)")
         mesa.Model.__init__(self, rng=worlds[0][1])
         self.seed = worlds[0][1]
+        self._employer_agents = None
         self._build(worlds)

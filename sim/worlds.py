@@ -152,6 +152,14 @@ class WorldView:
         self.t = batch.t
         self.dates = batch.dates
         self.collect = False
+        self.n_worlds = 1
+        if batch.n_worlds == 1:  # the model's own tables and people (no copies)
+            for name in ("munis", "employers", "agencies", "population", "education0", "permit_order",
+                         "permit_sorted", "received", "settled", "agreements"):
+                setattr(self, name, getattr(batch, name))
+            self.municipalities_table = batch.munis
+            self.recorder = batch.recorder.world(0, self)
+            return
         k0, k1 = (int(x) for x in batch.muni_offsets[w:w + 2])
         e0, e1 = (int(x) for x in batch.employer_offsets[w:w + 2])
         a0, a1 = (int(x) for x in batch.agency_offsets[w:w + 2])
@@ -172,7 +180,6 @@ class WorldView:
         self.settled = batch.settled[k0:k1]
         self.agreements = [g for g in batch.agreements if k0 <= g.src < k1]
         self.recorder = batch.recorder.world(w, self)
-        self.n_worlds = 1
 
     def figures(self) -> dict:
         return run_figures(self)

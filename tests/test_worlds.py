@@ -126,3 +126,38 @@ def test_a_world_changed_by_a_lever_leaves_the_others_alone():
     assert_same(snapshot(a.world(0)), snapshot(b.world(0)))
     assert_same(snapshot(a.world(1)), snapshot(b.world(2)))
     assert b.world(1).figures() != b.world(2).figures()
+
+
+def test_worlds_that_cannot_share_a_batch_are_refused():
+    a, b = load_scenario("falkenberg"), load_scenario("typical_2006")  # other periods and rules
+    with pytest.raises(ValueError, match="world 1 .*cannot share a batch"):
+        Worlds([(a, 1), (b, 2)])
+
+
+def test_weighted_choice_with_fractional_weights_is_each_worlds_own():
+    """Agencies are chosen by a fractional credit: in a batch, each world's running sums start
+    from zero, so every choice equals the world's choice alone, to the last bit."""
+    from sim.processes.choice import SegmentChooser
+    rng = np.random.default_rng(3)
+    worlds = []
+    for scale in (1e15, 1.0, 3.7):  # (municipality, agency) pairs and fractional weights of one world
+        m = rng.integers(0, 4, 12)
+        a = rng.integers(0, 5, 12)
+        # the first world's large weights would swamp the others' in one running sum over all
+        worlds.append((m, a, rng.random(5) * scale + 1e-9 * rng.random(5)))
+    keys_b, targets_b, weights_b, key_world = [], [], [], []
+    m_off = a_off = 0
+    for w, (m, a, wt) in enumerate(worlds):
+        keys_b.append(m + m_off)
+        targets_b.append(a + a_off)
+        weights_b.append(wt)
+        key_world += [w] * 4
+        m_off += 4
+        a_off += 5
+    batch = SegmentChooser(np.concatenate(keys_b), np.concatenate(targets_b), m_off, np.array(key_world))
+    u = rng.random(400).astype(np.float32)
+    people_m = rng.integers(0, 4, 400)
+    for w, (m, a, wt) in enumerate(worlds):
+        alone = SegmentChooser(m, a, 4).choose(people_m, u, wt)
+        got = batch.choose(people_m + 4 * w, u, np.concatenate(weights_b))
+        assert np.array_equal(np.where(got >= 0, got - 5 * w, -1), alone)

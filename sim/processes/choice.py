@@ -30,13 +30,14 @@ class SegmentChooser:
         self.target = pair_target[order]
         self.start = np.searchsorted(self.key, np.arange(n_keys), side="left")
         self.end = np.searchsorted(self.key, np.arange(n_keys), side="right")
-        self.exact_floats = key_world is not None
+        # One world: the running sum over every pair is the world's own (as it has always been).
+        self.exact_floats = key_world is not None and len(key_world) > 0 and int(key_world.max()) > 0
         if self.exact_floats:
             assert key_world is not None
             pw = key_world[self.key].astype(np.int64)  # non-decreasing: keys are numbered by world
             self._world = pw
             self._col = np.arange(len(pw)) - np.searchsorted(pw, pw, side="left")
-            self._n_worlds = int(key_world.max()) + 1 if len(key_world) else 1
+            self._n_worlds = int(key_world.max()) + 1
             # Each segment's pairs after its first, padded with -1: a person's target is its first
             # pair plus the number of these whose running sum is at most the person's point.
             size = self.end - self.start
@@ -60,12 +61,10 @@ class SegmentChooser:
         return out.astype(np.int64)
 
     def _choose_exact(self, keys: np.ndarray, u: np.ndarray, w: np.ndarray) -> np.ndarray:
-        if self._n_worlds == 1:
-            incl = np.cumsum(w)
-        else:  # each world's running sum from zero, as alone (one row per world)
-            table = np.zeros((self._n_worlds, int(self._col.max()) + 1))
-            table[self._world, self._col] = w
-            incl = np.cumsum(table, axis=1)[self._world, self._col]
+        # Each world's running sum from zero, as alone (one row per world).
+        table = np.zeros((self._n_worlds, int(self._col.max()) + 1))
+        table[self._world, self._col] = w
+        incl = np.cumsum(table, axis=1)[self._world, self._col]
         excl = np.empty_like(incl)  # the running sum before each pair (from zero in each world)
         excl[1:] = incl[:-1]
         excl[self._col == 0] = 0.0

@@ -38,7 +38,7 @@ from .worlds import (
 
 @dataclass
 class Agreement:
-    """A secondary agreement's weekly quota, carried between weeks."""
+    """A secondary agreement's weekly quota, carried between weeks (a read-only record)."""
 
     name: str
     src: int
@@ -47,6 +47,37 @@ class Agreement:
     within_weeks: int
     credit: float = 0.0
     moved: int = 0
+
+
+class Agreements:
+    """Secondary agreements as arrays (every world's, one world after another), with `rounds`:
+    the k-th agreement of each world, which act together (agreements of one world act in order)."""
+
+    def __init__(self, per_world: list[list[Agreement]]):
+        rows = [g for gs in per_world for g in gs]
+        self.names = [g.name for g in rows]
+        self.src = np.array([g.src for g in rows], np.int64)
+        self.dst = np.array([g.dst for g in rows], np.int64)
+        self.places_per_week = np.array([g.places_per_week for g in rows], np.float64)
+        self.within_weeks = np.array([g.within_weeks for g in rows], np.int64)
+        self.credit = np.zeros(len(rows))
+        self.moved = np.zeros(len(rows), np.int64)
+        position = np.array([k for gs in per_world for k in range(len(gs))], np.int64)
+        self.rounds = [np.flatnonzero(position == k) for k in range(int(position.max()) + 1)] if rows else []
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def records(self, first_muni: int = 0, last_muni: int | None = None) -> list[Agreement]:
+        """The agreements from municipalities first_muni..last_muni - 1, numbered from first_muni."""
+        last = np.iinfo(np.int64).max if last_muni is None else last_muni
+        return [Agreement(self.names[i], int(self.src[i]) - first_muni, int(self.dst[i]) - first_muni,
+                          float(self.places_per_week[i]), int(self.within_weeks[i]), float(self.credit[i]),
+                          int(self.moved[i]))
+                for i in range(len(self)) if first_muni <= self.src[i] < last]
+
+    def __iter__(self):
+        return iter(self.records())
 
 
 # Up to this many employers, their Mesa agents exist from the start (in model.agents at once).
@@ -205,12 +236,11 @@ class IntroductionModel(mesa.Model):
         self.settled = np.zeros((self.munis.n, years), dtype=np.int64)
         np.add.at(self.settled, (P.home.astype(np.int64), np.minimum(P.ti_arrival // 52, years - 1)), 1)
         self.received = np.zeros((self.munis.n, years), dtype=np.int64)
-        self.agreements = []
-        for (s, _), m, off in zip(worlds, munis, self.muni_offsets):
-            self.agreements += [
-                Agreement(k, int(off) + m.names.index(g.from_municipality), int(off) + m.names.index(g.to_municipality),
-                          g.places_per_year / 52.0, g.within_weeks_of_arrival)
-                for k, g in s.secondary_agreements.items()]
+        self.agreements = Agreements([
+            [Agreement(k, int(off) + m.names.index(g.from_municipality), int(off) + m.names.index(g.to_municipality),
+                       g.places_per_year / 52.0, g.within_weeks_of_arrival)
+             for k, g in s.secondary_agreements.items()]
+            for (s, _), m, off in zip(worlds, munis, self.muni_offsets)])
         self.week = Week(t=-1, n=0)  # the last week's shared quantities (see sim/week.py)
         self.recorder = Recorder(self)
         self.collect = False

@@ -178,7 +178,7 @@ class WorldView:
         self.permit_sorted = self.population.ti_permit[self.permit_order]
         self.received = batch.received[k0:k1]
         self.settled = batch.settled[k0:k1]
-        self.agreements = [g for g in batch.agreements if k0 <= g.src < k1]
+        self.agreements = batch.agreements.records(k0, k1)
         self.recorder = batch.recorder.world(w, self)
 
     def figures(self) -> dict:

@@ -201,7 +201,7 @@ class BatchStreams:
     call); it is made once per chunk of weeks, not every week.
     """
 
-    CHUNK_FLOATS = 4_000_000  # at most this many numbers drawn ahead per stream (16 MB)
+    CHUNK_FLOATS = 1_000_000  # at most this many numbers drawn ahead per stream (4 MB: stays in cache)
 
     def __init__(self, streams: list[Streams], world_of: np.ndarray, local_of: np.ndarray,
                  arrived: np.ndarray, clock, only: dict[str, np.ndarray] | None = None):

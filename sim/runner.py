@@ -63,17 +63,24 @@ def run_block(jobs: list[tuple], tables: bool = False) -> list[dict]:
     return out
 
 
-# A batch holds at most this many worlds and people (some 400 bytes a person while it runs), so a
-# block of worlds stays within a laptop's memory whatever the scenario's size.
+# A batch holds at most this many worlds, and about this much memory, so a block of worlds stays
+# within a laptop's memory whatever the scenario's size.
 BATCH_MAX_WORLDS = 64
-BATCH_MAX_PEOPLE = 400_000
+BATCH_MAX_BYTES = 256 * 2**20
+
+
+def world_bytes(scenario: Scenario) -> int:
+    """What one world of `scenario` holds while it runs, roughly: some 450 bytes a person (the
+    population's arrays and the week's temporaries; bench.py measures about 380) and some 300
+    bytes a municipality and week (the recorder's panels and weekly counts)."""
+    return 450 * expected_arrivals(scenario) + 300 * len(scenario.municipalities) * scenario.weeks
 
 
 def blocks_of(worlds: Sequence[tuple[Scenario, int | None]], workers: int = 1,
               max_worlds: int = BATCH_MAX_WORLDS) -> list[list[int]]:
     """Indices of `worlds` (scenario, years) grouped into blocks that run as one batch: the same
-    batch key, at most BATCH_MAX_WORLDS worlds and BATCH_MAX_PEOPLE people, and at least as many
-    blocks as workers where there are enough worlds. Blocks keep the worlds' order within them."""
+    batch key, at most BATCH_MAX_WORLDS worlds and about BATCH_MAX_BYTES of memory, and at least as
+    many blocks as workers where there are enough worlds. Blocks keep the worlds' order within them."""
     keys: dict[tuple[int, int | None], tuple[str, int]] = {}
     groups: dict[str, list[int]] = {}
     size: dict[str, int] = {}
@@ -81,13 +88,13 @@ def blocks_of(worlds: Sequence[tuple[Scenario, int | None]], workers: int = 1,
         k = keys.get((id(s), years))
         if k is None:
             sy = with_years(s, years)
-            k = keys[(id(s), years)] = (batch_key(sy), expected_arrivals(sy))
+            k = keys[(id(s), years)] = (batch_key(sy), world_bytes(sy))
         groups.setdefault(k[0], []).append(i)
         size[k[0]] = max(size.get(k[0], 0), k[1])
     total = len(worlds)
     blocks = []
     for key, idx in groups.items():
-        per_block = max(1, min(max_worlds, BATCH_MAX_PEOPLE // max(size[key], 1)))
+        per_block = max(1, min(max_worlds, BATCH_MAX_BYTES // max(size[key], 1)))
         n = -(-len(idx) // per_block)
         # Enough blocks to keep every worker busy, in proportion to this group's share of worlds.
         if workers > 1:

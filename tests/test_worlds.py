@@ -113,6 +113,14 @@ def test_blocks_group_by_batch_key_and_respect_the_caps():
     assert len(blocks_of([(f, None)] * 6, workers=2)) == 2
 
 
+def test_blocks_stay_within_the_memory_budget(monkeypatch):
+    import sim.runner as runner
+    f = load_scenario("falkenberg")
+    monkeypatch.setattr(runner, "BATCH_MAX_BYTES", 3 * runner.world_bytes(f) + 1)
+    blocks = runner.blocks_of([(f, None)] * 10)
+    assert [len(b) for b in blocks] == [3, 3, 2, 2]
+
+
 def test_a_world_changed_by_a_lever_leaves_the_others_alone():
     """Common random numbers across worlds: a lever in one world changes nothing in the rest."""
     base = with_years(load_scenario("falkenberg"), YEARS)

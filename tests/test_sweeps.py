@@ -237,3 +237,42 @@ def test_a_backend_that_cannot_start_leaves_no_new_folder(reference, tmp_path, m
     with pytest.raises(BackendError):
         run_sweep(f, tmp_path / "kept", workers=1, scheduler="tcp://nowhere:1", fresh=False)
     pd.testing.assert_frame_equal(table(tmp_path / "kept"), before)
+
+
+def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
+    """Worlds of a batch share behaviour: such a sweep's blocks never mix points, and its rows are
+    those of each run alone."""
+    from sim.model import IntroductionModel
+    from sim.sweeps.design import point_scenario, run_seed
+    from sim.sweeps.execute import Context, task_blocks
+
+    f = write(tmp_path, """\
+        name: behaviour
+        base: typical_2006
+        seed: 5
+        replicates: 2
+        years: 1
+        design: grid
+        dimensions:
+          intercept:
+            path: behaviour.hiring.intercept
+            values: [-2.5, -1.5]
+          hours:
+            path: municipalities.typical.programme.hours_per_week
+            values: [15, 40]
+        """)
+    sweep, base, _ = load_sweep(f)
+    pts = points(sweep)
+    ctx = Context(base=base, sweep=sweep, points=pts)
+    tasks = [(p, r, run_seed(sweep, p, r)) for p in range(len(pts)) for r in range(2)]
+    blocks = task_blocks(ctx, tasks, workers=1)
+    for b in blocks:
+        assert len({pts[p]["intercept"] for p, _, _ in b}) == 1
+    assert len(blocks) == 2  # one per intercept; the hours levers share a batch
+    run_sweep(f, tmp_path / "out", workers=1, scheduler=None, fresh=False)
+    rows = table(tmp_path / "out")
+    for p, r, seed in tasks[::3]:
+        alone = IntroductionModel(point_scenario(base, sweep, pts[p]), seed=seed, collect=False).run().figures()
+        row = rows[(rows.point == p) & (rows.replicate == r)].iloc[0]
+        assert row["employment_6"] == alone["employment"]["6"]
+        assert row["costs_sek_per_refugee"] == pytest.approx(alone["costs_sek_per_refugee"], rel=1e-12)

@@ -195,7 +195,8 @@ class BatchStreams:
     same numbers as week-by-week calls, since a stream's output does not depend on how it is cut),
     and each week's block is one gather from the chunk into the batch's order of people (by
     arrival week, then world). A world's numbers thus never depend on the other worlds of the
-    batch, their number or their order: the basis of bit-identical results.
+    batch, their number or their order: the basis of bit-identical results. Each stream is drawn
+    once a week (as every phase does); a second draw in a week is refused.
 
     The chunk's draw is the one call per world (PCG64 cannot draw from several seeds in one
     call); it is made once per chunk of weeks, not every week.
@@ -212,8 +213,8 @@ class BatchStreams:
         self.clock = clock      # the current week (a callable)
         self.only = only or {}  # stream name -> which worlds draw from it (others never use it)
         self._chunks: dict[str, tuple] = {}
-        self._cols: tuple[int, np.ndarray] | None = None
         self._buffers: dict[str, np.ndarray] = {}
+        self._drawn: dict[str, int] = {}  # the week each stream was last drawn
 
     def _chunk(self, name: str, rows: int, t: int) -> tuple:
         """Each world's numbers of `name` for weeks t.. (as many as fit CHUNK_FLOATS, at least one
@@ -231,7 +232,6 @@ class BatchStreams:
         old = self._buffers.get(name)
         buf = old[:total] if old is not None and len(old) >= total else np.empty(total, np.float32)
         self._buffers[name] = buf if old is None or len(old) < total else old
-        bufs = []
         a = 0
         for w, (s, c) in enumerate(zip(self.streams, per_world.tolist())):
             part = buf[a:a + c]
@@ -239,34 +239,33 @@ class BatchStreams:
                 s.get(name).random(out=part, dtype=np.float32)  # as s.uniform(name, c), in place
             else:  # this world never draws from the stream; its numbers are never read
                 part[:] = np.nan
-            bufs.append(part)
             a += c
-        starts = (np.cumsum(counts, axis=1) - counts).tolist()
-        return t, t1, rows, bufs, starts
-
-    def _columns(self, n: int) -> np.ndarray:
-        """Each of the first n people's column in the worlds' blocks put side by side."""
-        if self._cols is None or self._cols[0] != n:
-            w = self.world_of[:n]
-            counts = np.bincount(w, minlength=len(self.streams))
-            self._cols = (n, (np.cumsum(counts) - counts)[w] + self.local_of[:n])
-        return self._cols[1]
+        # Where each world's block of each week starts in `buf` (worlds one after another).
+        starts = (np.cumsum(per_world) - per_world)[:, None] + np.cumsum(counts, axis=1) - counts
+        return t, t1, rows, buf, starts
 
     def uniform(self, name: str, shape) -> np.ndarray:
         """As `Streams.uniform(name, (rows,) n)` for each world, over the batch's first n people."""
         rows, n = (1, shape) if np.ndim(shape) == 0 else shape
         t = self.clock()
+        if self._drawn.get(name) == t:  # a world alone would draw new numbers: not supported here
+            raise RuntimeError(f"stream '{name}' drawn twice in week {t}: a batch draws each stream once a week")
+        self._drawn[name] = t
         ch = self._chunks.get(name)
         if ch is None or not (ch[0] <= t < ch[1]) or ch[2] != rows:
             ch = self._chunks[name] = self._chunk(name, rows, t)
-        t0, _, _, bufs, starts = ch
-        n_w = self.arrived[:, t].tolist()
-        if sum(n_w) != n:
-            raise RuntimeError(f"stream '{name}' drawn for {n} people in week {t}; {sum(n_w)} have arrived")
-        j = t - t0
-        parts = [b[s[j]:s[j] + rows * c].reshape(rows, c) for b, s, c in zip(bufs, starts, n_w)]
-        out = np.concatenate(parts, axis=1).take(self._columns(n), axis=1)
-        return out[0] if np.ndim(shape) == 0 else out
+        t0, _, _, buf, starts = ch
+        n_w = self.arrived[:, t]
+        if int(n_w.sum()) != n:
+            raise RuntimeError(f"stream '{name}' drawn for {n} people in week {t}; {int(n_w.sum())} have arrived")
+        # Person g of world w reads row r of its world's week block: start + r * n_w + g's number.
+        w = self.world_of[:n]
+        first = starts[w, t - t0] + self.local_of[:n]
+        if np.ndim(shape) == 0:
+            return buf[first]
+        idx = np.multiply.outer(np.arange(rows, dtype=np.int64), n_w[w])
+        idx += first
+        return buf.take(idx)
 
     def block(self, name: str, rows: int, n: int) -> np.ndarray:
         return self.uniform(name, (rows, n))

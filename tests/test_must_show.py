@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -35,15 +37,22 @@ def test_women_employed_less_than_men_at_60_months_in_typical(runs):
     assert gap.mean() > 0 and gap.mean() > 2 * gap.std(ddof=1) / np.sqrt(len(gap))
 
 
-def test_fitted_calibration_gives_falkenberg_and_typical_with_the_same_parameters():
-    """Issue 4: with the shipped fit, Falkenberg is self-sufficient at 24-30 months within the
-    target's tolerance and the typical municipality stays under half with contact in year 1, with
-    one set of behavioural parameters (so the difference is levers and labour markets)."""
+def test_fitted_calibration_gives_falkenberg_and_typical_with_the_same_parameters(runs):
+    """One set of behavioural parameters for Falkenberg and the typical municipality, so the
+    difference between them is levers and labour markets: the typical municipality stays under
+    half with contact in year 1, and Falkenberg is well above it in self-sufficiency at 24-30
+    months. Falkenberg's own 80 % is shown, not fitted (weight 0 in the shipped spec: a
+    municipality's claim yields to the trials and registers; calibration/README.md), so its
+    level is not asserted here; issue 4's first fit asserted it before the behaviour rebuild."""
     from sim.calibration.check import check_targets
+    from sim.calibration.spec import load_spec
     falk, typ = load_scenario("falkenberg"), load_scenario("typical_2006")
     assert falk.parameters == typ.parameters == "fitted/shipped.yaml"
     assert falk.behaviour == typ.behaviour
+    spec, _ = load_spec(Path(__file__).resolve().parents[1] / "calibration" / "specs" / "shipped.yaml")
+    assert spec.weights.get("falkenberg_self_sufficiency_24_30") == 0.0
     rows, _ = check_targets("fit", replicates=REPS, seed=1, workers=2)
     by_id = {r["id"]: r for r in rows}
-    assert by_id["falkenberg_self_sufficiency_24_30"]["inside"], by_id["falkenberg_self_sufficiency_24_30"]
     assert by_id["typical_contact_year1"]["inside"] and by_id["typical_contact_year1"]["simulated"] < 0.5
+    typical_24_30 = np.mean([np.mean([r["self_sufficiency"][m] for m in ("24", "30")]) for r in runs["typical_2006"]])
+    assert by_id["falkenberg_self_sufficiency_24_30"]["simulated"] > typical_24_30 + 0.10

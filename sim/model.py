@@ -26,8 +26,10 @@ from .rng import BatchStreams, Streams
 from .states import PRESENT, STATE_NAMES, WORKING, State
 from .week import Week
 from .worlds import (
+    PER_WORLD,
     WorldView,
     batch_key,
+    behaviour_value,
     merge_agencies,
     merge_employers,
     merge_municipalities,
@@ -192,6 +194,13 @@ class IntroductionModel(mesa.Model):
         self.world_specs = worlds
         self.n_worlds = W = len(worlds)
         self.behaviour = scenario.behaviour
+        # PER_WORLD parameters whose values differ between the worlds: one value per world.
+        self.per_world = {}
+        if W > 1:
+            for path in PER_WORLD:
+                values = np.array([behaviour_value(s.behaviour, path) for s, _ in worlds])
+                if np.any(values != values[0]):
+                    self.per_world[path] = values
         self.n_weeks = scenario.weeks
         self.world_streams = [Streams(seed) for _, seed in worlds]
         self.streams: Streams | BatchStreams = self.world_streams[0]
@@ -300,6 +309,20 @@ class IntroductionModel(mesa.Model):
         if self._employer_agents is None:
             self._employer_agents = [Employer(self, i, name) for i, name in enumerate(self.employers.names)]
         return self._employer_agents
+
+    def param(self, path: str, who: np.ndarray, dtype=np.float64):
+        """Behavioural parameter `path` (section.name) for the people `who`: the plain number when
+        every world has the same, else each person's world's value as `dtype`, the type NumPy
+        gives the plain number in the expression it enters (float32 beside float32 arrays)."""
+        values = self.per_world.get(path)
+        if values is None:
+            return behaviour_value(self.behaviour, path)
+        return values[self.munis.world[self.population.municipality[who]]].astype(dtype)
+
+    def municipality_param(self, path: str):
+        """As `param`, for every municipality (float64: it enters per-municipality arithmetic)."""
+        values = self.per_world.get(path)
+        return behaviour_value(self.behaviour, path) if values is None else values[self.munis.world]
 
     def _week_now(self) -> int:
         return self.t

@@ -36,11 +36,30 @@ if TYPE_CHECKING:
 MAX_MUNICIPALITIES = np.iinfo(np.int16).max
 
 
+# Behavioural parameters that may differ between the worlds of a batch: where the weekly step
+# reads them, each person (or municipality) gets its own world's value (`IntroductionModel.param`),
+# with the arithmetic a single run does on the plain number. These are the parameters the shipped
+# calibration frees; the rest are read as one number for the whole batch.
+PER_WORLD = ("hiring.intercept", "hiring.swedish", "hiring.swedish_shortfall", "hiring.employability_sd",
+             "hiring.internship_host", "hiring.nystartsjobb_employer_takeup", "search.coach_contacts_per_week",
+             "search.job_focus_search_share", "search.lock_in_in_programme", "search.lock_in_at_full_time",
+             "search.extra_work_per_week", "language.everyday_ceiling", "jobs.regular_separation_per_week",
+             "internships.placements_per_coordinator_week")
+
+
+def behaviour_value(behaviour, path: str) -> float:
+    section, name = path.split(".")
+    return float(getattr(getattr(behaviour, section), name))
+
+
 def batch_key(scenario: "Scenario") -> str:
     """What the worlds of one batch must share: the simulated period and start, the national
-    rules, the measures' definitions and the behavioural parameters (read as scalars by the weekly
-    step). Scenarios with equal keys can run as worlds of one batch."""
+    rules, the measures' definitions and the behavioural parameters read as one number by the
+    weekly step (all but PER_WORLD). Scenarios with equal keys can run as worlds of one batch."""
     shared = scenario.model_dump(mode="json", include={"national", "metrics", "behaviour"})
+    for path in PER_WORLD:
+        section, name = path.split(".")
+        shared["behaviour"][section].pop(name, None)
     shared["weeks"] = scenario.weeks
     shared["start"] = scenario.simulation.start_date.isoformat()
     return json.dumps(shared, sort_keys=True)

@@ -240,8 +240,9 @@ def test_a_backend_that_cannot_start_leaves_no_new_folder(reference, tmp_path, m
 
 
 def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
-    """Worlds of a batch share behaviour: such a sweep's blocks never mix points, and its rows are
-    those of each run alone."""
+    """Worlds of a batch share the behaviour the weekly step reads as one number: such a sweep's
+    blocks never mix its values, and its rows are those of each run alone. A parameter that may
+    differ between worlds (sim.worlds.PER_WORLD) does not split the batch."""
     from sim.model import IntroductionModel
     from sim.sweeps.design import point_scenario, run_seed
     from sim.sweeps.execute import Context, task_blocks
@@ -254,9 +255,9 @@ def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
         years: 1
         design: grid
         dimensions:
-          intercept:
-            path: behaviour.hiring.intercept
-            values: [-2.5, -1.5]
+          own:
+            path: behaviour.search.own_contacts_per_week
+            values: [0.05, 0.2]
           hours:
             path: municipalities.typical.programme.hours_per_week
             values: [15, 40]
@@ -267,8 +268,12 @@ def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
     tasks = [(p, r, run_seed(sweep, p, r)) for p in range(len(pts)) for r in range(2)]
     blocks = task_blocks(ctx, tasks, workers=1)
     for b in blocks:
-        assert len({pts[p]["intercept"] for p, _, _ in b}) == 1
-    assert len(blocks) == 2  # one per intercept; the hours levers share a batch
+        assert len({pts[p]["own"] for p, _, _ in b}) == 1
+    assert len(blocks) == 2  # one per value; the hours levers share a batch
+    per_world = load_sweep(write(tmp_path, f.read_text().replace("behaviour.search.own_contacts_per_week",
+                                                                   "behaviour.hiring.intercept"), "pw.yaml"))
+    ctx_pw = Context(base=per_world[1], sweep=per_world[0], points=points(per_world[0]))
+    assert len(task_blocks(ctx_pw, tasks, workers=1)) == 1
     run_sweep(f, tmp_path / "out", workers=1, scheduler=None, fresh=False)
     rows = table(tmp_path / "out")
     for p, r, seed in tasks[::3]:

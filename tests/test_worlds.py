@@ -169,3 +169,50 @@ def test_weighted_choice_with_fractional_weights_is_each_worlds_own():
         alone = SegmentChooser(m, a, 4).choose(people_m, u, wt)
         got = batch.choose(people_m + 4 * w, u, np.concatenate(weights_b))
         assert np.array_equal(np.where(got >= 0, got - 5 * w, -1), alone)
+
+
+def test_worlds_may_differ_in_the_calibrated_parameters():
+    """The parameters a calibration varies (sim.worlds.PER_WORLD) may differ between the worlds
+    of a batch, so a calibration generation runs as one; each world is still its run alone."""
+    from sim.calibration.evaluate import apply_values
+    from sim.config.loader import scenario_from_dict
+    from sim.worlds import PER_WORLD
+    rng = np.random.default_rng(7)
+    lows = {"hiring.intercept": (-3.0, -1.0), "hiring.swedish": (0.2, 2.0), "hiring.swedish_shortfall": (0.5, 6.0),
+            "hiring.employability_sd": (0.5, 1.5), "hiring.internship_host": (-2.0, 1.0),
+            "hiring.nystartsjobb_employer_takeup": (0.1, 0.9), "search.coach_contacts_per_week": (0.2, 3.0),
+            "search.job_focus_search_share": (0.0, 0.6), "search.lock_in_in_programme": (0.0, 0.6),
+            "search.lock_in_at_full_time": (0.0, 0.6), "search.extra_work_per_week": (0.0, 0.01),
+            "language.everyday_ceiling": (0.3, 0.9), "jobs.regular_separation_per_week": (0.001, 0.01),
+            "internships.placements_per_coordinator_week": (0.3, 1.5)}
+    assert set(lows) == set(PER_WORLD)
+    specs = []
+    for name in ("falkenberg", "regional_secondary"):
+        base = with_years(load_scenario(name), YEARS)
+        data = base.model_dump(mode="json", by_alias=True)
+        for k in range(3):
+            values = {f"behaviour.{p}": float(rng.uniform(*lows[p])) for p in PER_WORLD}
+            specs.append((scenario_from_dict(apply_values(data, values)), 11 + k))
+        specs.append((base, 5))
+    assert len({batch_key(s) for s, _ in specs}) == 1
+    batch = Worlds(specs).run()
+    assert len(batch.per_world) == len(PER_WORLD)
+    for w, (s, seed) in enumerate(specs):
+        assert_same(snapshot(IntroductionModel(s, seed=seed, collect=False).run()), snapshot(batch.world(w)),
+                    f"world {w}")
+
+
+def test_per_world_values_as_float32_do_what_a_plain_number_does_beside_float32():
+    """The rule behind `IntroductionModel.param`: NumPy turns a plain number beside a float32
+    array into float32 (NEP 50), so a per-world value cast to float32 gives the same bits in
+    products, sums and comparisons; as float64 it would not."""
+    rng = np.random.default_rng(1)
+    a = rng.random(10_000).astype(np.float32)
+    for p in (float(x) for x in rng.uniform(-3, 3, 50)):  # plain numbers, as the behaviour's fields
+        arr32 = np.full(len(a), p).astype(np.float32)
+        assert np.array_equal(a * p, a * arr32) and (a * p).dtype == np.float32
+        assert np.array_equal(a + p, a + arr32)
+        assert np.array_equal(a < p, a < arr32)
+    # A per-world value left as float64 would make the arithmetic float64: other bits.
+    assert (a * np.full(len(a), 0.1)).dtype == np.float64
+    assert not np.array_equal((a * np.full(len(a), 0.1)).astype(np.float64), (a * 0.1).astype(np.float64))

@@ -52,14 +52,19 @@ def acceptance(model, t: int, who: np.ndarray, emp: np.ndarray, channel: np.ndar
     # Formal requirements (education, recognised credentials) are met or not; the Swedish an
     # employer asks for is a preference: each unit short of it lowers the log-odds.
     meets = (edu >= E.min_education[emp]) & (~E.requires_validation[emp] | credentials)
-    x = (h.intercept + h.swedish * sw - h.swedish_shortfall * np.maximum(E.min_swedish[emp] - sw, 0.0)
+    # Parameters a calibration varies between the worlds of a batch: each person's own world's
+    # (float32 where they meet float32 arrays, as the plain numbers of a single run do).
+    f32 = np.float32
+    x = (model.param("hiring.intercept", who, f32) + model.param("hiring.swedish", who, f32) * sw
+         - model.param("hiring.swedish_shortfall", who, f32) * np.maximum(E.min_swedish[emp] - sw, 0.0)
          + h.skill_match * (P.occupation[who] == E.sector[emp])
          + h.education * edu + h.work_experience * P.prior_work[who]
-         + h.employability_sd * P.employability_z[who] + h.health_limitation * P.health[who]
+         + model.param("hiring.employability_sd", who, f32) * P.employability_z[who]
+         + h.health_limitation * P.health[who]
          + h.validated * credentials + h.university_certification * ((validated == 2) & (edu == 3)))
     # The route's own term.
     x = x + h.relationship * E.relationship[emp] * (channel == COACH)
-    x = x + h.internship_host * ((P.last_host[who] == emp) | (channel == CONVERSION))
+    x = x + model.param("hiring.internship_host", who) * ((P.last_host[who] == emp) | (channel == CONVERSION))
     x = x + h.extra_work_bridge * (channel == EXTRA_WORK_BRIDGE) + h.agency_bridge * (channel == AGENCY_BRIDGE)
     if matched_internship is not None:
         x = x + h.competence_matched_internship * matched_internship

@@ -71,7 +71,7 @@ def place(model, week, u) -> None:
     cand = c[((t - P.ti_arrival[c]) >= M.first_internship_week[mc]) & ready]
     avail = week.availability
     # Coordinators arrange a limited number of placements a week per municipality.
-    per_week = M.coordinators * ib.placements_per_coordinator_week
+    per_week = M.coordinators * model.municipality_param("internships.placements_per_coordinator_week")
     M.placement_credit = np.minimum(M.placement_credit + per_week, per_week * ib.coordinator_credit_cap_weeks)
     rank = np.zeros(0, dtype=np.int64)
     if len(cand):

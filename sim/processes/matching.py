@@ -152,7 +152,7 @@ def _extra_work(model, week, u) -> None:
     eligible = elig_all[c]
     sc = st[c]
     offset_here = (week.period[c] & M.income_offset[P.municipality[c]]) | (sc == S.PASSIVE)
-    p = (s.extra_work_per_week * search_effort(P.engagement[c], s)
+    p = (model.param("search.extra_work_per_week", c, np.float32) * search_effort(P.engagement[c], s)
          * np.where(offset_here, s.extra_work_offset_multiplier, 1.0))
     has = has_all[c]
     uc = u[EXTRA_WORK, c]

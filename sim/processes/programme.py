@@ -118,7 +118,8 @@ def learn_swedish(model, week) -> np.ndarray:
     workplace = workplace + np.where(working, P.job_hours[a], 0.0) + P.extra_work[a] * b.search.extra_work_hours
     speed = (np.array(lang.education_multiplier.as_list(), dtype=np.float32)[P.education[a]] * P.aptitude[a]
              * np.where(P.health[a], lang.health_multiplier, 1.0))
-    everyday = np.where(P.swedish[a] < lang.everyday_ceiling, lang.everyday_gain_per_week, 0.0)
+    everyday = np.where(P.swedish[a] < model.param("language.everyday_ceiling", a, np.float32),
+                        lang.everyday_gain_per_week, 0.0)
     gain = (effective * lang.sfi_gain_per_tuition_hour * vocational
             + workplace * lang.practice_gain_per_workplace_hour + everyday) * speed
     idle_a = paused & ~courses & ~intern

@@ -42,7 +42,7 @@ def scheduled_hours(model, week, idx: np.ndarray) -> np.ndarray:
     in_period = week.period[idx]
     paused = summer_pause(model, week.t, muni)
     programme = np.where(paused, np.where(M.summer_courses[muni], M.summer_course_hours[muni], 0.0), hours)
-    programme = programme * (1.0 - M.job_focus[muni] * b.search.job_focus_search_share)
+    programme = programme * (1.0 - M.job_focus[muni] * model.param("search.job_focus_search_share", idx))
     out = np.where((st == S.PROGRAMME) & in_period, programme, 0.0)
     out = np.where(st == S.INTERNSHIP, hours, out)
     after = ~in_period & ((st == S.PASSIVE) | (st == S.NO_SUPPORT)) & (P.swedish[idx] < 1.0)
@@ -58,8 +58,9 @@ def time_for_search(model, week, idx: np.ndarray) -> np.ndarray:
     muni = P.municipality[idx]
     # A programme of no hours is no programme: nothing to put the search off for.
     in_programme = (((st == S.PROGRAMME) & week.period[idx]) | (st == S.INTERNSHIP)) & (M.hours[muni] > 0)
-    put_off = s.lock_in_in_programme * in_programme
-    hours = s.lock_in_at_full_time * clip(scheduled_hours(model, week, idx) / s.full_time_hours, 0.0, 1.0)
+    put_off = model.param("search.lock_in_in_programme", idx) * in_programme
+    hours = (model.param("search.lock_in_at_full_time", idx)
+             * clip(scheduled_hours(model, week, idx) / s.full_time_hours, 0.0, 1.0))
     return np.maximum(1.0 - put_off - hours, 0.0)
 
 
@@ -70,8 +71,8 @@ def coach_contacts(model, week, seekers: np.ndarray, priority: np.ndarray) -> np
     contacts a week (fractions carried to the next week, unused time not saved up), one per seeker
     at most, for seekers inside the introduction period, in an order drawn each week (carers of
     young children come forward less often)."""
-    M, s = model.munis, model.behaviour.search
-    capacity = M.coaches * M.coach_share * s.coach_contacts_per_week
+    M = model.munis
+    capacity = M.coaches * M.coach_share * model.municipality_param("search.coach_contacts_per_week")
     M.coach_credit = np.minimum(M.coach_credit + capacity, np.maximum(capacity, 1.0))
     out = np.zeros(len(seekers), dtype=bool)
     served = np.nonzero(week.period[seekers])[0]

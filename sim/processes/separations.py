@@ -46,7 +46,7 @@ def end_jobs_and_education(model, week, u: np.ndarray) -> None:
     share = P.job_hours[kept] / model.config.national.instegsjobb.hours_per_week
     P.job_hours[kept] = E.hours[P.employer[kept]] * np.minimum(share, 1.0)
     lost = sub_end & ~kept_m
-    lost |= (sc == S.REGULAR_JOB) & (uc < j.regular_separation_per_week)
+    lost |= (sc == S.REGULAR_JOB) & (uc < model.param("jobs.regular_separation_per_week", c, np.float32))
     lost |= (sc == S.AGENCY_JOB) & (uc < j.agency_separation_per_week)
     lost |= (sc == S.OWN_BUSINESS) & (uc < j.business_failure_per_week)
     edu_end = c[(sc == S.EDUCATION) & (P.ti_education_end[c] <= t)]

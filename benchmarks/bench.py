@@ -87,7 +87,7 @@ KEYS = ["refugee_weeks_per_s", "mesa_ratio", "bytes_per_refugee", "falkenberg_ru
 
 @dataclass(frozen=True)
 class Plan:
-    """What to measure and how often; FULL is issue 6's definition, QUICK a reduced one."""
+    """What to measure and how often; FULL is the definition of issues 6 and 11, QUICK a reduced one."""
 
     quick: bool = False
     population_sizes: tuple[int, ...] = (1_000, 10_000, 100_000)

@@ -194,8 +194,8 @@ def check_worlds() -> int:
         for (name, _), res in zip(members, one):
             for r in range(3):
                 seed = replicate_seed(1, r)
-                ref = world_snapshot(IntroductionModel(dict(members)[name], seed=seed, collect=False).run())
-                compare(ref["figures"], res["figures"][r], f"{name}/replicate{r}/workers", diffs)
+                ref = IntroductionModel(dict(members)[name], seed=seed, collect=False).run().figures()
+                compare(ref, res["figures"][r], f"{name}/replicate{r}/workers", diffs)
     if diffs:
         print("DIFFERENT:\n  " + "\n  ".join(diffs[:30]))
         return 1

@@ -151,6 +151,7 @@ class EmployerTable:
         self.uses_nystartsjobb = hashed_uniform(seed, "nystartsjobb", self.keys, 0) < takeup
         # The run's seed per employer: employer-keyed draws stay those of its own world in a batch.
         self.seed = np.full(self.n, int(seed), dtype=np.uint64)
+        self.one_seed: int | None = int(seed)  # None once employers of several worlds are merged
         self.bias = np.array(bias, np.float32)
         self.base_relationship = np.array(rel, np.float32)
         self.relationship = self.base_relationship.copy()
@@ -162,6 +163,11 @@ class EmployerTable:
         self.hires = np.zeros(self.n, np.int64)
         self.hires_of_former_interns = np.zeros(self.n, np.int64)
         self.interns_hosted = np.zeros(self.n, np.int64)
+
+    def seeds(self, e: np.ndarray):
+        """The seeds of employers `e` for counter-based draws: the run's one seed, or each
+        employer's own world's."""
+        return self.one_seed if self.one_seed is not None else self.seed[e]
 
     def post_vacancies(self) -> None:
         """Open this week's vacancies at each employer's yearly rate (fractions carried over; a

@@ -67,6 +67,15 @@ def month_marks(n_weeks: int) -> np.ndarray:
     return out
 
 
+def _summed(name: str) -> property:
+    """A read-only sum over the worlds (the first axis) of the per-world counts `name`: an array
+    for counts by route or week, a number for a count a world."""
+    def get(self):
+        total = getattr(self, name).sum(axis=0)
+        return int(total) if np.ndim(total) == 0 else total
+    return property(get)
+
+
 class Recorder:
     """Counts per municipality (panels, weekly totals, payments) and, for run-wide counts, per world
     of a batch (the `_w` arrays, world first); `world()` gives one world's recorder, and the
@@ -118,37 +127,17 @@ class Recorder:
         self._t = 0
 
     # --- sums over the worlds (one world: its own counts) ---
-    @property
-    def internships_started_by_sector_public(self) -> np.ndarray:
-        return self.internships_started_w.sum(axis=0)
-
-    @property
-    def internships_ended_by_week(self) -> np.ndarray:
-        return self.internships_ended_w.sum(axis=0)
-
-    @property
-    def jobs_after_internship_by_week(self) -> np.ndarray:
-        return self.jobs_after_internship_w.sum(axis=0)
-
-    @property
-    def hires_route(self) -> np.ndarray:
-        return self.hires_route_w.sum(axis=0)
-
-    @property
-    def contacts_route(self) -> np.ndarray:
-        return self.contacts_route_w.sum(axis=0)
+    internships_started_by_sector_public = _summed("internships_started_w")
+    internships_ended_by_week = _summed("internships_ended_w")
+    jobs_after_internship_by_week = _summed("jobs_after_internship_w")
+    hires_route = _summed("hires_route_w")
+    contacts_route = _summed("contacts_route_w")
+    job_starts_window = _summed("job_starts_w")
+    weeks_without_work_window = _summed("weeks_without_work_w")
 
     @property
     def instrument_hires(self) -> dict[str, int]:
         return {k: int(v.sum()) for k, v in self.instrument_w.items()}
-
-    @property
-    def job_starts_window(self) -> int:
-        return int(self.job_starts_w.sum())
-
-    @property
-    def weeks_without_work_window(self) -> int:
-        return int(self.weeks_without_work_w.sum())
 
     def _worlds(self, who: np.ndarray) -> np.ndarray:
         """The world of each person in `who`."""

@@ -227,13 +227,8 @@ class IntroductionModel(mesa.Model):
             self.agencies = merge_agencies(agencies, self.muni_offsets[:-1], self.munis.n)
             self.population, self.world_of, local_of = merge_populations(pops, self.muni_offsets[:-1])
             transfers = np.array([bool(s.secondary_agreements) for s, _ in worlds])
-            arrived = np.zeros((W, self.n_weeks), np.int64)  # people of each world arrived by week t
-            np.add.at(arrived, (self.world_of, np.minimum(self.population.ti_arrival, self.n_weeks - 1)), 1)
-            arrived[:, :] = np.cumsum(arrived, axis=1)
-            late = np.bincount(self.world_of[self.population.ti_arrival >= self.n_weeks], minlength=W)
-            arrived[:, -1] -= late  # those arriving after the last week never arrive
-            self.streams = BatchStreams(self.world_streams, self.world_of, local_of, arrived,
-                                        self._week_now, {"transfers": transfers})
+            self.streams = BatchStreams(self.world_streams, self.world_of, local_of, self.population.ti_arrival,
+                                        self.n_weeks, self._week_now, {"transfers": transfers})
         self.municipalities_table = self.munis
         self.choosers = _Choosers(self.munis, self.employers, self.agencies, employer_pairs, agency_pairs)
         self.education0 = self.population.education.copy()

@@ -205,11 +205,16 @@ class BatchStreams:
     CHUNK_FLOATS = 1_000_000  # at most this many numbers drawn ahead per stream (4 MB: stays in cache)
 
     def __init__(self, streams: list[Streams], world_of: np.ndarray, local_of: np.ndarray,
-                 arrived: np.ndarray, clock, only: dict[str, np.ndarray] | None = None):
+                 ti_arrival: np.ndarray, n_weeks: int, clock, only: dict[str, np.ndarray] | None = None):
         self.streams = streams
         self.world_of = world_of
         self.local_of = local_of.astype(np.int64)
-        self.arrived = arrived  # (worlds, weeks): people of each world arrived by each week
+        # (worlds, weeks): people of each world arrived by each week (those due after the last
+        # week never arrive).
+        W = len(streams)
+        arriving = np.zeros((W, n_weeks + 1), np.int64)
+        np.add.at(arriving, (world_of, np.minimum(ti_arrival, n_weeks)), 1)
+        self.arrived = np.cumsum(arriving, axis=1)[:, :n_weeks]
         self.clock = clock      # the current week (a callable)
         self.only = only or {}  # stream name -> which worlds draw from it (others never use it)
         self._chunks: dict[str, tuple] = {}

@@ -53,14 +53,20 @@ def outputs_of(world, tables: bool) -> dict:
     return out
 
 
-def run_block(jobs: list[tuple], tables: bool = False) -> list[dict]:
-    """Jobs (scenario, seed, years) that share a batch key, run as the worlds of one batch; each
-    job's outputs, in job order (bit-identical to running each alone)."""
-    batch = Worlds([(with_years(s, years), seed) for s, seed, years in jobs])
+def run_worlds(worlds: list[tuple[Scenario, int]], read: Callable[[Any, int], Any]) -> list:
+    """(scenario, seed) worlds that share a batch key, run as one batch; read(world, i) of each
+    finished world (a `WorldView`), in order (bit-identical to running each alone)."""
+    batch = Worlds(worlds)
     batch.run()
-    out = [outputs_of(batch.world(w), tables) for w in range(len(jobs))]
+    out = [read(batch.world(w), w) for w in range(len(worlds))]
     batch.release()
     return out
+
+
+def run_block(jobs: list[tuple], tables: bool = False) -> list[dict]:
+    """Jobs (scenario, seed, years) that share a batch key; each job's outputs, in job order."""
+    return run_worlds([(with_years(s, years), seed) for s, seed, years in jobs],
+                      lambda world, _: outputs_of(world, tables))
 
 
 # A batch holds at most this many worlds, and about this much memory, so a block of worlds stays

@@ -93,6 +93,7 @@ def merge_municipalities(tables: list[MunicipalityTable]) -> MunicipalityTable:
 
 def merge_employers(tables: list[EmployerTable], muni_offsets: np.ndarray) -> EmployerTable:
     out = _concat(tables)
+    out.one_seed = None
     out.municipality = np.concatenate([t.municipality.astype(np.int32) + o for t, o in zip(tables, muni_offsets)])
     out.municipality = out.municipality.astype(np.int16)
     return out
@@ -185,6 +186,7 @@ class WorldView:
         self.munis = _rows(batch.munis, k0, k1, skip=("reach", "world"))
         self.munis.world = np.zeros(k1 - k0, np.int32)
         self.employers = _rows(batch.employers, e0, e1)
+        self.employers.one_seed = seed
         self.employers.municipality = (batch.employers.municipality[e0:e1] - k0).astype(np.int16)
         self.agencies = _rows(batch.agencies, a0, a1, skip=("reach", "partner"))
         self.agencies.reach = batch.agencies.reach[a0:a1, k0:k1]

@@ -18,8 +18,7 @@ import numpy as np
 
 from ..config import Scenario
 from ..config.loader import Sources, apply_overrides, load_scenario_with_sources, scenario_from_dict
-from ..model import Worlds
-from ..runner import _worker_signals, blocks_of, process_context, replicate_seed, with_years
+from ..runner import _worker_signals, blocks_of, process_context, replicate_seed, run_worlds, with_years
 from .outputs import measure, months_needed
 
 
@@ -90,11 +89,8 @@ def scenario_at(group: RunGroup, values: dict[str, Any]) -> Scenario:
 def _run_jobs(jobs: list) -> list[tuple]:
     """Runs (key, scenario, seed, targets) that share a batch key, as the worlds of one batch ->
     each run's figure per target id."""
-    batch = Worlds([(scenario, seed) for _, scenario, seed, _ in jobs])
-    batch.run()
-    out = [(key, measure(batch.world(w), targets)) for w, (key, _, _, targets) in enumerate(jobs)]
-    batch.release()
-    return out
+    return run_worlds([(scenario, seed) for _, scenario, seed, _ in jobs],
+                      lambda world, i: (jobs[i][0], measure(world, jobs[i][3])))
 
 
 class Evaluator:

@@ -220,8 +220,7 @@ def _others_fill_vacancies(model, t: int, a: np.ndarray) -> None:
         return
     k = E.municipality[e]
     # Draws keyed by employer, so drawing for these alone gives each of them the same number.
-    # (each employer's own world's seed in a batch; one seed for all in a single run)
-    u = hashed_uniform(model.seed if model.n_worlds == 1 else E.seed[e], "vacancies", E.keys[e], t)
+    u = hashed_uniform(E.seeds(e), "vacancies", E.keys[e], t)
     taken = binomial_from_uniform(u, E.open_vacancies[e], -np.expm1(-a[k]))
     E.open_vacancies[e] -= taken.astype(np.int32)
     model.recorder.hires_by_others(np.bincount(k, weights=taken, minlength=M.n))

@@ -22,8 +22,8 @@ import pandas as pd
 
 from ..config.schema import Scenario
 from ..errors import BackendError
-from ..model import Worlds
-from ..runner import BATCH_MAX_WORLDS, _worker_signals, blocks_of, pool_results
+from ..results import timeseries_long
+from ..runner import BATCH_MAX_WORLDS, _worker_signals, blocks_of, pool_results, run_worlds
 from .design import point_scenario
 from .spec import Sweep
 from .store import flat_figures
@@ -54,19 +54,15 @@ def run_tasks(ctx: Context, tasks: list[Task]) -> list[dict]:
     for point, _, _ in tasks:
         if point not in scenarios:
             scenarios[point] = point_scenario(ctx.base, ctx.sweep, ctx.points[point])
-    batch = Worlds([(scenarios[point], seed) for point, _, seed in tasks])
-    batch.run()
-    outs = []
-    for w, (point, replicate, seed) in enumerate(tasks):
-        world = batch.world(w)
-        row = {"point": point, "replicate": replicate, "seed": seed, **ctx.points[point],
-               **flat_figures(world.figures())}
-        out = {"row": row}
+
+    def read(world, i: int) -> dict:
+        point, replicate, seed = tasks[i]
+        out: dict = {"row": {"point": point, "replicate": replicate, "seed": seed, **ctx.points[point],
+                             **flat_figures(world.figures())}}
         if ctx.sweep.outputs.timeseries:
-            from ..results import timeseries_long
             out["timeseries"] = timeseries_long(world)
-        outs.append(out)
-    batch.release()
+        return out
+    outs = run_worlds([(scenarios[point], seed) for point, _, seed in tasks], read)
     share = round((time.perf_counter() - t0) / len(tasks), 4)
     for out in outs:
         out["row"]["wall_time_s"] = share

@@ -156,6 +156,7 @@ def world_snapshot(m) -> dict:
 def check_worlds() -> int:
     """Every shipped scenario alone against the same world in batches of 1, 7 and 64, in two
     orders, and through run_comparison with 1 and 2 workers."""
+    from sim.ensemble import Members
     from sim.model import Worlds
     from sim.runner import replicate_seed, run_comparison
     from sim.worlds import batch_key
@@ -194,7 +195,9 @@ def check_worlds() -> int:
         for (name, _), res in zip(members, one):
             for r in range(3):
                 seed = replicate_seed(1, r)
-                ref = IntroductionModel(dict(members)[name], seed=seed, collect=False).run().figures()
+                # Replicate r runs the posterior ensemble's parameter set for (1, r).
+                ref = IntroductionModel(Members().scenario(dict(members)[name], 1, r), seed=seed,
+                                        collect=False).run().figures()
                 compare(ref, res["figures"][r], f"{name}/replicate{r}/workers", diffs)
     if diffs:
         print("DIFFERENT:\n  " + "\n  ".join(diffs[:30]))

@@ -6,12 +6,12 @@
     python run.py validate FILE...            exit 0 if every file is valid, 2 if not
     python run.py show FILE                   every resolved value, where it came from, its source
     python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS|local] [--out DIR] [--fresh]
-    python run.py calibrate SPEC.yaml         fit behavioural parameters; a fit report
+    python run.py calibrate SPEC.yaml         fit behavioural parameters (a posterior ensemble, or a point); a report
     python run.py check TARGETS.yaml          exit 0 if every target is inside its tolerance, 1 if not
     python run.py sensitivity SPEC.yaml       Morris (or Sobol) sensitivity of the headline outputs
 
 Options of run and compare: --replicates N, --seed S, --years Y, --workers W,
---set key.path=value (repeatable), --out DIR, --json, --quiet.
+--set key.path=value (repeatable), --parameters ensemble|point, --out DIR, --json, --quiet.
 Bad input exits with code 2 and one line per problem, never a traceback, and writes nothing.
 """
 
@@ -67,7 +67,7 @@ def _set_pair(text: str):
 
 
 RUN_DEFAULTS = {"replicates": 10, "seed": None, "years": None, "workers": min(2, os.cpu_count() or 1),
-                "overrides": None, "out": None, "json": False, "quiet": False}
+                "overrides": None, "out": None, "json": False, "quiet": False, "parameters": "ensemble"}
 
 
 def _run_options(p: argparse.ArgumentParser, top: bool = False) -> None:
@@ -81,6 +81,10 @@ def _run_options(p: argparse.ArgumentParser, top: bool = False) -> None:
                    help="worker processes (the results do not depend on it)")
     p.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=d("overrides"),
                    metavar="KEY.PATH=VALUE", help="change one scenario value, checked like the file (repeatable)")
+    p.add_argument("--parameters", choices=["ensemble", "point"], default=d("parameters"),
+                   help="ensemble (default): each replicate draws a parameter set from the calibration's posterior "
+                        "ensemble, so ranges include parameter uncertainty; point: every replicate at the fitted "
+                        "point estimate (ranges are replicate noise only)")
     p.add_argument("--out", type=Path, default=d("out"), help="results folder (default results/<name>-<time>)")
     p.add_argument("--json", action="store_true", default=d("json"), help="also print the summary as JSON")
     p.add_argument("--quiet", action="store_true", default=d("quiet"),
@@ -115,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--batch", type=_int_at_least(1), default=None, metavar="N",
                    help="runs stepped together in one batch at most (default 64; a killed sweep redoes "
                         "its unfinished batches; the results do not depend on it)")
+    w.add_argument("--parameters", choices=["ensemble", "point"], default=None,
+                   help="override the sweep file's 'parameters' (ensemble: replicate r draws a parameter set from "
+                        "the calibration's posterior ensemble, the same at every point; point: the point estimate)")
     w.add_argument("--quiet", action="store_true", help="no progress")
     w.set_defaults(fresh=False)  # resume is the default (store_false alone would default to True)
     e = sub.add_parser("effects", help="what each lever that differs between two scenarios does on its own")
@@ -153,14 +160,15 @@ def _block(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
     return [label.ljust(w0) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)) for label, cells in rows]
 
 
-def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
+def table(summaries: list[dict], diffs: list[dict] | None = None, uncertainty: dict | None = None) -> str:
     """The verdicts first; then the headline figures, one column per scenario, and each
     scenario's difference from the first."""
-    from .headline import RANGE_MEANING, ROWS, other_horizon, title_of, verdicts
+    from .headline import ROWS, other_horizon, ranges_text, spread_words, title_of, verdicts
     titles = [title_of(s) for s in summaries]
     lines = []
     if diffs:
-        lines += verdicts(titles, diffs, [s.get("years") for s in summaries]) + [""]
+        lines += verdicts(titles, diffs, [s.get("years") for s in summaries],
+                          spread_words({"uncertainty": uncertainty})) + [""]
     lines += _block(titles, [(row.label, [_fmt(row.get(s), row.kind == "pct") for s in summaries]) for row in ROWS])
     if diffs:
         lines.append("")
@@ -174,8 +182,21 @@ def table(summaries: list[dict], diffs: list[dict] | None = None) -> str:
     reps = summaries[0]["replicates"] if summaries else 0
     lines.append(f"Shares in per cent{' (differences in percentage points)' if diffs else ''}, spending in SEK per "
                  f"refugee; mean over {reps} replicates{' (the same seeds for every scenario)' if diffs else ''} with "
-                 "the 5th…95th percentile in brackets; '–' = beyond the simulated period. " + RANGE_MEANING)
+                 "the 5th…95th percentile in brackets; '–' = beyond the simulated period. "
+                 + ranges_text({"uncertainty": uncertainty}))
     return "\n".join(lines)
+
+
+def uncertainty(scenarios, parameters: str, base_seed: int, replicates: int) -> dict:
+    """What the ranges of a run hold: the parameter mode, the ensemble used (if any), the member
+    each replicate ran with, and the sentence that says it."""
+    from .ensemble import Members
+    members = Members(parameters)
+    ens = next((e for e in (members.ensemble(s) for s in scenarios) if e is not None), None)
+    return {"parameters": parameters, "ensemble": None if ens is None else ens.path,
+            "sets": None if ens is None else len(ens),
+            "members": None if ens is None else [ens.member(base_seed, r) for r in range(replicates)],
+            "text": members.describe(scenarios, replicates)}
 
 
 def _clean(obj):
@@ -338,19 +359,21 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
             encoding="utf-8")
         try:
             runs = run_comparison(scenarios, args.replicates, seed=args.seed, workers=args.workers,
-                                  progress=progress)
+                                  progress=progress, parameters=args.parameters)
         finally:
             progress.close()
         summaries = [summarise(name, r["figures"], s.display_title, s.simulation.years) for name, s, r in zip(names, scenarios, runs)]
         diffs = [{"scenario": name, "baseline": names[0],
                   "differences": differences(runs[0]["figures"], r["figures"])}
                  for name, r in zip(names[1:], runs[1:])]
-        summary = _clean({"scenarios": summaries, "differences": diffs})
+        summary = _clean({"scenarios": summaries, "differences": diffs,
+                          "uncertainty": uncertainty(scenarios, args.parameters, base_seed, args.replicates)})
         progress.note("writing tables")
         write_tables(tmp, names, runs)
         write_summary(tmp, summary)
         write_metadata(tmp, seeds={"base_seed": base_seed,
-                                   "replicate_seeds": [replicate_seed(base_seed, r) for r in range(args.replicates)]},
+                                   "replicate_seeds": [replicate_seed(base_seed, r) for r in range(args.replicates)],
+                                   "parameter_sets": summary["uncertainty"]["members"]},
                        started=started, finished=dt.datetime.now().astimezone(), argv=argv,
                        scenarios=names, replicates=args.replicates)
         from .report import build_report
@@ -360,7 +383,7 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
         payload = summary["scenarios"][0] if len(scenarios) == 1 else summary
         print(json.dumps(payload, indent=2))
     elif not args.quiet:
-        print(table(summary["scenarios"], summary["differences"]))
+        print(table(summary["scenarios"], summary["differences"], summary["uncertainty"]))
     # With --json, stdout carries only the JSON; the report's path goes to stderr.
     print(f"Report: {final / 'report.html'}", file=sys.stderr if args.json else sys.stdout)
     return 0
@@ -388,9 +411,10 @@ def _effects(args, argv: list[str]) -> int:
     with StagedFolder(final) as tmp:  # taken before the work: a second run into it stops at once
         try:
             result = effects.lever_effects(base, other, args.replicates, seed, workers=args.workers,
-                                           progress=progress)
+                                           progress=progress, parameters=args.parameters)
         finally:
             progress.close()
+        result["uncertainty"] = uncertainty([base, other], args.parameters, seed, args.replicates)
         result = _clean(result)
         markdown = effects.to_markdown(result)
         (tmp / "effects.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
@@ -459,6 +483,8 @@ def _sweep(args) -> int:
     from .sweeps import ResumeError, load_sweep, run_sweep
     from .sweeps.report import build_sweep_report
     loaded = load_sweep(args.file)  # a bad file fails here, before any folder exists
+    if args.parameters is not None:
+        loaded = (loaded[0].model_copy(update={"parameters": args.parameters}), *loaded[1:])
     sweep = loaded[0]
     folder = args.out if args.out is not None else Path("results") / f"sweep-{sweep.name}"
     if folder.exists() and not folder.is_dir():

@@ -27,13 +27,23 @@ def add_parsers(sub, int_at_least) -> None:
     c.add_argument("--fitted", type=Path, default=None,
                    help="where to write the fitted parameters (default calibration/fitted/<name>.yaml)")
     c.add_argument("--quiet", action="store_true", help="no progress lines")
+    c.add_argument("--store", type=Path, default=None,
+                   help="history_matching: the file of simulated design points, read to resume a killed "
+                        "calibration (default results/calibration-stores/<name>-<hash of the runs>.jsonl)")
+    c.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="history_matching: simulate on a Dask cluster (tcp://host:8786), or 'local'")
     k = sub.add_parser("check", help="run a targets file's scenarios; exit 0 if every target is inside its tolerance, 1 if not")
     k.add_argument("targets", help="a targets file (see calibration/targets/)")
     k.add_argument("--replicates", type=int_at_least(1), default=None, help="replicates (default: the file's)")
     k.add_argument("--seed", type=int_at_least(0), default=1, help="base seed of the replicates (default 1)")
     k.add_argument("--workers", type=int_at_least(1), default=cores, help="worker processes (default: all cores)")
-    k.add_argument("--parameters", default=None, metavar="FITTED.yaml",
-                   help="check with these fitted parameters instead of the ones each scenario names")
+    k.add_argument("--fitted", default=None, metavar="FITTED.yaml",
+                   help="check with this fitted-parameters file (and its ensemble) instead of the ones each "
+                        "scenario names")
+    k.add_argument("--parameters", default="ensemble", metavar="ensemble|point",
+                   help="ensemble (default): replicate r draws its parameter set from the posterior ensemble, so "
+                        "the interval is a posterior predictive one; point: every replicate at the point estimate. "
+                        "(A FITTED.yaml here is read as --fitted, as before ensembles.)")
     k.add_argument("--json", action="store_true", help="print the rows as JSON")
     k.add_argument("--quiet", action="store_true", help="no progress")
     s = sub.add_parser("sensitivity", help="global sensitivity analysis (Morris, or Sobol) of headline outputs")
@@ -105,6 +115,8 @@ def calibrate(args, argv: list[str]) -> int:
     fitted_path = args.fitted or (CALIBRATION_DIR / "fitted" / f"{spec.name}.yaml")
     from .output import check_destination
     check_destination(folder)
+    if spec.method == "history_matching":
+        return _calibrate_posterior(args, argv, spec, targets, folder, fitted_path)
     progress = _FitProgress(args.quiet, {t.id: t for t in targets})
     cal = Calibration(spec, targets, workers=args.workers, progress=progress)
     log = cal.run()
@@ -148,6 +160,134 @@ def calibrate(args, argv: list[str]) -> int:
     return EXIT_INTERRUPTED if log.stopped_early else 0
 
 
+class _WaveProgress:
+    """Progress of a Bayesian calibration: points of the current wave, the time left, and after
+    each wave how much of the prior is still plausible."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def __call__(self, event: dict) -> None:
+        if self.quiet:
+            return
+        k = event["kind"]
+        if k == "start":
+            print(f"history matching: {event['waves']} waves of {event['points']} points, {event['runs_per_point']} "
+                  f"runs a point; simulated points kept in {event['store']} ({event['stored']} there already); "
+                  "Ctrl-C stops, and the same command goes on from there", file=sys.stderr)
+        elif k == "points":
+            print(f"wave {event['wave']}/{event['waves']}: {event['done']}/{event['total']} points, "
+                  f"{event['elapsed_s']:.0f} s, about {event['left_s']:.0f} s left", file=sys.stderr)
+        elif k == "wave":
+            worst = max(event["emulator_sd_over_tolerance"].items(), key=lambda kv: kv[1])
+            print(f"wave {event['wave']} done: {event['total_points']} points in all; "
+                  f"{100 * event['non_implausible_share']:.2g} % of the prior still plausible (implausibility < "
+                  f"{event['cutoff']:g}); emulators fitted (least sure: {worst[0]}, leave-one-out error {worst[1]:.2g} "
+                  "of its tolerance); "
+                  f"{event['elapsed_s']:.0f} s, about {event['left_s']:.0f} s left", file=sys.stderr)
+        elif k == "members":
+            print(f"posterior predictive: {event['done']}/{event['total']} parameter sets simulated", file=sys.stderr)
+        elif k == "phase":
+            print(event["text"], file=sys.stderr)
+
+
+def _calibrate_posterior(args, argv, spec, targets, folder: Path, fitted_path: Path) -> int:
+    import numpy as np
+
+    from .calibration.check import check_targets
+    from .calibration.fitted import posterior_fitted_yaml, versions, write_atomic
+    from .calibration.posterior import HistoryMatching
+    from .calibration.posterior_report import build_posterior_report
+    from .calibration.targets import CALIBRATION_DIR
+    from .ensemble import Ensemble, read_ensemble, write_ensemble
+    from .output import StagedFolder
+    progress = _WaveProgress(args.quiet)
+    hm = HistoryMatching(spec, targets, store=args.store, workers=args.workers, scheduler=args.scheduler,
+                         progress=progress)
+    t0 = time.perf_counter()
+    log = hm.run()
+    if log.stopped_early:
+        print(f"interrupted: {len(hm.store.known)} simulated points are kept in {hm.store.path}; the same command "
+              "goes on from there. Nothing else was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    try:
+        progress({"kind": "phase", "text": f"the posterior on the emulators: emcee, {spec.mcmc.walkers} walkers x "
+                                           f"{spec.mcmc.steps} steps"})
+        sample = hm.sample_posterior()
+        X, weights, point = hm.ensemble(sample)
+        progress({"kind": "phase", "text": f"posterior predictive: each of the {len(X)} parameter sets simulated "
+                                           "once, on seeds the design did not use"})
+        sims = hm.predictive(X, spec.seed + 1, progress=progress)
+        analysis = hm.analyse(sample, X, point, sims)
+    except KeyboardInterrupt:
+        print(f"interrupted: the design ({len(hm.store.known)} points) is kept in {hm.store.path}; nothing else was "
+              "written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    values = hm.prior.to_values(X)
+    point_values = dict(zip(hm.names, values[point].tolist()))
+    command = " ".join(["python", *argv])
+    report = folder / "report.html"
+    try:
+        named_as = fitted_path.resolve().relative_to(CALIBRATION_DIR.resolve()).as_posix()
+    except ValueError:
+        named_as = str(fitted_path)
+    ensemble_name = fitted_path.name.removesuffix(".yaml") + ".ensemble.csv"
+    ensemble_path = fitted_path.with_name(ensemble_name)
+    header = [f"Posterior ensemble of calibration spec {args.spec} ({spec.name}), written by `{command}` on "
+              f"{dt.date.today().isoformat()}.",
+              f"Method: history matching, {len(log.waves)} waves, {len(hm.design.X)} design points x "
+              f"{spec.replicates} replicates (seed {spec.seed}); Gaussian-process emulators; emcee "
+              f"({sample.walkers} walkers x {sample.steps} steps, second half kept); {len(X)} draws, equal weights.",
+              "Targets: " + ", ".join(hm.ids),
+              "Libraries: " + ", ".join(f"{k} {v}" for k, v in versions().items())]
+    ensemble = Ensemble(str(ensemble_path), tuple(hm.names), values, weights / weights.sum(), tuple(header))
+    held_out = []
+    for name in spec.held_out:
+        progress({"kind": "phase", "text": f"held-out check {name} with the new ensemble"})
+        rows, _ = check_targets(name, replicates=None, seed=spec.seed + 2, workers=args.workers,
+                                parameters=point_values, ensemble=ensemble)
+        held_out.append({"file": name, "rows": rows})
+    wall = time.perf_counter() - t0
+    ensemble_text = write_ensemble(ensemble_path, hm.names, values, weights, header)
+    with StagedFolder(folder) as tmp:
+        with open(tmp / "design.csv", "w", encoding="utf-8") as fh:
+            fh.write(",".join(["wave", *hm.names, *hm.ids]) + "\n")
+            for w, v, m in zip(hm.design.wave, hm.prior.to_values(hm.design.X), hm.design.means):
+                fh.write(",".join([str(int(w) + 1), *[f"{x:.6g}" for x in v], *["" if not np.isfinite(x) else f"{x:.6g}"
+                                                                             for x in m]]) + "\n")
+        (tmp / ensemble_name).write_text(ensemble_text, encoding="utf-8")
+        build_posterior_report(tmp, spec, targets, analysis, log, values, point, held_out, command,
+                               named_as, ensemble_name, wall, hm)
+    # Nothing is written before the work is done. The ensemble first, then the fitted file that
+    # names it: a scenario never reads a fitted file whose ensemble is missing or from another fit.
+    write_atomic(ensemble_path, ensemble_text)
+    read_ensemble.cache_clear()
+    write_atomic(fitted_path, posterior_fitted_yaml(spec, str(args.spec), analysis, log, command, str(report),
+                                                    named_as, ensemble_name, len(X), point_values, wall))
+    print(_posterior_table(targets, analysis))
+    for w in analysis["warnings"]:
+        print(f"warning: {w['text']}")
+    print(f"Wall time {wall:.0f} s ({log.simulated} points simulated now, {log.from_store} read from the store).")
+    print(f"Fitted parameters: {fitted_path}\nEnsemble: {ensemble_path}\nReport: {report}")
+    return 0
+
+
+def _posterior_table(targets, analysis) -> str:
+    lines = [f"{'target':40s} {'observed':>10s} {'posterior mean':>14s} {'90 % predictive':>19s}  holds it"]
+    for t in targets:
+        r = analysis["targets"].get(t.id, {})
+        iv = f"{_v(r.get('lo'), t)}–{_v(r.get('hi'), t)}" if r.get("lo") is not None else ""
+        flag = "yes" if r.get("inside_ppi") else "NO"
+        lines.append(f"{t.id:40s} {_obs(t):>10s} {_v(r.get('mean'), t):>14s} {iv:>19s}  {flag}"
+                     + ("  (weight 0)" if r.get("weight") == 0 else ""))
+    lines.append("")
+    lines.append(f"{'parameter':48s} {'point':>9s} {'median':>9s} {'90 % interval':>21s} {'prior 90 %':>21s}")
+    for name, p in analysis["parameters"].items():
+        lines.append(f"{name:48s} {p['point']:>9.4g} {p['median']:>9.4g} {p['lo']:>10.4g}–{p['hi']:<10.4g} "
+                     f"{p['prior_lo']:>10.4g}–{p['prior_hi']:<10.4g}" + ("  unconstrained" if p["unconstrained"] else ""))
+    return "\n".join(lines)
+
+
 def _fit_table(targets, analysis) -> str:
     lines = [f"{'target':44s} {'observed':>10s} {'simulated':>10s} {'interval':>17s}  inside"]
     for t in targets:
@@ -173,29 +313,48 @@ def _obs(t) -> str:
 
 def check(args) -> int:
     from .calibration.check import check_targets
-    params = None
-    if args.parameters:
-        params = _fitted_values(args.parameters)
+    from .config.errors import ScenarioError
+    fitted, mode = args.fitted, args.parameters
+    if mode not in ("ensemble", "point"):
+        if not mode.endswith((".yaml", ".yml")):
+            raise ScenarioError.single("--parameters", None, "", f"expected 'ensemble', 'point' or a fitted file "
+                                                                  f"(FITTED.yaml), not '{mode}'")
+        fitted, mode = mode, "ensemble"
+    params = ensemble = None
+    if fitted:
+        params = _fitted_values(fitted)
+        if mode == "ensemble":
+            from .config.loader import resolve_parameters_path
+            from .ensemble import ensemble_path_of, read_ensemble
+            path = ensemble_path_of(resolve_parameters_path(fitted, Path.cwd()))
+            ensemble = None if path is None else read_ensemble(str(path))
     done = [0]
 
     def progress(k):
         done[0] += k
     rows, runs = check_targets(args.targets, args.replicates, args.seed, args.workers, params,
-                               progress=None if args.quiet else progress)
+                               progress=None if args.quiet else progress, mode=mode, ensemble=ensemble)
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
         print(f"{'target':36s} {'scenario':34s} {'observed':>9s} {'simulated':>9s} {'5th-95th':>15s} "
-              f"{'error':>8s}  inside")
+              f"{'error':>8s}  inside  {'predictive 90 %':>15s}")
         for r in rows:
             fmt = _formatter(r)
             sign = {"value": "", "at_most": "<=", "at_least": ">="}[r["kind"]]
             err = "–" if r["error"] is None else fmt(r["error"], signed=True)
             print(f"{r['id'][:36]:36s} {r['scenario'][:34]:34s} {sign + fmt(r['observed']):>9s} "
                   f"{fmt(r['simulated']):>9s} {fmt(r['lo']) + '–' + fmt(r['hi']):>15s} {err:>8s}  "
-                  f"{'yes' if r['inside'] else 'NO'} (±{fmt(r['tolerance'], unit=False)})")
+                  f"{'yes' if r['inside'] else 'NO '} (±{fmt(r['tolerance'], unit=False)})  "
+                  f"{fmt(r['predictive_lo']) + '–' + fmt(r['predictive_hi']):>15s} "
+                  f"{'' if r['inside_predictive'] is None else 'holds it' if r['inside_predictive'] else 'MISSES'}")
         inside = sum(r["inside"] for r in rows)
-        print(f"{inside} of {len(rows)} targets inside their tolerance ({runs} runs)")
+        held = sum(bool(r["inside_predictive"]) for r in rows)
+        what = ("each replicate with its own parameter set from the posterior ensemble"
+                if rows and rows[0]["parameters"] == "ensemble" else "every replicate at the point estimate")
+        print(f"{inside} of {len(rows)} targets inside their tolerance; {held} of {len(rows)} observed values inside "
+              f"the 90 % predictive interval (the replicates' 5th-95th percentile widened by the tolerance as "
+              f"observation error); {what} ({runs} runs)")
     return 0 if all(r["inside"] for r in rows) else EXIT_OUTSIDE
 
 
@@ -226,7 +385,7 @@ def _fitted_values(name: str) -> dict:
     from .config.yaml_lines import load_yaml_with_lines
     path = resolve_parameters_path(name, Path.cwd())
     if not path.is_file():
-        raise ScenarioError.single("--parameters", None, "", f"fitted-parameters file '{name}' not found")
+        raise ScenarioError.single("--fitted", None, "", f"fitted-parameters file '{name}' not found")
     data, _ = load_yaml_with_lines(path)
     if not isinstance(data, dict) or not isinstance(data.get("behaviour"), dict):
         raise ScenarioError.single(str(path), 1, "behaviour", "expected a 'behaviour' section")

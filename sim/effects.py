@@ -113,15 +113,17 @@ def _set(data: dict, path: tuple[str, ...], value: Any) -> dict:
 
 
 def lever_effects(base: Scenario, other: Scenario, replicates: int, seed: int, years: int | None = None,
-                  workers: int = 1, progress: Callable[[int], None] | None = None) -> dict:
-    """Each lever switched on alone in `base` and off alone in `other`, paired over replicates."""
+                  workers: int = 1, progress: Callable[[int], None] | None = None,
+                  parameters: str = "ensemble") -> dict:
+    """Each lever switched on alone in `base` and off alone in `other`, paired over replicates
+    (with an ensemble, replicate r of every variant has the same parameter set)."""
     levers = lever_differences(base, other)
     da = base.model_dump(mode="json", by_alias=True)
     db = other.model_dump(mode="json", by_alias=True)
     variants = [base, other]
     variants += [scenario_from_dict(_set(da, lv.path, lv.other)) for lv in levers]
     variants += [scenario_from_dict(_set(db, lv.path, lv.base)) for lv in levers]
-    figs = run_figures_of(variants, replicates, seed, years, workers, progress)
+    figs = run_figures_of(variants, replicates, seed, years, workers, progress, parameters)
     base_f, other_f = figs[0], figs[1]
     on = figs[2:2 + len(levers)]
     off = figs[2 + len(levers):]
@@ -182,8 +184,9 @@ def to_markdown(result: dict, outcome: str | None = None) -> str:
     on_sum, off_sum = sums(result, outcome)
     lines = [
         f"**{result['other']} minus {result['base']}, {outcome}** (percentage points; mean over "
-        f"{result['replicates']} paired replicates, 5th to 95th percentile in brackets; replicate "
-        "noise only, not the uncertainty of the model's parameters):",
+        f"{result['replicates']} paired replicates, 5th to 95th percentile in brackets). "
+        + (result.get("uncertainty") or {}).get("text", "Ranges: replicate noise only, not the uncertainty of the "
+                                                       "model's parameters."),
         "",
         f"- all levers together: **{_pts(result['total'][outcome], unit)}**",
     ]

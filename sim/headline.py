@@ -70,17 +70,33 @@ def _sek(x: float) -> str:
     return f"{abs(x):,.0f}".replace(",", " ")
 
 
-def _beyond(d: dict) -> str:
+NOISE = "the noise between replicates"
+UNCERTAINTY = "the uncertainty of parameters and replicates"
+
+
+def spread_words(summary: dict) -> str:
+    """What a summary's ranges hold, in the verdicts' words: replicate noise alone, or parameter
+    uncertainty too (replicates drawn from a posterior ensemble)."""
+    return UNCERTAINTY if (summary.get("uncertainty") or {}).get("ensemble") else NOISE
+
+
+def ranges_text(summary: dict) -> str:
+    """The sentence saying what the ranges include (RANGE_MEANING for summaries from before ensembles)."""
+    return (summary.get("uncertainty") or {}).get("text") or RANGE_MEANING
+
+
+def _beyond(d: dict, spread: str = NOISE) -> str:
     """', beyond the noise ...' or ', within the noise ...' (nothing without a range)."""
     lo, hi = d.get("lo"), d.get("hi")
     if lo is None or hi is None:
         return ""
     if lo > 0 or hi < 0:
-        return ", beyond the noise between replicates"
-    return ", within the noise between replicates (their range includes no difference)"
+        return f", beyond {spread}"
+    return f", within {spread} (their range includes no difference)"
 
 
-def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | None = None) -> list[str]:
+def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | None = None,
+             spread: str = NOISE) -> list[str]:
     """One plain sentence per compared scenario: how it does on employment and self-sufficiency
     (at 24 months, or 12 if the run is shorter), by how much, whether that is beyond the noise,
     and what it costs per refugee (only over the same number of simulated years: spending over
@@ -97,7 +113,7 @@ def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | Non
                     pts = 100 * v["mean"]
                     size = ("as many" if round(pts) == 0 else
                             f"{abs(pts):.0f} percentage points {'more' if pts > 0 else 'fewer'}")
-                    parts.append(f"{size} {word} at {m} months{_beyond(v)}")
+                    parts.append(f"{size} {word} at {m} months{_beyond(v, spread)}")
                     break
         cost_range = d.get("costs_sek_per_refugee") or {}
         cost = cost_range.get("mean")
@@ -107,7 +123,7 @@ def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | Non
         elif cost is not None:
             parts.append("the same spending per refugee" if round(cost) == 0 else
                          f"{_sek(cost)} SEK {'more' if cost > 0 else 'less'} spent per refugee over the "
-                         f"simulated period{_beyond(cost_range)}")
+                         f"simulated period{_beyond(cost_range, spread)}")
         if parts:
             out.append(f"{title}, compared with {titles[0]}: " + "; ".join(parts) + ".")
     return out

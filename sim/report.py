@@ -13,7 +13,7 @@ import yaml
 
 from .config.annotate import field_description, flatten
 from .config.inert import inert_levers
-from .headline import RANGE_MEANING, ROWS, other_horizon, title_of, verdicts
+from .headline import ROWS, other_horizon, ranges_text, spread_words, title_of, verdicts
 from .page import e, img_inline, page
 from .plots import make_plots
 from .sources import expand
@@ -122,7 +122,7 @@ def municipality_tables(folder: Path, summary: dict, labels: dict[str, dict[str,
 def verdict_section(summary: dict) -> str:
     scen = summary["scenarios"]
     titles = [title_of(s) for s in scen]
-    lines = verdicts(titles, summary.get("differences", []), [s.get("years") for s in scen])
+    lines = verdicts(titles, summary.get("differences", []), [s.get("years") for s in scen], spread_words(summary))
     if not lines:
         return ""
     return "<h2>In short</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul>"
@@ -328,7 +328,7 @@ scenarios' settings and not from chance.</p>
 
 <h2>Headline figures</h2>
 <p>Mean over replicates, with the range that 90 % of replicates fall in (5th–95th percentile). A difference
-whose range does not include 0 is larger than the noise between replicates. {e(RANGE_MEANING)}
+whose range does not include 0 is larger than {e(spread_words(summary))}. {e(ranges_text(summary))}
 A positive difference means more people in work (or more spending per refugee) than in the baseline; a
 negative one, fewer (or less spending).
 <b>Employed</b> means any paid work in the week (as in Swedish register statistics); <b>self-sufficient</b>

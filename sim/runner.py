@@ -15,6 +15,7 @@ import numpy as np
 
 from .config import Scenario
 from .config.arrivals import expected_arrivals
+from .ensemble import Members
 from .metrics import HEADLINE_MONTHS
 from .model import Worlds
 from .results import by_month_table, timeseries_long
@@ -153,34 +154,43 @@ def _map(jobs: list[tuple], workers: int, progress: Callable[[int], None] | None
     return results
 
 
+def replicate_jobs(scenarios: list[Scenario], replicates: int, base: int, years: int | None,
+                   parameters: str = "ensemble") -> list[tuple]:
+    """Jobs (scenario, seed, years), scenario by scenario then replicate by replicate: replicate r
+    of every scenario has seed `replicate_seed(base, r)` and, where the scenario rests on a
+    posterior ensemble and `parameters` is 'ensemble', the ensemble's member for (base, r)
+    (`sim.ensemble`): paired parameter sets and random numbers."""
+    members = Members(parameters)
+    return [(members.scenario(s, base, r), replicate_seed(base, r), years) for s in scenarios for r in range(replicates)]
+
+
 def run_replicates(scenario: Scenario, replicates: int, seed: int | None = None,
                    years: int | None = None, workers: int = 1,
-                   progress: Callable[[int], None] | None = None) -> list[dict]:
+                   progress: Callable[[int], None] | None = None, parameters: str = "ensemble") -> list[dict]:
     """Figures of each replicate; replicate r's seed is `replicate_seed(seed, r)`."""
     base = scenario.simulation.seed if seed is None else seed
-    jobs = [(scenario, replicate_seed(base, r), years) for r in range(replicates)]
-    return _map(jobs, workers, progress)
+    return _map(replicate_jobs([scenario], replicates, base, years, parameters), workers, progress)
 
 
 def run_figures_of(scenarios: list[Scenario], replicates: int, seed: int, years: int | None = None,
-                   workers: int = 1, progress: Callable[[int], None] | None = None) -> list[list[dict]]:
+                   workers: int = 1, progress: Callable[[int], None] | None = None,
+                   parameters: str = "ensemble") -> list[list[dict]]:
     """Every scenario's figures per replicate, all with the same replicate seeds (no tables)."""
-    jobs = [(s, replicate_seed(seed, r), years) for s in scenarios for r in range(replicates)]
-    flat = _map(jobs, workers, progress)
+    flat = _map(replicate_jobs(scenarios, replicates, seed, years, parameters), workers, progress)
     return [flat[i * replicates:(i + 1) * replicates] for i in range(len(scenarios))]
 
 
 def run_comparison(scenarios: list[Scenario], replicates: int, seed: int | None = None,
                    years: int | None = None, workers: int = 1,
-                   progress: Callable[[int], None] | None = None) -> list[dict]:
-    """Every scenario with the same replicate seeds (common random numbers), tables kept.
+                   progress: Callable[[int], None] | None = None, parameters: str = "ensemble") -> list[dict]:
+    """Every scenario with the same replicate seeds (common random numbers) and, with an
+    ensemble, the same parameter sets; tables kept.
 
     The base seed is `seed`, or the first scenario's, for all scenarios alike; returns, per
     scenario, {"figures": [...], "timeseries": [...], "by_month": [...]} in replicate order.
     """
     base = scenarios[0].simulation.seed if seed is None else seed
-    jobs = [(s, replicate_seed(base, r), years) for s in scenarios for r in range(replicates)]
-    flat = _map(jobs, workers, progress, tables=True)
+    flat = _map(replicate_jobs(scenarios, replicates, base, years, parameters), workers, progress, tables=True)
     out = []
     for i in range(len(scenarios)):
         chunk = flat[i * replicates:(i + 1) * replicates]

@@ -243,6 +243,7 @@ def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
     """Worlds of a batch share the behaviour the weekly step reads as one number: such a sweep's
     blocks never mix its values, and its rows are those of each run alone. A parameter that may
     differ between worlds (sim.worlds.PER_WORLD) does not split the batch."""
+    from sim.ensemble import Members
     from sim.model import IntroductionModel
     from sim.sweeps.design import point_scenario, run_seed
     from sim.sweeps.execute import Context, task_blocks
@@ -277,7 +278,9 @@ def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
     run_sweep(f, tmp_path / "out", workers=1, scheduler=None, fresh=False)
     rows = table(tmp_path / "out")
     for p, r, seed in tasks[::3]:
-        alone = IntroductionModel(point_scenario(base, sweep, pts[p]), seed=seed, collect=False).run().figures()
+        # Replicate r runs the posterior ensemble's parameter set for (sweep seed, r) at every point.
+        scen = Members().scenario(point_scenario(base, sweep, pts[p]), sweep.seed, r)
+        alone = IntroductionModel(scen, seed=seed, collect=False).run().figures()
         row = rows[(rows.point == p) & (rows.replicate == r)].iloc[0]
         assert row["employment_6"] == alone["employment"]["6"]
         assert row["costs_sek_per_refugee"] == pytest.approx(alone["costs_sek_per_refugee"], rel=1e-12)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from sim.config import load_scenario
+from sim.ensemble import Members
 from sim.model import IntroductionModel, Worlds
 from sim.results import timeseries_long
 from sim.runner import blocks_of, replicate_seed, run_comparison, run_one, with_years
@@ -97,8 +98,8 @@ def test_replicates_and_comparisons_do_not_depend_on_workers_or_blocks():
         assert a["figures"] == b["figures"]
         for x, y in zip(a["timeseries"] + a["by_month"], b["timeseries"] + b["by_month"]):
             pd.testing.assert_frame_equal(x, y, check_exact=True)
-    # ... and equal the runs one by one
-    assert one[1]["figures"][3] == run_one(scen[1], replicate_seed(4, 3))
+    # ... and equal the runs one by one (replicate 3 with the ensemble's parameter set for (4, 3))
+    assert one[1]["figures"][3] == run_one(Members().scenario(scen[1], 4, 3), replicate_seed(4, 3))
 
 
 def test_blocks_group_by_batch_key_and_respect_the_caps():

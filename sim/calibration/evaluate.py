@@ -96,20 +96,30 @@ def _run_jobs(jobs: list) -> list[tuple]:
 class Evaluator:
     """Runs parameter points on a persistent pool; replicate seeds are fixed (CRN)."""
 
-    def __init__(self, targets: list, groups: list[RunGroup], replicates: int, seed: int, workers: int = 1):
+    def __init__(self, targets: list, groups: list[RunGroup], replicates: int, seed: int, workers: int = 1,
+                 scheduler: str | None = None):
         self.targets = {t.id: t for t in targets}
         self.groups = groups
         self.replicates = replicates
         self.seeds = [replicate_seed(seed, r) for r in range(replicates)]
         self.workers = workers
+        self.scheduler = scheduler
         self._pool = None
+        self._dask = None
 
     def __enter__(self):
-        if self.workers > 1:
+        if self.scheduler is not None:
+            from ..sweeps.execute import dask_client
+            self._dask = dask_client(self.scheduler, self.workers)
+            self._client = self._dask.__enter__()
+        elif self.workers > 1:
             self._pool = process_context().Pool(self.workers, initializer=_worker_signals)
         return self
 
     def __exit__(self, exc_type, *rest):
+        if self._dask is not None:
+            self._dask.__exit__(exc_type, *rest)
+            self._dask = None
         if self._pool is not None:
             if exc_type is None:
                 self._pool.close()
@@ -119,21 +129,31 @@ class Evaluator:
             self._pool = None
 
     def run(self, points: list[dict[str, Any]], seeds: list[int] | None = None,
-            progress: Callable[[int], None] | None = None) -> list[dict[str, list[float | None]]]:
+            progress: Callable[[int], None] | None = None,
+            seeds_per_point: list[list[int]] | None = None) -> list[dict[str, list[float | None]]]:
         """For each point, each target's figure in each replicate (replicate order); an effect or
-        a spread combines its scenarios' values replicate by replicate (same seeds)."""
+        a spread combines its scenarios' values replicate by replicate (same seeds). Every point
+        runs with `seeds` (default: the evaluator's), or point k with `seeds_per_point[k]`."""
         seeds = self.seeds if seeds is None else seeds
+        per_point = seeds_per_point or [seeds] * len(points)
         jobs = []
         for k, values in enumerate(points):
             for g, group in enumerate(self.groups):
                 scenario = scenario_at(group, values)
                 tg = [self.targets[i].target for i in group.target_ids]
-                jobs += [((k, g, r), scenario, s, tg) for r, s in enumerate(seeds)]
-        parts = [{tid: [[None] * len(t.scenario_paths) for _ in seeds] for tid, t in self.targets.items()}
-                 for _ in points]
-        blocks = [[jobs[i] for i in b] for b in blocks_of([(j[1], None) for j in jobs], self.workers)]
-        stream = (self._pool.imap_unordered(_run_jobs, blocks, chunksize=1) if self._pool is not None
-                  else map(_run_jobs, blocks))
+                jobs += [((k, g, r), scenario, s, tg) for r, s in enumerate(per_point[k])]
+        parts = [{tid: [[None] * len(t.scenario_paths) for _ in per_point[k]] for tid, t in self.targets.items()}
+                 for k in range(len(points))]
+        # Dask spreads blocks over however many threads the cluster has: blocks for 8 of them at least.
+        spread = max(self.workers, 8) if self._dask is not None else self.workers
+        blocks = [[jobs[i] for i in b] for b in blocks_of([(j[1], None) for j in jobs], spread)]
+        if self._dask is not None:
+            from distributed import as_completed
+            stream = (f.result() for f in as_completed(self._client.map(_run_jobs, blocks, pure=False)))
+        elif self._pool is not None:
+            stream = self._pool.imap_unordered(_run_jobs, blocks, chunksize=1)
+        else:
+            stream = map(_run_jobs, blocks)
         for done in stream:
             for (k, g, r), figs in done:
                 for tid, j in self.groups[g].components:

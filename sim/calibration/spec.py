@@ -59,6 +59,11 @@ class Budget(Section):
     evaluations: int = Field(200, ge=2, le=1_000_000, description="Parameter points the optimiser may evaluate.")
 
 
+class Mcmc(Section):
+    walkers: int = Field(64, ge=8, le=10_000, description="emcee's walkers (at least twice the parameters).")
+    steps: int = Field(2000, ge=50, le=1_000_000, description="Steps of each walker; the first half is burn-in.")
+
+
 class CalibrationSpec(Section):
     name: str = Field(pattern=r"^[A-Za-z0-9_-]+$", description="Names calibration/fitted/<name>.yaml.")
     description: str = ""
@@ -67,11 +72,22 @@ class CalibrationSpec(Section):
     replicates: int = Field(4, ge=1, le=1000)
     seed: int = Field(1, ge=0)
     budget: Budget = Budget()
-    method: Literal["differential_evolution", "powell"] = Field(
+    method: Literal["history_matching", "differential_evolution", "powell"] = Field(
         "differential_evolution",
-        description="differential_evolution: a global search of the box, a generation at a time over the "
+        description="history_matching: a Bayesian calibration (waves of design points, Gaussian-process "
+                    "emulators, the posterior by MCMC) whose result is an ensemble of parameter sets; "
+                    "differential_evolution: a global search for one point, a generation at a time over the "
                     "workers; powell: a local search from `start` (the middle of the bounds for parameters "
                     "it does not name), one point at a time, for refining an earlier fit.")
+    waves: int = Field(3, ge=1, le=20, description="history_matching: waves of design points.")
+    points_per_wave: int = Field(160, ge=10, le=100_000, description="history_matching: design points per wave.")
+    ensemble_size: int = Field(300, ge=10, le=100_000,
+                               description="history_matching: parameter sets kept from the posterior.")
+    cutoff: float = Field(3.0, gt=0, description="history_matching: implausibility above which a point is ruled "
+                                                  "out (reported per wave).")
+    mcmc: Mcmc = Mcmc()
+    held_out: list[str] = Field(
+        [], description="history_matching: targets files not fitted, checked with the new ensemble in the report.")
     popsize: int = Field(5, ge=2, le=100)
     report_replicates: int = Field(20, ge=1, le=10000)
     slice_points: int = Field(7, ge=3, le=51, description="Points per parameter in the report's slices.")
@@ -82,6 +98,13 @@ class CalibrationSpec(Section):
                         "the middle of their bounds.")
     base_parameters: dict[str, Any] = Field(
         {}, description="Behavioural values held fixed at other than their defaults (path: value).")
+
+    @model_validator(mode="after")
+    def _replicates_for_history_matching(self):
+        if self.method == "history_matching" and self.replicates < 2:
+            raise ValueError("history_matching needs replicates of at least 2: the spread between a point's "
+                             "replicates measures the chance of a single run, which the recovery check needs")
+        return self
 
     @model_validator(mode="after")
     def _start_inside(self):

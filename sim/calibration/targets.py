@@ -113,6 +113,15 @@ class Target(Section):
             return min(d, 0.0)
         return d
 
+    def held_by(self, lo: float, hi: float) -> bool:
+        """Whether an interval of simulated figures holds the observed one (for a one-sided bound:
+        whether it reaches the allowed side of it)."""
+        if self.kind == "at_most":
+            return lo <= self.observed
+        if self.kind == "at_least":
+            return hi >= self.observed
+        return lo <= self.observed <= hi
+
     def inside(self, simulated: float | None) -> bool:
         return simulated is not None and abs(self.error(simulated)) <= self.tolerance
 

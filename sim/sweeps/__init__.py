@@ -9,6 +9,7 @@ from typing import Callable
 
 import pandas as pd
 
+from ..ensemble import Members
 from ..errors import BackendError
 from ..output import FolderLock
 from .design import check_points, points, run_seed
@@ -20,7 +21,7 @@ __all__ = ["ResumeError", "Sweep", "load_sweep", "run_sweep", "sweep_columns"]
 
 
 def sweep_columns(sweep: Sweep) -> list[str]:
-    return ["point", "replicate", "seed", *sweep.dimensions, *figure_columns(), "wall_time_s"]
+    return ["point", "replicate", "seed", "parameter_set", *sweep.dimensions, *figure_columns(), "wall_time_s"]
 
 
 def run_sweep(sweep_file: Path, folder: Path, workers: int, scheduler: str | None, fresh: bool,
@@ -67,7 +68,7 @@ def _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, 
     n_done = len(done)
     if progress:
         progress(0, n_done, total)
-    ctx = Context(base=base, sweep=sweep, points=pts)
+    ctx = Context(base=base, sweep=sweep, points=pts, members=Members(sweep.parameters).bound_to(base))
     if batch is not None:
         ctx.batch = batch
     try:

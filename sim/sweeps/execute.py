@@ -9,6 +9,7 @@ only a bounded number of blocks is in flight on Dask and a pool's results are co
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -21,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 import pandas as pd
 
 from ..config.schema import Scenario
+from ..ensemble import Members
 from ..errors import BackendError
 from ..results import timeseries_long
 from ..runner import BATCH_MAX_WORLDS, _worker_signals, blocks_of, pool_results, run_worlds
@@ -39,6 +41,7 @@ class Context:
     sweep: Sweep
     points: list[dict[str, Any]]
     batch: int = BATCH_MAX_WORLDS  # runs stepped together at most (a killed block is redone)
+    members: Members | None = None  # the base scenario's ensemble, read where the files are (see run_tasks)
 
 
 def run_task(ctx: Context, task: Task) -> dict:
@@ -55,14 +58,22 @@ def run_tasks(ctx: Context, tasks: list[Task]) -> list[dict]:
         if point not in scenarios:
             scenarios[point] = point_scenario(ctx.base, ctx.sweep, ctx.points[point])
 
+    # The ensemble travels in the context: a remote worker has this package but not its data files.
+    members = ctx.members or Members(ctx.sweep.parameters).bound_to(ctx.base)
+    ens = members.ensemble(ctx.base)
+
     def read(world, i: int) -> dict:
         point, replicate, seed = tasks[i]
-        out: dict = {"row": {"point": point, "replicate": replicate, "seed": seed, **ctx.points[point],
-                             **flat_figures(world.figures())}}
+        out: dict = {"row": {"point": point, "replicate": replicate, "seed": seed,
+                             "parameter_set": None if ens is None else ens.member(ctx.sweep.seed, replicate),
+                             **ctx.points[point], **flat_figures(world.figures())}}
         if ctx.sweep.outputs.timeseries:
             out["timeseries"] = timeseries_long(world)
         return out
-    outs = run_worlds([(scenarios[point], seed) for point, _, seed in tasks], read)
+    # Replicate r runs the ensemble's set for (sweep seed, r) at every point: points are compared
+    # with the same parameter sets, as scenarios are in a comparison.
+    outs = run_worlds([(members.scenario(scenarios[point], ctx.sweep.seed, replicate), seed)
+                       for point, replicate, seed in tasks], read)
     share = round((time.perf_counter() - t0) / len(tasks), 4)
     for out in outs:
         out["row"]["wall_time_s"] = share
@@ -125,10 +136,12 @@ def _package_zip() -> Path:
     return Path(name)
 
 
-def dask(ctx: Context, blocks: list[list[Task]], scheduler: str, workers: int,
-         on_start: Callable[[str], None] | None = None) -> Iterator[dict]:
+@contextlib.contextmanager
+def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
+    """A Dask client: a LocalCluster of `workers` processes for 'local', else the scheduler at that
+    address, with this very `sim` package uploaded to its workers."""
     try:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError:
         raise BackendError("Dask is not installed: pip install -e '.[cluster]'") from None
     cluster = None
@@ -148,6 +161,17 @@ def dask(ctx: Context, blocks: list[list[Task]], scheduler: str, workers: int,
             cluster.close()
         raise BackendError(f"cannot reach the Dask scheduler '{scheduler}': {exc}") from None
     try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def dask(ctx: Context, blocks: list[list[Task]], scheduler: str, workers: int,
+         on_start: Callable[[str], None] | None = None) -> Iterator[dict]:
+    from distributed import as_completed
+    with dask_client(scheduler, workers) as client:
         n_threads = max(1, sum(client.nthreads().values()))
         if on_start:
             on_start(f"Dask: {len(client.nthreads())} workers, {n_threads} threads at {client.scheduler.address}")
@@ -163,10 +187,6 @@ def dask(ctx: Context, blocks: list[list[Task]], scheduler: str, workers: int,
             nxt = next(it, None)
             if nxt is not None:
                 queue.add(client.submit(run_tasks, ctx_future, nxt, pure=False))
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def write_timeseries(folder: Path, result: dict) -> None:

@@ -68,6 +68,17 @@ def plot_heatmap(runs: pd.DataFrame, a: str, b: str, out: str, path: Path) -> Pa
     return save_figure(fig, path)
 
 
+def _parameters_text(spec: dict, runs: pd.DataFrame) -> str:
+    """What a band over replicates holds: with an ensemble, parameter uncertainty too."""
+    sets = runs["parameter_set"].dropna().nunique() if "parameter_set" in runs else 0
+    if spec.get("parameters", "ensemble") == "ensemble" and sets:
+        return (f"Replicate r ran with the posterior ensemble's parameter set for (sweep seed, r) ({sets} different sets "
+                "drawn), the same at every point: the bands include what the calibration leaves uncertain about the "
+                "behavioural parameters as well as the chance of a single run.")
+    return ("Every run at one set of behavioural parameters (the fitted point estimate): the bands show the chance of "
+            "a single run only, not what we do not know about the parameters.")
+
+
 def build_sweep_report(folder: Path) -> Path:
     spec = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))["sweep"]
     runs = pd.read_csv(folder / "runs.csv").drop(columns=["crc"])
@@ -93,7 +104,8 @@ def build_sweep_report(folder: Path) -> Path:
                              for c in cols) + "</tr>" for _, row in table.iterrows())
     body = f"""<h1>Sweep: {e(spec['name'])}</h1>
 <p>Base scenario <code>{e(spec['base'])}</code>; design <b>{e(spec['design'])}</b> with {len(table)} points and
-{spec['replicates']} replicates each ({len(runs)} runs); seeds <b>{e(spec['seeds'])}</b> from sweep seed {spec['seed']}.</p>
+{spec['replicates']} replicates each ({len(runs)} runs); seeds <b>{e(spec['seeds'])}</b> from sweep seed {spec['seed']}.
+{e(_parameters_text(spec, runs))}</p>
 <h2>Response to each dimension</h2><p>For each value of a dimension (sampled designs: each bin of values), the mean
 over the other dimensions, averaged over replicates; the band is the 5th–95th percentile over replicates.</p>
 {''.join(parts)}

@@ -8,6 +8,9 @@
     samples: 64                         # lhs and sobol: the number of points
     seeds: independent                  # independent: seed from (seed, point, replicate);
                                         # common: from (seed, replicate), the same at every point
+    parameters: ensemble                # ensemble: replicate r draws its behavioural parameter set from
+                                        # the calibration's posterior (the same set at every point);
+                                        # point: every run at the fitted point estimate
     dimensions:
       hours:
         path: municipalities.falkenberg.programme.hours_per_week
@@ -122,6 +125,9 @@ class Sweep(Section):
     design: Literal["grid", "lhs", "sobol"] = "grid"
     samples: int | None = Field(None, ge=1, le=1000000, description="Points of an lhs or sobol design.")
     seeds: Literal["independent", "common"] = "independent"
+    parameters: Literal["ensemble", "point"] = Field(
+        "ensemble", description="ensemble: replicate r runs with the posterior ensemble's set for (seed, r), "
+                                "the same at every point; point: every run at the fitted point estimate.")
     years: int | None = Field(None, ge=1, le=40, description="Override the base scenario's years.")
     dimensions: dict[str, Dimension] = Field(min_length=1)
     outputs: Outputs = Outputs()

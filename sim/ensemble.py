@@ -227,8 +227,13 @@ class Members:
                     f"parameters ({why}): they show the chance of a single run only, not what we do not know "
                     "about the parameters.")
         e = ens[0]
-        return (f"Ranges are the 5th to 95th percentiles over {replicates} replicates, each with its own set of "
+        text = (f"Ranges are the 5th to 95th percentiles over {replicates} replicates, each with its own set of "
                 f"behavioural parameters drawn from the calibration's posterior ({len(e)} sets in "
                 f"{Path(e.path).name}), the same set and the same random numbers for every scenario: they include "
                 "what the calibration leaves uncertain about the parameters as well as the chance of a single "
                 "run. They do not include doubts about the model's structure.")
+        without = [s.name for s in scenarios if self.ensemble(s) is None]
+        if without:
+            text += (f" {', '.join(without)} rest{'s' if len(without) == 1 else ''} on no such calibration and "
+                     "run one set of parameters in every replicate: differences from it mix the two.")
+        return text

@@ -190,7 +190,7 @@ def test_check_with_an_ensemble_gives_predictive_intervals(fitted_with_ensemble,
     assert json.loads(p.stdout)[0]["parameters"] == "point"
     # Another fitted file and its ensemble, for scenarios that name none (also as the old spelling).
     plain = tmp_path / "plain.yaml"
-    plain.write_text(SHORT.format(base=ROOT / "scenarios" / "falkenberg.yaml"))
+    plain.write_text(SHORT.format(base=ROOT / "scenarios" / "falkenberg.yaml") + "parameters: null\n")
     targets.write_text(targets.read_text().replace(str(scen), str(plain)))
     for option in ("--fitted", "--parameters"):
         f = cli("check", str(targets), "--workers", "1", "--json", option, str(fitted), cwd=tmp_path)
@@ -358,3 +358,14 @@ def test_history_matching_with_one_replicate_is_refused_with_its_location(tmp_pa
     r = cli("calibrate", str(p), cwd=tmp_path)
     assert r.returncode == 2 and str(p) in r.stderr and "replicates of at least 2" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "results").exists()
+
+
+def test_a_comparison_with_a_scenario_without_ensemble_says_so(fitted_with_ensemble, tmp_path):
+    _, scen = fitted_with_ensemble
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(SHORT.format(base=ROOT / "scenarios" / "falkenberg.yaml").replace("name: short", "name: plain")
+                     + "parameters: null\n")  # no calibration: the behaviour.py defaults
+    assert load_scenario(plain).parameters is None
+    text = Members().describe([load_scenario(scen), load_scenario(plain)], 5)
+    assert "drawn from the calibration's posterior" in text
+    assert "plain rests on no such calibration" in text

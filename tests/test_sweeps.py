@@ -284,3 +284,27 @@ def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
         row = rows[(rows.point == p) & (rows.replicate == r)].iloc[0]
         assert row["employment_6"] == alone["employment"]["6"]
         assert row["costs_sek_per_refugee"] == pytest.approx(alone["costs_sek_per_refugee"], rel=1e-12)
+
+
+def test_replicates_run_the_same_parameter_set_at_every_point(reference, tmp_path):
+    """With the shipped ensemble, replicate r runs the set drawn for (sweep seed, r) at every point,
+    and the report says its bands hold parameter uncertainty; `parameters: point` runs none."""
+    from sim.config import load_scenario
+    from sim.ensemble import Members
+    from sim.sweeps.report import build_sweep_report
+    _, ref = reference
+    ens = Members().ensemble(load_scenario("typical_2006"))
+    assert ens is not None
+    for r, rows in ref.groupby("replicate"):
+        assert set(rows["parameter_set"]) == {ens.member(3, r)}
+    point = write(tmp_path, SWEEP + "parameters: point\n")
+    run_sweep(point, tmp_path / "point", workers=1, scheduler=None, fresh=False)
+    pt = table(tmp_path / "point")
+    assert pt["parameter_set"].isna().all()
+    assert not pt["employment_12"].equals(ref["employment_12"])
+    html = build_sweep_report(tmp_path / "point").read_text()
+    assert "the fitted point estimate" in html
+    (tmp_path / "ens").mkdir()
+    for name in ("runs.csv", "sweep.json", "points.csv"):
+        (tmp_path / "ens" / name).write_text((reference[0].parent / "one" / name).read_text())
+    assert "posterior ensemble" in build_sweep_report(tmp_path / "ens").read_text()

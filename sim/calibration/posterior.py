@@ -110,9 +110,8 @@ class Store:
     """Simulated points as JSON lines, appended and flushed chunk by chunk, so that a killed
     calibration loses at most the chunk in flight."""
 
-    def __init__(self, path: Path, ids: list[str]):
+    def __init__(self, path: Path):
         self.path = Path(path)
-        self.ids = ids
         self.known: dict[str, dict] = {}
         self._cut = False
         if self.path.is_file() and self.path.stat().st_size:
@@ -175,7 +174,7 @@ class HistoryMatching:
         self.groups = build_groups(targets, spec.base_parameters, ignore_scenario_parameters=True)
         self.workers, self.scheduler = workers, scheduler
         self.replicates = spec.replicates
-        self.store = Store(store or self.default_store(), self.ids)
+        self.store = Store(store or self.default_store())
         self.progress = progress or (lambda event: None)
         self.log = HistoryLog()
         self.design = Design(np.empty((0, len(self.names))), np.empty(0, int),
@@ -186,9 +185,9 @@ class HistoryMatching:
         self._fit_s: float | None = None
 
     def default_store(self) -> Path:
-        """Where simulated points are kept by default: named by what decides a point's figures (the
-        run groups, their scenarios and the replicate seeds), so a changed target or scenario starts
-        a new store rather than mixing figures."""
+        """Where simulated points are kept by default: named by what decides a point's figures besides
+        its values and seeds (which are its key in the store): the run groups and their scenarios, so
+        a changed target or scenario starts a new store rather than mixing figures."""
         import hashlib
         ident = json.dumps([[g.data, g.years, list(g.components)] for g in self.groups],
                            sort_keys=True, default=str)

@@ -61,6 +61,18 @@ CHANNEL_OF = {"employment": "employed", "self_sufficiency": "self_sufficient", "
               "subsidised_job": "state_subsidised_job", "sfi_course": "sfi_course"}
 
 
+def figure_text(v: float | None, metric: str, comparison: str, relative: bool, signed: bool = False) -> str:
+    """A target's figure in its unit: a share in per cent (an effect in percentage points), a
+    relative figure (a ratio effect, a spread) in signed per cent, weeks and rates as numbers."""
+    if v is None:
+        return "–"
+    if relative:
+        return f"{100 * v:+.0f} %" if comparison == "effect" else f"{100 * v:.0f} %"
+    if METRICS[metric][1] == "share":
+        return f"{100 * v:+.1f} pts" if comparison == "effect" or signed else f"{100 * v:.1f} %"
+    return f"{v:.3g}"
+
+
 def months_needed(target) -> int:
     """The latest month since arrival a target reads (0 for run outputs)."""
     return max(target.month_list) if target.metric in MONTHLY else 0

@@ -35,6 +35,7 @@ from ..runner import replicate_seed
 from ..stats import predictive_interval
 from .emulator import Emulators
 from .evaluate import Evaluator, build_groups
+from .outputs import figure_text
 from .spec import CalibrationSpec
 
 CHUNK_POINTS = 16          # points simulated (and stored) together
@@ -448,20 +449,21 @@ class HistoryMatching:
 
     def _why(self, j: int, t, row: dict, conflicts: list[dict]) -> str:
         closest = row["design_closest"]
-        observed = t.describe_observed()
+
+        def f(v):
+            return figure_text(v, t.metric, t.comparison, t.relative)
+        sign = {"value": "", "at_most": "at most ", "at_least": "at least "}[t.kind]
+        seen = f"observed {sign}{f(t.observed)}, posterior predictive {f(row['lo'])} to {f(row['hi'])}"
         if closest is not None and not t.inside(closest):
-            return (f"observed {observed}, posterior predictive {row['lo']:.3g} to {row['hi']:.3g}; no parameter set "
-                    f"in the bounds reaches it (the nearest of {len(self.design.X)} simulated points gives "
-                    f"{closest:.3g}): the model's mechanisms, not its parameters, keep it away.")
+            return (f"{seen}; no parameter set in the bounds reaches it (the nearest of {len(self.design.X)} "
+                    f"simulated points gives {f(closest)}): the model's mechanisms, not its parameters, keep it away.")
         against = [c["other"] if c["target"] == t.id else c["target"] for c in conflicts
                    if t.id in (c["target"], c["other"])]
         if row["weight"] == 0:
-            return (f"observed {observed}, posterior predictive {row['lo']:.3g} to {row['hi']:.3g}; shown, not "
-                    "fitted (weight 0 in the spec)" + (f"; reaching it would pull against {', '.join(against)}"
-                                                       if against else "") + ".")
-        return (f"observed {observed}, posterior predictive {row['lo']:.3g} to {row['hi']:.3g}; parameter sets "
-                f"reach it alone (a simulated point gives {closest:.3g}) but not together with the other targets"
-                + (f": it pulls against {', '.join(against)}" if against else "") + ".")
+            return (f"{seen}; shown, not fitted (weight 0 in the spec)"
+                    + (f"; reaching it would pull against {', '.join(against)}" if against else "") + ".")
+        return (f"{seen}; parameter sets reach it alone (a simulated point gives {f(closest)}) but not together "
+                "with the other targets" + (f": it pulls against {', '.join(against)}" if against else "") + ".")
 
     def conflicts(self, x: np.ndarray) -> list[dict]:
         """Pairs of targets whose squared errors' gradients (on the emulators, at the point estimate)

@@ -14,7 +14,7 @@ from ..figure import legend, subplots
 from ..page import e, img_beside, page, save_figure
 from ..plots import COLOURS
 from ..sources import expand
-from .outputs import METRICS
+from .outputs import METRICS, figure_text
 from .report import _where
 
 
@@ -104,18 +104,6 @@ def plot_pairs(names: list[str], values: np.ndarray, path: Path, pairs: int = 6)
         sub.set_title(f"r = {corr[a, b]:+.2f}", fontsize=8)
         sub.tick_params(labelsize=6)
     return save_figure(fig, path), [(names[a], names[b], float(corr[a, b])) for _, a, b in order]
-
-
-def figure_text(v: float | None, metric: str, comparison: str, relative: bool, signed: bool = False) -> str:
-    """A target's figure in its unit: a share in per cent (an effect in percentage points), a
-    relative figure (a ratio effect, a spread) in signed per cent, weeks and rates as numbers."""
-    if v is None:
-        return "–"
-    if relative:
-        return f"{100 * v:+.0f} %" if comparison == "effect" else f"{100 * v:.0f} %"
-    if METRICS[metric][1] == "share":
-        return f"{100 * v:+.1f} pts" if comparison == "effect" or signed else f"{100 * v:.1f} %"
-    return f"{v:.3g}"
 
 
 def _target_rows(targets: list, analysis: dict) -> str:

@@ -369,3 +369,25 @@ def test_a_comparison_with_a_scenario_without_ensemble_says_so(fitted_with_ensem
     text = Members().describe([load_scenario(scen), load_scenario(plain)], 5)
     assert "drawn from the calibration's posterior" in text
     assert "plain rests on no such calibration" in text
+
+
+def test_the_sampler_finds_a_known_posterior(tmp_path):
+    """On a stand-in emulator whose likelihood is Gaussian in the first parameter and flat in the
+    second, the MCMC's draws have the analytic posterior's mean and spread: the prior (Gaussian,
+    truncated) times the likelihood in the first, the uniform prior in the second."""
+    spec, targets = load_spec(_tiny_hm_spec(tmp_path))
+    spec = spec.model_copy(update={"mcmc": spec.mcmc.model_copy(update={"walkers": 32, "steps": 3000})})
+    hm = HistoryMatching(spec, targets, store=tmp_path / "s.jsonl")
+
+    class Gaussian:  # likelihood N(0.3, 0.05) in the unit-scaled intercept
+        def log_likelihood(self, X, observed=None, kinds=None, extra_var=None):
+            return -0.5 * ((X[:, 0] - 0.3) / 0.05) ** 2
+    hm.emulators = Gaussian()  # type: ignore[assignment]
+    s = hm.sample_posterior(seed=5)
+    # Prior on the unit scale: intercept -2 ± 1.5 in [-4, 0] is 0.5 ± 0.375.
+    var = 1 / (1 / 0.05 ** 2 + 1 / 0.375 ** 2)
+    mean = var * (0.3 / 0.05 ** 2 + 0.5 / 0.375 ** 2)
+    assert s.X[:, 0].mean() == pytest.approx(mean, abs=0.01)
+    assert s.X[:, 0].std() == pytest.approx(np.sqrt(var), rel=0.15)
+    assert s.X[:, 1].mean() == pytest.approx(0.5, abs=0.05) and s.X[:, 1].std() == pytest.approx(12 ** -0.5, rel=0.15)
+    assert 0.1 < s.acceptance < 0.9

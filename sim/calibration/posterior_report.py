@@ -179,8 +179,8 @@ def build_posterior_report(folder: Path, spec, targets: list, analysis: dict, lo
                      f"<td class='num'>{p['point']:.4g}</td><td class='num'>{p['median']:.4g}</td>"
                      f"<td class='num'>{p['lo']:.4g} – {p['hi']:.4g}</td>"
                      f"<td class='num'>{p['prior_lo']:.4g} – {p['prior_hi']:.4g}<br><span class='small'>{e(prior)} "
-                     f"in [{fp.low:g}, {fp.high:g}]</span></td><td class='num'>{100 * p['sd_ratio']:.0f} %</td>"
-                     f"<td>{'<b>unconstrained</b>' if p['unconstrained'] else ''}</td></tr>")
+                     f"in [{fp.low:g}, {fp.high:g}]</span></td><td class='num'>{100 * p['sd_ratio']:.0f} %"
+                     f"{'<br><b>unconstrained</b>' if p['unconstrained'] else ''}</td></tr>")
     conflicts = analysis["conflicts"]
     crow = "".join(f"<tr><td>{e(c['target'])}</td><td>{e(c['other'])}</td><td class='num'>{c['cosine']:+.2f}</td></tr>"
                    for c in conflicts)
@@ -235,7 +235,7 @@ not fitted.</p>
 <b>unconstrained</b>: the targets say little about it, and its range in every figure is the prior's, an
 assumption. {len(unconstrained)} of {len(names)} are.</p>
 <div class='wide'><table><tr><th>parameter</th><th>point</th><th>median</th><th>90 % posterior</th><th>90 % prior</th>
-<th>spread / prior's</th><th></th></tr>{''.join(prows)}</table></div>
+<th>spread / prior's</th></tr>{''.join(prows)}</table></div>
 {img_beside(figs['marginals'], 'marginal posteriors')}
 <p>Pairs: the posterior's correlations, and its most correlated pairs (a ridge: one parameter can make up
 for another, so the targets pin down their combination rather than each):

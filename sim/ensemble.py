@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .config.errors import ScenarioError
+from .worlds import behaviour_value
 
 if TYPE_CHECKING:
     from .config import Scenario
@@ -56,11 +57,6 @@ class Ensemble:
 
     def values_of(self, k: int) -> dict[str, float]:
         return {n: float(v) for n, v in zip(self.names, self.values[k])}
-
-    @property
-    def effective_size(self) -> float:
-        """Kish's effective number of members: how many equally weighted sets the weights are worth."""
-        return float(1.0 / np.sum(self.weights ** 2))
 
 
 def write_ensemble(path: Path, names: list[str], values: np.ndarray, weights: np.ndarray,
@@ -144,28 +140,15 @@ def _ensemble_for_parameters(name: str) -> Ensemble | None:
 @functools.lru_cache(maxsize=16)
 def _fitted_point(name: str) -> dict[str, Any]:
     """The fitted file's own behavioural values, by path."""
+    from .config.annotate import flatten
     from .config.loader import load_yaml_with_lines, resolve_parameters_path
     data, _ = load_yaml_with_lines(resolve_parameters_path(name))
-    out: dict[str, Any] = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, dict):
-            for k, v in node.items():
-                walk(v, f"{prefix}.{k}")
-        else:
-            out[prefix] = node
-    walk(data.get("behaviour", {}), "behaviour")
-    return out
+    return {".".join(path): v for path, v in flatten(data.get("behaviour", {}), ("behaviour",)).items()}
 
 
 def ensemble_of(scenario: "Scenario") -> Ensemble | None:
     """The ensemble behind the scenario's `parameters:` file, if that file names one."""
     return None if scenario.parameters is None else _ensemble_for_parameters(scenario.parameters)
-
-
-def point_value(scenario: "Scenario", path: str) -> Any:
-    section, name = path.split(".")[1:]
-    return getattr(getattr(scenario.behaviour, section), name)
 
 
 def with_values(scenario: "Scenario", values: dict[str, float]) -> "Scenario":
@@ -214,7 +197,8 @@ class Members:
             assert scenario.parameters is not None
             fitted = _fitted_point(scenario.parameters)
         k = ens.member(base_seed, replicate)
-        values = {n: v for n, v in ens.values_of(k).items() if n in fitted and point_value(scenario, n) == fitted[n]}
+        values = {n: v for n, v in ens.values_of(k).items()
+                  if n in fitted and behaviour_value(scenario.behaviour, n.removeprefix("behaviour.")) == fitted[n]}
         return with_values(scenario, values) if values else scenario
 
     def describe(self, scenarios: list["Scenario"], replicates: int) -> str:

@@ -13,25 +13,20 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..config.errors import ScenarioError
-from ..ensemble import Ensemble, Members
+from ..ensemble import Ensemble, ensemble_of
 from ..runner import replicate_seed
 from ..stats import interval, predictive_interval
 from .evaluate import Evaluator, build_groups, scenario_at
 from .targets import load_targets
 
 
-def _scenarios_ensemble(path, groups, mode: str) -> Ensemble | None:
+def _scenarios_ensemble(path, groups) -> Ensemble | None:
     """The one ensemble the targets' scenarios rest on (they must agree), or None."""
-    members = Members(mode)
-    found = {}
-    for g in groups:
-        ens = members.ensemble(scenario_at(g, {}))
-        found[None if ens is None else ens.path] = ens
-    with_ens = {k: v for k, v in found.items() if k is not None}
-    if len(with_ens) > 1:
+    found = {e.path: e for e in (ensemble_of(scenario_at(g, {})) for g in groups) if e is not None}
+    if len(found) > 1:
         raise ScenarioError.single(str(path), None, "targets", "the targets' scenarios rest on different "
-                                   f"ensembles ({', '.join(sorted(with_ens))}); give --fitted FILE to check one")
-    return next(iter(with_ens.values()), None)
+                                   f"ensembles ({', '.join(sorted(found))}); give --fitted FILE to check one")
+    return next(iter(found.values()), None)
 
 
 def check_targets(path, replicates: int | None = None, seed: int = 1, workers: int = 1,
@@ -46,7 +41,7 @@ def check_targets(path, replicates: int | None = None, seed: int = 1, workers: i
     reps = replicates or tf.replicates
     groups = build_groups(targets, base_parameters=parameters)
     seeds = [replicate_seed(seed, r) for r in range(reps)]
-    ens = ensemble if ensemble is not None or mode == "point" or parameters else _scenarios_ensemble(path, groups, mode)
+    ens = ensemble if ensemble is not None or mode == "point" or parameters else _scenarios_ensemble(path, groups)
     with Evaluator(targets, groups, reps, seed, workers) as ev:
         if ens is None:
             per_rep = ev.run([{}], seeds=seeds, progress=progress)[0]

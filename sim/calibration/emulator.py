@@ -44,7 +44,6 @@ class TargetEmulator:
     loo_rmse_all: float        # ... over every design point
     noise_var: float           # a design point's noise (the Gaussian process's white-noise term)
     latent_var: float          # the process's own variance of the expected figure, over the latest wave
-    rows: int
 
     @property
     def variance(self) -> float:
@@ -85,7 +84,7 @@ def fit_target(X: np.ndarray, y: np.ndarray, latest: np.ndarray, seed: int) -> T
     _, sd = gp.predict(X[pick], return_std=True)
     latent = max(float(np.mean(sd ** 2)) - noise, 0.0)
     return TargetEmulator(gp, trend, float(np.mean(loo[pick] ** 2)), float(np.sqrt(np.mean(loo ** 2))),
-                          noise, latent, int(len(X)))
+                          noise, latent)
 
 
 class Emulators:

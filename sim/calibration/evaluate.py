@@ -105,7 +105,8 @@ class Evaluator:
         self.workers = workers
         self.scheduler = scheduler
         self._pool = None
-        self._dask = None
+        self._dask = None      # the Dask client's context, and the client it gives
+        self._client = None
 
     def __enter__(self):
         if self.scheduler is not None:

@@ -157,7 +157,6 @@ class PosteriorSample:
 class HistoryLog:
     waves: list[dict] = field(default_factory=list)
     stopped_early: bool = False
-    wall_s: float = 0.0
     simulated: int = 0            # points simulated in this call (the rest came from the store)
     from_store: int = 0
 
@@ -276,7 +275,6 @@ class HistoryMatching:
                                    "left_s": time_left(0, mid_wave=False)})
         except KeyboardInterrupt:
             self.log.stopped_early = True
-        self.log.wall_s = time.perf_counter() - self._started
         return self.log
 
     def _evaluator(self) -> Evaluator:

@@ -9,7 +9,6 @@ from typing import Callable
 
 import pandas as pd
 
-from ..ensemble import Members
 from ..errors import BackendError
 from ..output import FolderLock
 from .design import check_points, points, run_seed
@@ -68,7 +67,7 @@ def _run_in(folder, workers, scheduler, fresh, progress, on_start, sweep, base, 
     n_done = len(done)
     if progress:
         progress(0, n_done, total)
-    ctx = Context(base=base, sweep=sweep, points=pts, members=Members(sweep.parameters).bound_to(base))
+    ctx = Context(base=base, sweep=sweep, points=pts)
     if batch is not None:
         ctx.batch = batch
     try:

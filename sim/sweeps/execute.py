@@ -41,7 +41,13 @@ class Context:
     sweep: Sweep
     points: list[dict[str, Any]]
     batch: int = BATCH_MAX_WORLDS  # runs stepped together at most (a killed block is redone)
-    members: Members | None = None  # the base scenario's ensemble, read where the files are (see run_tasks)
+    members: Members | None = None  # default: the base scenario's ensemble for sweep.parameters
+
+    def __post_init__(self) -> None:
+        # Read here, where the files are: the context travels to workers (a remote Dask worker has
+        # this package but not its data files) with the ensemble in it.
+        if self.members is None:
+            self.members = Members(self.sweep.parameters).bound_to(self.base)
 
 
 def run_task(ctx: Context, task: Task) -> dict:
@@ -58,8 +64,8 @@ def run_tasks(ctx: Context, tasks: list[Task]) -> list[dict]:
         if point not in scenarios:
             scenarios[point] = point_scenario(ctx.base, ctx.sweep, ctx.points[point])
 
-    # The ensemble travels in the context: a remote worker has this package but not its data files.
-    members = ctx.members or Members(ctx.sweep.parameters).bound_to(ctx.base)
+    members = ctx.members
+    assert members is not None  # set when the context was made
     ens = members.ensemble(ctx.base)
 
     def read(world, i: int) -> dict:

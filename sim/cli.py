@@ -9,6 +9,7 @@
     python run.py calibrate SPEC.yaml         fit behavioural parameters (a posterior ensemble, or a point); a report
     python run.py check TARGETS.yaml          exit 0 if every target is inside its tolerance, 1 if not
     python run.py sensitivity SPEC.yaml       Morris (or Sobol) sensitivity of the headline outputs
+    python run.py explore [SCENARIO] [--port N]  a page in the browser: levers and the comparison, live
 
 Options of run and compare: --replicates N, --seed S, --years Y, --workers W,
 --set key.path=value (repeatable), --parameters ensemble|point, --out DIR, --json, --quiet.
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import signal
 import sys
@@ -135,23 +135,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="change one value first, as in run (repeatable)")
     s.add_argument("--changed", action="store_true",
                    help="only the values this file (or --set) sets, not those inherited through 'extends' or defaults")
+    x = sub.add_parser("explore", help="a page in the browser: change levers and see the comparison with the base at once")
+    x.add_argument("scenario", nargs="?", default="falkenberg",
+                   help="the base scenario to start from (a file or a built-in name; default falkenberg)")
+    x.add_argument("--port", type=_int_at_least(1), default=8765, help="the port on localhost (default 8765)")
+    x.add_argument("--replicates", type=_int_at_least(2), default=20, help="replicates per scenario to start with (default 20)")
+    x.add_argument("--seed", type=_int_at_least(0), default=None, help="base seed (default: the base scenario's)")
+    x.add_argument("--parameters", choices=["ensemble", "point"], default="ensemble",
+                   help="ensemble (default) or point, as for compare")
+    x.add_argument("--workers", type=_int_at_least(1), default=min(2, os.cpu_count() or 1),
+                   help="worker processes for a refresh (default 2; the results do not depend on it)")
+    x.add_argument("--results", type=Path, default=Path("results"),
+                   help="where 'Write full report' puts its folder (default results)")
     cli_calibration.add_parsers(sub, _int_at_least)
     _run_options(p, top=True)
     return p
 
 
 # --- printing --------------------------------------------------------------------------------
-
-def _fmt(d: dict | None, pct: bool = True, signed: bool = False) -> str:
-    if not d or d.get("mean") is None:
-        return "–"
-    if pct:
-        f = (lambda x: f"{100 * x:+.0f}") if signed else (lambda x: f"{100 * x:.0f}")
-        return f"{f(d['mean'])}{'' if signed else '%'} ({f(d['lo'])}…{f(d['hi'])})"
-    # Money with a space between thousands, as the report and the verdicts write it (283 394 SEK).
-    f = (lambda x: f"{x:+,.0f}".replace(",", " ")) if signed else (lambda x: f"{x:,.0f}".replace(",", " "))
-    return f"{f(d['mean'])} ({f(d['lo'])}…{f(d['hi'])})"
-
 
 def _block(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
     rows = [("", header)] + rows
@@ -164,6 +165,7 @@ def table(summaries: list[dict], diffs: list[dict] | None = None, uncertainty: d
     """The verdicts first; then the headline figures, one column per scenario, and each
     scenario's difference from the first."""
     from .headline import ROWS, other_horizon, ranges_text, spread_words, title_of, verdicts
+    from .headline import format_range as _fmt
     titles = [title_of(s) for s in summaries]
     lines = []
     if diffs:
@@ -185,29 +187,6 @@ def table(summaries: list[dict], diffs: list[dict] | None = None, uncertainty: d
                  "the 5th…95th percentile in brackets; '–' = beyond the simulated period. "
                  + ranges_text({"uncertainty": uncertainty}))
     return "\n".join(lines)
-
-
-def uncertainty(scenarios, parameters: str, base_seed: int, replicates: int) -> dict:
-    """What the ranges of a run hold: the parameter mode, the ensemble used (if any), the member
-    each replicate ran with, and the sentence that says it."""
-    from .ensemble import Members
-    members = Members(parameters)
-    ens = next((e for e in (members.ensemble(s) for s in scenarios) if e is not None), None)
-    return {"parameters": parameters, "ensemble": None if ens is None else ens.path,
-            "sets": None if ens is None else len(ens),
-            "members": None if ens is None else [ens.member(base_seed, r) for r in range(replicates)],
-            "text": members.describe(scenarios, replicates)}
-
-
-def _clean(obj):
-    """JSON has no NaN: write null instead."""
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_clean(v) for v in obj]
-    return obj
 
 
 class _Progress:
@@ -324,19 +303,10 @@ def _show(file: str, overrides, changed: bool = False) -> int:
 
 
 def _simulate(names: list[str], args, argv: list[str]) -> int:
+    from .comparison import summary_of, write_comparison
     from .config import load_scenario_with_sources
-    from .config.annotate import annotate
-    from .output import (
-        StagedFolder,
-        check_destination,
-        default_folder,
-        write_metadata,
-        write_scenario,
-        write_summary,
-        write_tables,
-    )
-    from .results import differences
-    from .runner import replicate_seed, run_comparison, summarise
+    from .output import StagedFolder, check_destination, default_folder
+    from .runner import run_comparison
     overrides = list(args.overrides or [])
     if args.years is not None:  # --years is a change like any --set, saved with the scenario
         overrides.append(("simulation.years", args.years))
@@ -352,33 +322,14 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
     base_seed = scenarios[0].simulation.seed if args.seed is None else args.seed
     progress = _Progress(len(scenarios) * args.replicates, enabled=not args.quiet)
     with StagedFolder(final) as tmp:
-        for name, s in zip(names, scenarios):
-            write_scenario(tmp, s, name)
-        (tmp / "sources.json").write_text(json.dumps(
-            {name: annotate(s, src) for name, (s, src) in zip(names, loaded)}, indent=1, default=str),
-            encoding="utf-8")
         try:
-            runs = run_comparison(scenarios, args.replicates, seed=args.seed, workers=args.workers,
+            runs = run_comparison(scenarios, args.replicates, seed=base_seed, workers=args.workers,
                                   progress=progress, parameters=args.parameters)
         finally:
             progress.close()
-        summaries = [summarise(name, r["figures"], s.display_title, s.simulation.years) for name, s, r in zip(names, scenarios, runs)]
-        diffs = [{"scenario": name, "baseline": names[0],
-                  "differences": differences(runs[0]["figures"], r["figures"])}
-                 for name, r in zip(names[1:], runs[1:])]
-        summary = _clean({"scenarios": summaries, "differences": diffs,
-                          "uncertainty": uncertainty(scenarios, args.parameters, base_seed, args.replicates)})
-        progress.note("writing tables")
-        write_tables(tmp, names, runs)
-        write_summary(tmp, summary)
-        write_metadata(tmp, seeds={"base_seed": base_seed,
-                                   "replicate_seeds": [replicate_seed(base_seed, r) for r in range(args.replicates)],
-                                   "parameter_sets": summary["uncertainty"]["members"]},
-                       started=started, finished=dt.datetime.now().astimezone(), argv=argv,
-                       scenarios=names, replicates=args.replicates)
-        from .report import build_report
-        progress.note("drawing plots and writing the report")
-        build_report(tmp)
+        summary = summary_of(names, scenarios, [r["figures"] for r in runs], args.parameters, base_seed)
+        write_comparison(tmp, names, loaded, runs, summary, base_seed=base_seed, started=started, argv=argv,
+                         note=progress.note)
     if args.json:
         payload = summary["scenarios"][0] if len(scenarios) == 1 else summary
         print(json.dumps(payload, indent=2))
@@ -391,6 +342,7 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
 
 def _effects(args, argv: list[str]) -> int:
     from . import effects
+    from .comparison import clean_json, uncertainty
     from .config import load_scenario_with_sources
     from .output import StagedFolder, check_destination, default_folder, write_metadata
     from .runner import replicate_seed
@@ -415,7 +367,7 @@ def _effects(args, argv: list[str]) -> int:
         finally:
             progress.close()
         result["uncertainty"] = uncertainty([base, other], args.parameters, seed, args.replicates)
-        result = _clean(result)
+        result = clean_json(result)
         markdown = effects.to_markdown(result)
         (tmp / "effects.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
         (tmp / "effects.md").write_text(markdown, encoding="utf-8")
@@ -513,6 +465,23 @@ def _sweep(args) -> int:
     return 0
 
 
+def _explore(args) -> int:
+    from .config import load_scenario_with_sources
+    scenario, sources = load_scenario_with_sources(args.scenario)  # a bad file stops here, as in run
+    _warn(scenario, sources)
+    if args.seed is not None and args.seed > 2**32 - 1:
+        raise OutputError(f"--seed: expected a whole number from 0 to {2**32 - 1}, found {args.seed}")
+    from .explore.server import serve
+    try:
+        serve(args.port, scenario=args.scenario, replicates=args.replicates, seed=args.seed,
+              parameters=args.parameters, results=args.results, workers=args.workers,
+              announce=lambda text: print(text, flush=True))
+    except KeyboardInterrupt:
+        pass
+    print("explorer stopped", file=sys.stderr)
+    return 0
+
+
 def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: clean up, write nothing
     raise KeyboardInterrupt
 
@@ -540,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
             return cli_calibration.sensitivity(args, ["run.py", *argv])
         if args.command == "effects":
             return _effects(args, ["run.py", *argv])
+        if args.command == "explore":
+            return _explore(args)
         names = {"run": lambda: [args.scenario], "compare": lambda: _baseline_first(args)}.get(
             args.command, lambda: DEFAULT_SCENARIOS)()
         return _simulate(names, args, ["run.py", *argv])

@@ -58,6 +58,18 @@ def title_of(summary: dict) -> str:
     return summary.get("title") or summary["scenario"]
 
 
+def format_range(d: dict | None, pct: bool = True, signed: bool = False) -> str:
+    """A figure as the terminal's table (and the explorer) shows it: '33% (20…47)', '+5 (1…9)'
+    in percentage points, or money with a space between thousands (283 394 SEK); '–' for none."""
+    if not d or d.get("mean") is None:
+        return "–"
+    if pct:
+        f = (lambda x: f"{100 * x:+.0f}") if signed else (lambda x: f"{100 * x:.0f}")
+        return f"{f(d['mean'])}{'' if signed else '%'} ({f(d['lo'])}…{f(d['hi'])})"
+    f = (lambda x: f"{x:+,.0f}".replace(",", " ")) if signed else (lambda x: f"{x:,.0f}".replace(",", " "))
+    return f"{f(d['mean'])} ({f(d['lo'])}…{f(d['hi'])})"
+
+
 def other_horizon(base_years: int | None, years: int | None) -> str | None:
     """'5 simulated years against 7' when two runs' lengths differ (their spending is then not
     comparable: money over seven years and over five are not set side by side), else None."""
@@ -112,7 +124,8 @@ def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | Non
                 if v.get("mean") is not None:
                     pts = 100 * v["mean"]
                     size = ("as many" if round(pts) == 0 else
-                            f"{abs(pts):.0f} percentage points {'more' if pts > 0 else 'fewer'}")
+                            f"{abs(pts):.0f} percentage point{'' if round(abs(pts)) == 1 else 's'} "
+                            f"{'more' if pts > 0 else 'fewer'}")
                     parts.append(f"{size} {word} at {m} months{_beyond(v, spread)}")
                     break
         cost_range = d.get("costs_sek_per_refugee") or {}

@@ -1,0 +1,431 @@
+"""The explorer's page: a base scenario, the main levers as controls, and the comparison of the
+base with the changed settings (the same seeds, as `run.py compare`), refreshed as controls move.
+
+Solara components only; what a control does to a scenario is in levers.py, the computation in
+compute.py. Served by server.py (`run.py explore`). Mesa's SolaraViz steps one model and draws its
+agents; the explorer compares 2 x 20 batched worlds by months since arrival, so it has its own
+components (docs/EXPLORER.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import solara
+import solara.lab
+
+from ..config import load_scenario_with_sources
+from ..config.errors import ScenarioError
+from ..config.loader import resolve_scenario_path, shipped_scenarios
+from ..config.paths import SCENARIO_DIR
+from ..headline import ROWS, format_range, other_horizon, ranges_text, title_of
+from ..page import e
+from . import compute, levers
+
+# What `run.py explore` starts with (server.configure sets it before the first page).
+CONFIG: dict[str, Any] = {"scenario": "falkenberg", "replicates": 20, "seed": None, "parameters": "ensemble",
+                          "results": Path("results"), "workers": 1}
+MAX_SEED = 2**32 - 1
+PROGRESS_EVERY_S = 0.4
+_generation = itertools.count(1)
+
+
+def configure(**settings: Any) -> None:
+    CONFIG.update({k: v for k, v in settings.items() if v is not None})
+
+
+@dataclass
+class Shown:
+    """A finished refresh: what was asked, and what came back."""
+
+    ref: str
+    changes: tuple
+    settings: compute.Settings
+    outcome: compute.Outcome
+    generation: int
+    seconds: float
+
+
+def _stamp(ref: str) -> int:
+    try:
+        return resolve_scenario_path(ref).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def load_base(ref: str):
+    """(scenario, sources) of the base, or raise ScenarioError with located problems."""
+    return load_scenario_with_sources(ref)
+
+
+def load_variant(ref: str, base, changes: dict):
+    return load_scenario_with_sources(ref, levers.variant_overrides(base, changes))
+
+
+@solara.lab.task(prefer_threaded=True)
+def refresh(ref: str, changes: tuple, settings: compute.Settings) -> Shown | None:
+    t0 = time.perf_counter()
+    base, _ = load_base(ref)
+    variant, _ = load_variant(ref, base, dict(changes))
+    last = [t0]
+
+    def progress(f: float) -> None:
+        # A few times a second at most: each update re-renders the page and crosses the websocket,
+        # and takes time from the run itself on a laptop's two cores.
+        now = time.perf_counter()
+        if now - last[0] >= PROGRESS_EVERY_S:
+            last[0] = now
+            refresh.progress = int(100 * f)
+
+    try:
+        outcome = compute.explore(base, variant, settings, progress=progress, current=refresh.is_current,
+                                  workers=int(CONFIG["workers"]))
+    except compute.Cancelled:
+        return None  # a newer request is running; its result will be shown
+    return Shown(ref, changes, settings, outcome, next(_generation), time.perf_counter() - t0)
+
+
+@solara.lab.task(prefer_threaded=True)
+def write_report(ref: str, changes: tuple, settings: compute.Settings) -> Path:
+    """The full report of the comparison on screen: `run.py compare` of the base and the explored
+    variant (saved beside it as a scenario that extends the base), with tables, plots and sources."""
+    from ..comparison import summary_of, write_comparison
+    from ..output import StagedFolder, check_destination, default_folder
+    from ..runner import run_comparison
+    base, base_sources = load_base(ref)
+    variant, variant_sources = load_variant(ref, base, dict(changes))
+    started = dt.datetime.now().astimezone()
+    final = default_folder(Path(CONFIG["results"]), f"explore-{variant.name}"[:80], started)
+    check_destination(final)
+    names = [base.name, variant.name]
+    done = [0]
+
+    def progress(k: int) -> None:
+        done[0] += k
+        write_report.progress = 100 * done[0] / (2 * settings.replicates)
+
+    with StagedFolder(final) as tmp:
+        runs = run_comparison([base, variant], settings.replicates, seed=settings.seed, workers=1,
+                              progress=progress, parameters=settings.parameters)
+        summary = summary_of(names, [base, variant], [r["figures"] for r in runs], settings.parameters, settings.seed)
+        saved = f"{variant.name}.yaml"
+        (tmp / saved).write_text(levers.scenario_yaml(
+            base, levers.extends_reference(resolve_scenario_path(ref), final / saved, SCENARIO_DIR),
+            dict(changes), variant.name), encoding="utf-8")
+        argv = ["run.py", "compare", ref, str(final / saved), "--replicates", str(settings.replicates),
+                "--seed", str(settings.seed), "--parameters", settings.parameters]
+        write_comparison(tmp, names, [(base, base_sources), (variant, variant_sources)], runs, summary,
+                         base_seed=settings.seed, started=started, argv=argv)
+    return final / "report.html"
+
+
+def save_scenario(base, ref: str, changes: dict, path_text: str, overwrite: bool) -> tuple[bool, list[str]]:
+    """Write the scenario file (extends the base, only what changed), checked by the loader
+    before it takes the file's place: (saved?, messages)."""
+    path = Path(path_text.strip()).expanduser()
+    if not path_text.strip():
+        return False, ["Give a file name, e.g. results/explorer/my-scenario.yaml"]
+    if path.suffix not in (".yaml", ".yml"):
+        return False, [f"{path}: expected a file name ending in .yaml"]
+    if path.exists() and not overwrite:
+        return False, [f"{path}: exists already; tick 'replace it' to write over it, or choose another name"]
+    stem = path.stem
+    name = stem if levers.valid_name(stem) else levers.explored_name(base)
+    text = levers.scenario_yaml(base, levers.extends_reference(resolve_scenario_path(ref), path, SCENARIO_DIR),
+                                changes, name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.yaml")
+        tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return False, [f"{path}: cannot be written: {exc.strerror or exc}"]
+    try:
+        load_scenario_with_sources(tmp)  # the same checks as `run.py validate`, where it will live
+    except ScenarioError as exc:
+        tmp.unlink(missing_ok=True)
+        return False, [str(p) for p in exc.problems]
+    os.replace(tmp, path)
+    return True, [f"Saved {path}: valid. Run it with: python run.py compare {ref} {path}"]
+
+
+CSS = """
+.explorer { font-size: 14px; padding: 8px 12px; }
+.explorer h3 { font-size: 15px; margin: 10px 0 4px 0; font-weight: 600; }
+.explorer .controls { max-height: calc(100vh - 24px); overflow-y: auto; padding-right: 6px; }
+.explorer .hint { color: #555; font-size: 12px; margin: 0 0 6px 0; }
+.explorer .problems { font-family: monospace; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.explorer table.headline { border-collapse: collapse; width: 100%; font-size: 13px; }
+.explorer table.headline th, .explorer table.headline td { border-bottom: 1px solid #ddd; padding: 2px 6px;
+                                                          font-size: 13px; line-height: 1.4; }
+.explorer table.headline td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.explorer table.headline th { text-align: left; font-weight: normal; }
+.explorer table.headline thead th { font-weight: 600; text-align: right; }
+.explorer table.headline td.beyond { font-weight: 600; }
+.explorer .verdict { background: #eef4fb; border-left: 4px solid #1f77b4; padding: 6px 10px; margin: 6px 0; }
+.explorer .small { color: #555; font-size: 12px; }
+.explorer .bars { margin: 4px 0 10px 0; }
+.explorer .barrow { display: flex; align-items: center; margin: 3px 0; }
+.explorer .barlabel { width: 190px; flex: none; font-size: 12px; text-align: right; padding-right: 8px; }
+.explorer .bar { flex: 1; display: flex; align-items: center; height: 24px; }
+.explorer .seg { height: 100%; color: #fff; font-size: 11px; text-align: center; line-height: 24px;
+                 overflow: hidden; border-right: 1px solid #fff; text-shadow: 0 0 2px #000; }
+.explorer .total { font-size: 12px; padding-left: 6px; }
+.explorer .legend { font-size: 11px; color: #333; margin: 4px 0 0 198px; }
+.explorer .key { margin-right: 12px; white-space: nowrap; }
+.explorer .key i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
+.explorer .stale { opacity: 0.55; transition: opacity 0.2s; }
+.explorer .lever-label { font-size: 13px; margin-top: 6px; }
+.explorer .lever .v-input__details { display: none; }
+.explorer .lever .v-slider.v-input--horizontal { margin-inline: 4px; }
+.explorer .lever .v-selection-control { min-height: 32px; }
+.explorer .lever .v-switch .v-label { font-size: 13px; opacity: 1; }
+.explorer .intro { font-size: 13px; color: #333; margin: 0 0 6px 0; }
+.explorer h2 { font-size: 18px; margin: 4px 0 2px 0; font-weight: 600; }
+"""
+
+
+def headline_html(summary: dict) -> str:
+    """The terminal's headline table for the base, the variant and their difference, every cell
+    formatted as `run.py compare` prints it; a difference whose range excludes 0 in bold."""
+    scen = summary["scenarios"]
+    diff = summary["differences"][0]["differences"]
+    titles = [title_of(s) for s in scen]
+    horizon = other_horizon(scen[0].get("years"), scen[1].get("years"))
+    rows = []
+    for row in ROWS:
+        d = row.get(diff) or {}
+        beyond = d.get("lo") is not None and (d["lo"] > 0 or d["hi"] < 0)
+        diff_text = (f"not comparable ({horizon})" if row.kind == "sek" and horizon
+                     else format_range(d, row.kind == "pct", signed=True))
+        cells = [format_range(row.get(s), row.kind == "pct") for s in scen]
+        rows.append(f"<tr data-row='{e(row.label)}'><th>{e(row.label[0].upper() + row.label[1:])}</th>"
+                    f"<td data-col='base'>{e(cells[0])}</td><td data-col='variant'>{e(cells[1])}</td>"
+                    f"<td data-col='difference' class='{'beyond' if beyond else ''}'>{e(diff_text)}</td></tr>")
+    head = (f"<thead><tr><th></th><th>{e(titles[0])}</th><th>{e(titles[1])}</th>"
+            f"<th>difference</th></tr></thead>")
+    return f"<table class='headline'>{head}<tbody>{''.join(rows)}</tbody></table>"
+
+
+@solara.component
+def LeverControl(base, lid: str, lever: levers.Lever, changes: solara.Reactive[dict]):
+    value = changes.value.get(lid, levers.base_value(base, lid))
+    was = levers.base_value(base, lid)
+
+    def set_value(v):
+        changes.set({**changes.value, lid: v})
+
+    moved = " (changed)" if value != was else ""
+    key = lever.key if lever is not levers.AGREEMENT else f"agreement-{lid.partition(':')[2]}"
+    with solara.Div(classes=["lever", f"lever-{key}"]):
+        if lever.kind == "switch":
+            solara.Switch(label=f"{lever.label}{moved}", value=bool(value), on_value=set_value)
+        elif lever.kind == "choice":
+            labels = dict(lever.choices)
+            by_label = {v: k for k, v in labels.items()}
+            solara.Select(label=f"{lever.label}{moved}", values=list(labels.values()), value=labels[value],
+                          on_value=lambda text: set_value(by_label[text]))
+        else:
+            lo, hi = lever.slider_range(was)
+            title = lever.label if lever is not levers.AGREEMENT else f"{lid.partition(':')[2]}: {lever.label}"
+            solara.HTML(tag="div", classes=["lever-label"],
+                        unsafe_innerHTML=f"{e(title)}: <b>{e(levers.shown(lever, value))}</b>{e(moved)}")
+            if lever.percent:
+                solara.SliderInt(label="", value=round(100 * value), min=round(100 * lo), max=round(100 * hi),
+                                 step=round(100 * lever.step), on_value=lambda v: set_value(round(v / 100, 4)))
+            elif lever.integer:
+                solara.SliderInt(label="", value=int(round(value)), min=int(lo), max=int(hi), step=int(lever.step),
+                                 on_value=set_value)
+            else:
+                solara.SliderFloat(label="", value=float(value), min=lo, max=hi, step=lever.step, on_value=set_value)
+        if lever.help:
+            solara.HTML(tag="div", unsafe_innerHTML=e(lever.help), classes=["hint"])
+
+
+@solara.component
+def Problems(lines: list[str]):
+    with solara.Error(icon=True):
+        solara.HTML(tag="div", unsafe_innerHTML="<br>".join(e(x) for x in lines), classes=["problems"])
+
+
+@solara.component
+def Page():
+    solara.Title("Refugee introduction explorer")
+    solara.Style(CSS)
+    ref = solara.use_reactive(str(CONFIG["scenario"]))
+    file_text = solara.use_reactive("")
+    changes = solara.use_reactive({})
+    municipality = solara.use_reactive("")
+    replicates = solara.use_reactive(int(CONFIG["replicates"]))
+    seed = solara.use_reactive(CONFIG["seed"])
+    parameters = solara.use_reactive(str(CONFIG["parameters"]))
+    save_path = solara.use_reactive("")
+    overwrite = solara.use_reactive(False)
+    save_messages = solara.use_reactive(([], False))
+
+    stamp = _stamp(ref.value)
+
+    def load():
+        try:
+            return load_base(ref.value), []
+        except ScenarioError as exc:
+            return None, [str(p) for p in exc.problems]
+    loaded, problems = solara.use_memo(load, [ref.value, stamp])
+    base = loaded[0] if loaded else None
+
+    def on_base(new_ref: str) -> None:
+        ref.set(new_ref)
+        changes.set({})
+        municipality.set("")
+        save_path.set("")
+        save_messages.set(([], False))
+
+    run_seed = (base.simulation.seed if base is not None else 0) if seed.value is None else seed.value
+    seed_ok = seed.value is None or 0 <= seed.value <= MAX_SEED
+    settings = compute.Settings(int(replicates.value), int(run_seed), parameters.value)
+    key = tuple(sorted(levers.effective(base, changes.value).items())) if base is not None else ()
+
+    def start():
+        if base is not None and seed_ok:
+            refresh(ref.value, key, settings)
+    solara.use_effect(start, [ref.value, stamp, key, settings, seed_ok])
+
+    with solara.Columns([4, 9], classes=["explorer"]):
+        with solara.Div(classes=["controls"]):
+            solara.HTML(tag="h2", unsafe_innerHTML="Refugee introduction explorer")
+            solara.HTML(tag="div", classes=["intro"], unsafe_innerHTML=(
+                "Change a lever: the base scenario and the changed one are run with the same seeds and compared, "
+                "as <code>run.py compare</code> does."))
+            solara.HTML(tag="h3", unsafe_innerHTML="Base scenario")
+            shipped = shipped_scenarios()
+            solara.Select(label="A shipped scenario", values=shipped,
+                          value=ref.value if ref.value in shipped else None, on_value=on_base)
+            with solara.Row():
+                solara.InputText("or a scenario file", value=file_text, placeholder="scenarios/my-town.yaml",
+                                 continuous_update=True, classes=["open-path"])
+                solara.Button("Open", on_click=lambda: on_base(file_text.value.strip()) if file_text.value.strip() else None,
+                              outlined=True, classes=["open-file"])
+            if problems:
+                Problems(problems)
+            if base is not None:
+                names = list(base.municipalities)
+                current = municipality.value if municipality.value in names else names[0]
+                if len(names) > 1:
+                    labels = {n: (base.municipalities[n].label or n) for n in names}
+                    by_label = {v: k for k, v in labels.items()}
+                    solara.Select(label="Levers of the municipality", values=list(labels.values()),
+                                  value=labels[current], on_value=lambda text: municipality.set(by_label[text]))
+                group = None
+                for lid, lever in levers.controls(base, current):
+                    if lever.group != group:
+                        group = lever.group
+                        solara.HTML(tag="h3", unsafe_innerHTML=e(group))
+                    LeverControl(base, lid, lever, changes)
+                solara.Button("Back to the base scenario", on_click=lambda: changes.set({}), text=True,
+                              disabled=not key, classes=["reset"])
+                solara.HTML(tag="h3", unsafe_innerHTML="Runs")
+                with solara.Div(classes=["replicates"]):
+                    solara.HTML(tag="div", classes=["lever-label"],
+                                unsafe_innerHTML=f"Replicates of each scenario: <b>{replicates.value}</b>")
+                    solara.SliderInt(label="", value=replicates, min=2, max=100)
+                solara.InputInt("Seed (the base scenario's unless set)", value=seed, optional=True, clearable=True)
+                if not seed_ok:
+                    Problems([f"seed: expected a whole number from 0 to {MAX_SEED}, found {seed.value}"])
+                solara.Select(label="Behavioural parameters", values=["ensemble", "point"], value=parameters)
+                solara.HTML(tag="div", classes=["hint"], unsafe_innerHTML=(
+                    "ensemble: each replicate draws a parameter set from the calibration's posterior, so ranges "
+                    "include what the calibration leaves uncertain; point: the fitted point estimate."))
+                SaveAndReport(base, ref.value, changes.value, key, settings, save_path, overwrite, save_messages)
+        with solara.Div():
+            if base is not None:
+                Results(base, key, settings, ref.value)
+            else:
+                solara.HTML(tag="div", classes=["small"], unsafe_innerHTML=(
+                    "The base scenario has errors (on the left, as <code>run.py validate</code> prints them): "
+                    "correct the file and open it again, or pick a shipped scenario."))
+
+
+@solara.component
+def SaveAndReport(base, ref: str, changes: dict, key: tuple, settings, save_path, overwrite, save_messages):
+    solara.HTML(tag="h3", unsafe_innerHTML="Keep it")
+    default = str(Path(CONFIG["results"]) / "explorer" / f"{levers.explored_name(base)}.yaml")
+    solara.InputText("Save the settings as", value=save_path.value or default, on_value=save_path.set,
+                     classes=["save-path"])
+    solara.Checkbox(label="replace it if it exists", value=overwrite)
+
+    def save():
+        ok, lines = save_scenario(base, ref, changes, save_path.value or default, overwrite.value)
+        save_messages.set((lines, ok))
+    with solara.Row():
+        solara.Button("Save scenario", on_click=save, color="primary", classes=["save"])
+        solara.Button("Write full report", on_click=lambda: write_report(ref, key, settings), outlined=True,
+                      disabled=write_report.pending, classes=["report"])
+    lines, ok = save_messages.value
+    if lines:
+        if ok:
+            solara.Success(" ".join(lines), classes=["saved"])
+        else:
+            Problems(lines)
+    if write_report.pending:
+        solara.Text(f"Writing the report: {2 * settings.replicates} runs with tables, then plots")
+        solara.ProgressLinear(write_report.progress or True)
+    elif write_report.finished and write_report.value is not None:
+        solara.Success(f"Report written: {write_report.value}", classes=["report-written"])
+    elif write_report.error:
+        exc = write_report.exception
+        Problems([str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else [str(exc)])
+
+
+@solara.component
+def Results(base, key: tuple, settings, ref: str):
+    shown: Shown | None = refresh.latest if refresh.latest is not None else None
+    pending = refresh.pending
+    stale = shown is None or shown.ref != ref or shown.changes != key or shown.settings != settings
+    if refresh.error:
+        exc = refresh.exception
+        Problems([str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else [f"{type(exc).__name__}: {exc}"])
+    with solara.Row(style={"align-items": "center", "min-height": "28px"}, classes=["status"]):
+        if pending:
+            solara.Text(f"Running {2 * settings.replicates} worlds … {refresh.progress or 0:.0f} %"
+                        " (change a control to start over)")
+        elif shown is not None:
+            solara.Text(f"Up to date: {settings.replicates} replicates, seed {settings.seed}, parameters "
+                        f"{settings.parameters}; {shown.seconds:.2f} s")
+    if pending:  # a determinate bar once the first progress has come, a moving one before
+        solara.ProgressLinear(refresh.progress if refresh.progress else True)
+    else:
+        solara.Div(style={"height": "4px"})
+    if shown is None:
+        return
+    outcome = shown.outcome
+    summary = outcome.summary
+    changed = [levers.describe_change(base, lid, v) for lid, v in shown.changes] if base is not None else []
+    with solara.Div(classes=["results", "stale" if stale else "fresh"],
+                    attributes={"data-generation": str(shown.generation),
+                                "data-timings": json.dumps({k: round(v, 3) for k, v in
+                                                            {**outcome.timings, "task": shown.seconds}.items()})}):
+        solara.HTML(tag="div", classes=["changes", "small"], unsafe_innerHTML=(
+            "Changed: " + "; ".join(e(c) for c in changed) if changed else
+            "No lever changed yet: the two columns are the same scenario, run twice with the same seeds."))
+        for line in (outcome.verdicts if changed else []):
+            solara.HTML(tag="div", classes=["verdict"], unsafe_innerHTML=e(line))
+        solara.HTML(tag="h3", unsafe_innerHTML="By months since arrival")
+        solara.HTML(tag="div", unsafe_innerHTML=str(outcome.charts["outcomes"]), classes=["chart-outcomes"])
+        solara.HTML(tag="h3", unsafe_innerHTML="Headline figures")
+        solara.HTML(tag="div", unsafe_innerHTML=headline_html(summary), classes=["headline-figures"])
+        solara.HTML(tag="div", classes=["small"], unsafe_innerHTML=e(
+            f"Shares in per cent (differences in percentage points), spending in SEK per refugee; mean over "
+            f"{settings.replicates} replicates with the 5th…95th percentile in brackets; a difference in bold is "
+            f"beyond the ranges' spread. " + ranges_text(summary)))
+        solara.HTML(tag="h3", unsafe_innerHTML="Weeks in each state, first three years (mean)")
+        solara.HTML(tag="div", unsafe_innerHTML=str(outcome.charts["weeks_in_state"]), classes=["chart-weeks"])
+        solara.HTML(tag="h3", unsafe_innerHTML="Spending on the introduction, thousand SEK per refugee")
+        solara.HTML(tag="div", unsafe_innerHTML=str(outcome.charts["spending"]), classes=["chart-costs"])
+        solara.HTML(tag="h3", unsafe_innerHTML="The state's payments to the municipality, thousand SEK per refugee")
+        solara.HTML(tag="div", unsafe_innerHTML=str(outcome.charts["state_payments"]), classes=["chart-state"])

@@ -282,3 +282,44 @@ def test_explore_refuses_a_port_in_use(tmp_path):
         r = _explore("falkenberg", "--port", str(port), cwd=tmp_path)
     assert r.returncode == 2
     assert f"port {port} on 127.0.0.1 is in use" in r.stderr and "Traceback" not in r.stderr
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc (Linux)")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_the_explorers_workers_never_outlive_it(tmp_path, how):
+    import signal
+    import time
+    port = socket.socket()
+    port.bind(("127.0.0.1", 0))
+    number = port.getsockname()[1]
+    port.close()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "explore", "falkenberg", "--port", str(number)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().startswith("Explorer: http://127.0.0.1:")
+        workers = _children(proc.pid)
+        assert len(workers) >= 2  # the two workers (and multiprocessing's resource tracker)
+        proc.send_signal(getattr(signal, how))
+        _, err = proc.communicate(timeout=30)
+        if how == "SIGTERM":  # a clean stop, as after Ctrl-C
+            assert proc.returncode == 0 and "explorer stopped" in err and "Traceback" not in err, err
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(w) for w in workers)
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -130,10 +130,18 @@ _STOP: Any = None
 
 
 def _worker_init(weeks, stop) -> None:
+    import os
     import signal
     global _WEEKS, _STOP
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _WEEKS, _STOP = weeks, stop
+    parent = os.getppid()
+
+    def watch() -> None:  # a server killed outright (SIGKILL) cannot stop its workers: they stop themselves
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _worker_part(args) -> tuple[list, list] | None:

@@ -7,6 +7,7 @@ package, not a CDN), and stops cleanly on Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -31,8 +32,31 @@ def check_port(host: str, port: int) -> None:
             raise OutputError(f"--port {port}: port {port} on {host} {why}; choose another with --port N") from None
 
 
+def _server_class():
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, which after a graceful stop on Ctrl-C or SIGTERM does not raise the
+        signal again: raised inside asyncio's runner, it cancels the app's lifespan and uvicorn
+        logs a traceback. `interrupted` says whether a signal stopped it."""
+
+        interrupted = False
+
+        @contextlib.contextmanager
+        def capture_signals(self):
+            with super().capture_signals():
+                yield
+                captured = getattr(self, "_captured_signals", None)
+                if captured:
+                    self.interrupted = True
+                    captured.clear()
+
+    return Server
+
+
 def serve(port: int = DEFAULT_PORT, host: str = HOST, announce: Callable[[str], None] = print, **settings) -> None:
-    """Run the explorer until Ctrl-C (KeyboardInterrupt reaches the caller once the server has stopped)."""
+    """Run the explorer until Ctrl-C or SIGTERM, after which it returns (having stopped the server
+    and its workers)."""
     check_port(host, port)
     # Before Solara is imported: the app to serve, and no telemetry (the page works offline).
     os.environ["SOLARA_APP"] = "sim.explore.app"
@@ -43,6 +67,7 @@ def serve(port: int = DEFAULT_PORT, host: str = HOST, announce: Callable[[str], 
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     import solara.server.settings as solara_settings
     import uvicorn
+    _Server = _server_class()
     solara_settings.main.mode = "production"
     solara_settings.telemetry.mixpanel_enable = False
     solara_settings.theme.show_banner = False  # it sits over the charts; Solara is credited in docs/EXPLORER.md
@@ -51,7 +76,7 @@ def serve(port: int = DEFAULT_PORT, host: str = HOST, announce: Callable[[str], 
     compute.start_workers(int(app.CONFIG["workers"]))
     config = uvicorn.Config("solara.server.starlette:app", host=host, port=port, log_level="warning",
                             timeout_graceful_shutdown=2, lifespan="on")
-    server = uvicorn.Server(config)
+    server = _Server(config)
 
     def tell_when_ready() -> None:
         while not server.started and not server.should_exit:

@@ -55,6 +55,17 @@ def _int_at_least(low: int):
     return parse
 
 
+def _int_between(low: int, high: int):
+    at_least = _int_at_least(low)
+
+    def parse(text: str) -> int:
+        v = at_least(text)
+        if v > high:
+            raise argparse.ArgumentTypeError(f"expected {high} or less, found {v}")
+        return v
+    return parse
+
+
 def _set_pair(text: str):
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected key.path=value, found '{text}'")
@@ -138,9 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     x = sub.add_parser("explore", help="a page in the browser: change levers and see the comparison with the base at once")
     x.add_argument("scenario", nargs="?", default="falkenberg",
                    help="the base scenario to start from (a file or a built-in name; default falkenberg)")
-    x.add_argument("--port", type=_int_at_least(1), default=8765, help="the port on localhost (default 8765)")
-    x.add_argument("--replicates", type=_int_at_least(2), default=20, help="replicates per scenario to start with (default 20)")
-    x.add_argument("--seed", type=_int_at_least(0), default=None, help="base seed (default: the base scenario's)")
+    x.add_argument("--port", type=_int_between(1, 65535), default=8765, help="the port on localhost (default 8765)")
+    x.add_argument("--replicates", type=_int_between(2, 1000), default=20,
+                   help="replicates per scenario to start with (default 20)")
+    x.add_argument("--seed", type=_int_between(0, 2**32 - 1), default=None, help="base seed (default: the base scenario's)")
     x.add_argument("--parameters", choices=["ensemble", "point"], default="ensemble",
                    help="ensemble (default) or point, as for compare")
     x.add_argument("--workers", type=_int_at_least(1), default=min(2, os.cpu_count() or 1),
@@ -469,8 +481,6 @@ def _explore(args) -> int:
     from .config import load_scenario_with_sources
     scenario, sources = load_scenario_with_sources(args.scenario)  # a bad file stops here, as in run
     _warn(scenario, sources)
-    if args.seed is not None and args.seed > 2**32 - 1:
-        raise OutputError(f"--seed: expected a whole number from 0 to {2**32 - 1}, found {args.seed}")
     from .explore.server import serve
     try:
         serve(args.port, scenario=args.scenario, replicates=args.replicates, seed=args.seed,

@@ -63,10 +63,11 @@ def format_range(d: dict | None, pct: bool = True, signed: bool = False) -> str:
     in percentage points, or money with a space between thousands (283 394 SEK); '–' for none."""
     if not d or d.get("mean") is None:
         return "–"
+    # Rounded to whole numbers first, so that a tiny negative value reads 0 (+0), never -0.
     if pct:
-        f = (lambda x: f"{100 * x:+.0f}") if signed else (lambda x: f"{100 * x:.0f}")
+        f = (lambda x: f"{round(100 * x):+d}") if signed else (lambda x: f"{round(100 * x):d}")
         return f"{f(d['mean'])}{'' if signed else '%'} ({f(d['lo'])}…{f(d['hi'])})"
-    f = (lambda x: f"{x:+,.0f}".replace(",", " ")) if signed else (lambda x: f"{x:,.0f}".replace(",", " "))
+    f = (lambda x: f"{round(x):+,d}".replace(",", " ")) if signed else (lambda x: f"{round(x):,d}".replace(",", " "))
     return f"{f(d['mean'])} ({f(d['lo'])}…{f(d['hi'])})"
 
 

@@ -39,13 +39,14 @@ PLOT_TEXT = {
 def _fmt(v: float | None, kind: str) -> str:
     if v is None:
         return "–"
-    return f"{100 * v:.0f}%" if kind == "pct" else f"{v:,.0f}".replace(",", " ")
+    return f"{round(100 * v):d}%" if kind == "pct" else f"{round(v):,d}".replace(",", " ")
 
 
 def _fmt_diff(v: float | None, kind: str) -> str:
+    # Rounded first, so that a tiny negative difference reads +0, never -0.
     if v is None:
         return "–"
-    return f"{100 * v:+.0f} pts" if kind == "pct" else f"{v:+,.0f}".replace(",", " ")
+    return f"{round(100 * v):+d} pts" if kind == "pct" else f"{round(v):+,d}".replace(",", " ")
 
 
 def headline_table(summary: dict) -> str:

@@ -43,26 +43,39 @@ def configure(**settings: Any) -> None:
 
 @dataclass
 class Shown:
-    """A finished refresh: what was asked, and what came back."""
+    """A finished refresh: what was asked, what came back, and the changes in words (described
+    against the base it ran with)."""
 
     ref: str
     changes: tuple
     settings: compute.Settings
     outcome: compute.Outcome
+    described: list[str]
     generation: int
     seconds: float
 
 
-def _stamp(ref: str) -> int:
-    try:
-        return resolve_scenario_path(ref).stat().st_mtime_ns
-    except OSError:
-        return 0
+# The files each base read (its `extends` chain and fitted parameters), so that an edit to any of
+# them reloads it.
+_FILES: dict[str, list[str]] = {}
+
+
+def _stamp(ref: str) -> tuple:
+    files = _FILES.get(ref) or [str(resolve_scenario_path(ref))]
+    out = []
+    for f in files:
+        try:
+            out.append(Path(f).stat().st_mtime_ns)
+        except OSError:
+            out.append(0)
+    return tuple(out)
 
 
 def load_base(ref: str):
     """(scenario, sources) of the base, or raise ScenarioError with located problems."""
-    return load_scenario_with_sources(ref)
+    scenario, sources = load_scenario_with_sources(ref)
+    _FILES[ref] = list(sources.files)
+    return scenario, sources
 
 
 def load_variant(ref: str, base, changes: dict):
@@ -88,8 +101,9 @@ def refresh(ref: str, changes: tuple, settings: compute.Settings) -> Shown | Non
         outcome = compute.explore(base, variant, settings, progress=progress, current=refresh.is_current,
                                   workers=int(CONFIG["workers"]))
     except compute.Cancelled:
-        return None  # a newer request is running; its result will be shown
-    return Shown(ref, changes, settings, outcome, next(_generation), time.perf_counter() - t0)
+        return None  # a newer request is running (or the server stops); the page keeps what it shows
+    described = [levers.describe_change(base, lid, v) for lid, v in changes]
+    return Shown(ref, changes, settings, outcome, described, next(_generation), time.perf_counter() - t0)
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -98,61 +112,82 @@ def write_report(ref: str, changes: tuple, settings: compute.Settings) -> Path:
     variant (saved beside it as a scenario that extends the base), with tables, plots and sources."""
     from ..comparison import summary_of, write_comparison
     from ..output import StagedFolder, check_destination, default_folder
-    from ..runner import run_comparison
     base, base_sources = load_base(ref)
     variant, variant_sources = load_variant(ref, base, dict(changes))
     started = dt.datetime.now().astimezone()
     final = default_folder(Path(CONFIG["results"]), f"explore-{variant.name}"[:80], started)
     check_destination(final)
     names = [base.name, variant.name]
-    done = [0]
 
-    def progress(k: int) -> None:
-        done[0] += k
-        write_report.progress = 100 * done[0] / (2 * settings.replicates)
+    def progress(f: float) -> None:
+        write_report.progress = round(90 * f)  # the tables, plots and report are the last tenth
 
     with StagedFolder(final) as tmp:
-        runs = run_comparison([base, variant], settings.replicates, seed=settings.seed, workers=1,
-                              progress=progress, parameters=settings.parameters)
+        runs = compute.comparison_runs([base, variant], settings, progress, workers=int(CONFIG["workers"]))
         summary = summary_of(names, [base, variant], [r["figures"] for r in runs], settings.parameters, settings.seed)
-        saved = f"{variant.name}.yaml"
-        (tmp / saved).write_text(levers.scenario_yaml(
-            base, levers.extends_reference(resolve_scenario_path(ref), final / saved, SCENARIO_DIR),
+        saved = tmp / f"{variant.name}.yaml"
+        saved.write_text(levers.scenario_yaml(
+            base, levers.extends_reference(resolve_scenario_path(ref), final / saved.name, SCENARIO_DIR),
             dict(changes), variant.name), encoding="utf-8")
-        argv = ["run.py", "compare", ref, str(final / saved), "--replicates", str(settings.replicates),
-                "--seed", str(settings.seed), "--parameters", settings.parameters]
+        load_scenario_with_sources(saved)  # beside the folder's final place: the same parent, so the same extends
+        argv = ["run.py", "compare", ref, str(final / saved.name), *_run_options(settings)]
         write_comparison(tmp, names, [(base, base_sources), (variant, variant_sources)], runs, summary,
                          base_seed=settings.seed, started=started, argv=argv)
     return final / "report.html"
 
 
-def save_scenario(base, ref: str, changes: dict, path_text: str, overwrite: bool) -> tuple[bool, list[str]]:
+def _run_options(settings: compute.Settings) -> list[str]:
+    """`compare`'s options for the same runs as the page's."""
+    return ["--replicates", str(settings.replicates), "--seed", str(settings.seed), "--parameters", settings.parameters]
+
+
+def save_scenario(base, ref: str, changes: dict, path_text: str, overwrite: bool,
+                  settings: compute.Settings | None = None) -> tuple[bool, list[str]]:
     """Write the scenario file (extends the base, only what changed), checked by the loader
-    before it takes the file's place: (saved?, messages)."""
-    path = Path(path_text.strip()).expanduser()
-    if not path_text.strip():
+    where it will live before it is kept: (saved?, messages). An existing file is replaced only
+    with `overwrite`, and is back as it was if the new one fails its check."""
+    text_in = path_text.strip()
+    if not text_in:
         return False, ["Give a file name, e.g. results/explorer/my-scenario.yaml"]
+    path = Path(text_in).expanduser()
     if path.suffix not in (".yaml", ".yml"):
         return False, [f"{path}: expected a file name ending in .yaml"]
+    if path.is_dir():
+        return False, [f"{path}: is a folder; give a file name"]
     if path.exists() and not overwrite:
         return False, [f"{path}: exists already; tick 'replace it' to write over it, or choose another name"]
-    stem = path.stem
-    name = stem if levers.valid_name(stem) else levers.explored_name(base)
-    text = levers.scenario_yaml(base, levers.extends_reference(resolve_scenario_path(ref), path, SCENARIO_DIR),
-                                changes, name)
+    extends = levers.extends_reference(resolve_scenario_path(ref), path, SCENARIO_DIR)
+    if (path.parent / extends).resolve() == path.resolve():
+        return False, [f"{path}: would extend itself (its base is '{extends}' in the same folder); choose another name"]
+    name = path.stem if levers.valid_name(path.stem) else levers.explored_name(base)
+    text = levers.scenario_yaml(base, extends, changes, name)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.yaml")
+    backup = path.with_name(f".{path.name}.{os.getpid()}.previous.yaml")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.yaml")
         tmp.write_text(text, encoding="utf-8")
+        load_scenario_with_sources(tmp)  # the same checks as `run.py validate`, in the same folder
+        had = path.exists()
+        if had:
+            os.replace(path, backup)
+        os.replace(tmp, path)
+        try:
+            load_scenario_with_sources(path)  # and under its own name
+        except ScenarioError:
+            if had:
+                os.replace(backup, path)
+            else:
+                path.unlink()
+            raise
+    except ScenarioError as exc:
+        return False, [str(p).replace(str(tmp), str(path)) for p in exc.problems]
     except OSError as exc:
         return False, [f"{path}: cannot be written: {exc.strerror or exc}"]
-    try:
-        load_scenario_with_sources(tmp)  # the same checks as `run.py validate`, where it will live
-    except ScenarioError as exc:
+    finally:
         tmp.unlink(missing_ok=True)
-        return False, [str(p) for p in exc.problems]
-    os.replace(tmp, path)
-    return True, [f"Saved {path}: valid. Run it with: python run.py compare {ref} {path}"]
+        backup.unlink(missing_ok=True)
+    how = f"python run.py compare {ref} {path}" + (" " + " ".join(_run_options(settings)) if settings else "")
+    return True, [f"Saved {path}: valid. The page's numbers again: {how}"]
 
 
 CSS = """
@@ -182,10 +217,6 @@ CSS = """
 .explorer .key i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
 .explorer .stale { opacity: 0.55; transition: opacity 0.2s; }
 .explorer .lever-label { font-size: 13px; margin-top: 6px; }
-.explorer .lever .v-input__details { display: none; }
-.explorer .lever .v-slider.v-input--horizontal { margin-inline: 4px; }
-.explorer .lever .v-selection-control { min-height: 32px; }
-.explorer .lever .v-switch .v-label { font-size: 13px; opacity: 1; }
 .explorer .intro { font-size: 13px; color: #333; margin: 0 0 6px 0; }
 .explorer h2 { font-size: 18px; margin: 4px 0 2px 0; font-weight: 600; }
 """
@@ -233,17 +264,20 @@ def LeverControl(base, lid: str, lever: levers.Lever, changes: solara.Reactive[d
                           on_value=lambda text: set_value(by_label[text]))
         else:
             lo, hi = lever.slider_range(was)
-            title = lever.label if lever is not levers.AGREEMENT else f"{lid.partition(':')[2]}: {lever.label}"
+            title = (lever.label if lever is not levers.AGREEMENT
+                     else f"{levers.agreement_title(base, lid.partition(':')[2])}: {lever.label}")
             solara.HTML(tag="div", classes=["lever-label"],
                         unsafe_innerHTML=f"{e(title)}: <b>{e(levers.shown(lever, value))}</b>{e(moved)}")
             if lever.percent:
                 solara.SliderInt(label="", value=round(100 * value), min=round(100 * lo), max=round(100 * hi),
-                                 step=round(100 * lever.step), on_value=lambda v: set_value(round(v / 100, 4)))
-            elif lever.integer:
+                                 step=round(100 * lever.step), on_value=lambda v: set_value(round(v / 100, 4)),
+                                 thumb_label=False)
+            elif lever.integer and float(was).is_integer() and float(value).is_integer():
                 solara.SliderInt(label="", value=int(round(value)), min=int(lo), max=int(hi), step=int(lever.step),
-                                 on_value=set_value)
+                                 on_value=set_value, thumb_label=False)
             else:
-                solara.SliderFloat(label="", value=float(value), min=lo, max=hi, step=lever.step, on_value=set_value)
+                solara.SliderFloat(label="", value=float(value), min=lo, max=hi, step=lever.step, on_value=set_value,
+                                   thumb_label=False)
         if lever.help:
             solara.HTML(tag="div", unsafe_innerHTML=e(lever.help), classes=["hint"])
 
@@ -268,6 +302,7 @@ def Page():
     save_path = solara.use_reactive("")
     overwrite = solara.use_reactive(False)
     save_messages = solara.use_reactive(([], False))
+    open_problems = solara.use_reactive([])
 
     stamp = _stamp(ref.value)
 
@@ -279,17 +314,33 @@ def Page():
     loaded, problems = solara.use_memo(load, [ref.value, stamp])
     base = loaded[0] if loaded else None
 
+    def open_file() -> None:
+        """Open a scenario file as the base, or say why not and keep the current one."""
+        path = file_text.value.strip()
+        if not path:
+            open_problems.set(["Give a scenario file, e.g. scenarios/my-town.yaml"])
+            return
+        try:
+            load_scenario_with_sources(path)
+        except ScenarioError as exc:
+            open_problems.set([str(p) for p in exc.problems] + ["The base stays as it was."])
+            return
+        on_base(path)
+
     def on_base(new_ref: str) -> None:
-        ref.set(new_ref)
-        changes.set({})
+        changes.set({})  # before the new base: a change belongs to the base it was made for
         municipality.set("")
         save_path.set("")
         save_messages.set(([], False))
+        open_problems.set([])
+        ref.set(new_ref)
 
     run_seed = (base.simulation.seed if base is not None else 0) if seed.value is None else seed.value
     seed_ok = seed.value is None or 0 <= seed.value <= MAX_SEED
     settings = compute.Settings(int(replicates.value), int(run_seed), parameters.value)
     key = tuple(sorted(levers.effective(base, changes.value).items())) if base is not None else ()
+
+    solara.use_effect(lambda: save_messages.set(([], False)), [key])  # a message about other settings goes
 
     def start():
         if base is not None and seed_ok:
@@ -305,12 +356,13 @@ def Page():
             solara.HTML(tag="h3", unsafe_innerHTML="Base scenario")
             shipped = shipped_scenarios()
             solara.Select(label="A shipped scenario", values=shipped,
-                          value=ref.value if ref.value in shipped else None, on_value=on_base)
+                          value=ref.value if ref.value in shipped else None, on_value=on_base, classes=["base-select"])
             with solara.Row():
                 solara.InputText("or a scenario file", value=file_text, placeholder="scenarios/my-town.yaml",
                                  continuous_update=True, classes=["open-path"])
-                solara.Button("Open", on_click=lambda: on_base(file_text.value.strip()) if file_text.value.strip() else None,
-                              outlined=True, classes=["open-file"])
+                solara.Button("Open", on_click=open_file, outlined=True, classes=["open-file"])
+            if open_problems.value:
+                Problems(open_problems.value)
             if problems:
                 Problems(problems)
             if base is not None:
@@ -333,7 +385,8 @@ def Page():
                 with solara.Div(classes=["replicates"]):
                     solara.HTML(tag="div", classes=["lever-label"],
                                 unsafe_innerHTML=f"Replicates of each scenario: <b>{replicates.value}</b>")
-                    solara.SliderInt(label="", value=replicates, min=2, max=100)
+                    solara.SliderInt(label="", value=replicates, min=2, max=max(100, int(CONFIG["replicates"])),
+                                     thumb_label=False)
                 solara.InputInt("Seed (the base scenario's unless set)", value=seed, optional=True, clearable=True)
                 if not seed_ok:
                     Problems([f"seed: expected a whole number from 0 to {MAX_SEED}, found {seed.value}"])
@@ -341,10 +394,11 @@ def Page():
                 solara.HTML(tag="div", classes=["hint"], unsafe_innerHTML=(
                     "ensemble: each replicate draws a parameter set from the calibration's posterior, so ranges "
                     "include what the calibration leaves uncertain; point: the fitted point estimate."))
-                SaveAndReport(base, ref.value, changes.value, key, settings, save_path, overwrite, save_messages)
+                SaveAndReport(base, ref.value, dict(key), key, settings, seed_ok, save_path, overwrite, save_messages)
         with solara.Div():
+            Notices(save_messages)
             if base is not None:
-                Results(base, key, settings, ref.value)
+                Results(key, settings, ref.value)
             else:
                 solara.HTML(tag="div", classes=["small"], unsafe_innerHTML=(
                     "The base scenario has errors (on the left, as <code>run.py validate</code> prints them): "
@@ -352,7 +406,8 @@ def Page():
 
 
 @solara.component
-def SaveAndReport(base, ref: str, changes: dict, key: tuple, settings, save_path, overwrite, save_messages):
+def SaveAndReport(base, ref: str, changes: dict, key: tuple, settings, seed_ok: bool, save_path, overwrite,
+                  save_messages):
     solara.HTML(tag="h3", unsafe_innerHTML="Keep it")
     default = str(Path(CONFIG["results"]) / "explorer" / f"{levers.explored_name(base)}.yaml")
     solara.InputText("Save the settings as", value=save_path.value or default, on_value=save_path.set,
@@ -360,31 +415,47 @@ def SaveAndReport(base, ref: str, changes: dict, key: tuple, settings, save_path
     solara.Checkbox(label="replace it if it exists", value=overwrite)
 
     def save():
-        ok, lines = save_scenario(base, ref, changes, save_path.value or default, overwrite.value)
+        ok, lines = save_scenario(base, ref, changes, save_path.value or default, overwrite.value, settings)
         save_messages.set((lines, ok))
     with solara.Row():
         solara.Button("Save scenario", on_click=save, color="primary", classes=["save"])
         solara.Button("Write full report", on_click=lambda: write_report(ref, key, settings), outlined=True,
-                      disabled=write_report.pending, classes=["report"])
+                      disabled=write_report.pending or not seed_ok, classes=["report"])
+
+
+@solara.component
+def Notices(save_messages):
+    """What the buttons did, at the top of the results where it is seen at once: the saved file
+    (or why not), and the report (its progress, then its path and a download of it)."""
     lines, ok = save_messages.value
     if lines:
         if ok:
-            solara.Success(" ".join(lines), classes=["saved"])
+            solara.Success(" ".join(lines), classes=["saved"], dense=True)
         else:
             Problems(lines)
     if write_report.pending:
-        solara.Text(f"Writing the report: {2 * settings.replicates} runs with tables, then plots")
-        solara.ProgressLinear(write_report.progress or True)
-    elif write_report.finished and write_report.value is not None:
-        solara.Success(f"Report written: {write_report.value}", classes=["report-written"])
+        with solara.Div(classes=["report-running"]):
+            solara.Text("Writing the full report: the runs with their tables, then the plots …")
+            solara.ProgressLinear(write_report.progress or True)
+    elif write_report.finished and isinstance(write_report.value, Path):
+        report = write_report.value
+        with solara.Row(style={"align-items": "center"}):
+            solara.Success(f"Report written: {report}", classes=["report-written"], dense=True)
+            solara.FileDownload(lambda: report.read_bytes(), filename=f"{report.parent.name}.html",
+                                label="Download the report", mime_type="text/html")
     elif write_report.error:
         exc = write_report.exception
         Problems([str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else [str(exc)])
 
 
 @solara.component
-def Results(base, key: tuple, settings, ref: str):
-    shown: Shown | None = refresh.latest if refresh.latest is not None else None
+def Results(key: tuple, settings, ref: str):
+    # The last finished result stays on screen (faded while a newer one runs); a cancelled
+    # refresh returns nothing, and must not blank the page.
+    kept: Any = solara.use_ref(None)
+    if isinstance(refresh.latest, Shown):
+        kept.current = refresh.latest
+    shown: Shown | None = kept.current
     pending = refresh.pending
     stale = shown is None or shown.ref != ref or shown.changes != key or shown.settings != settings
     if refresh.error:
@@ -395,8 +466,9 @@ def Results(base, key: tuple, settings, ref: str):
             solara.Text(f"Running {2 * settings.replicates} worlds … {refresh.progress or 0:.0f} %"
                         " (change a control to start over)")
         elif shown is not None:
-            solara.Text(f"Up to date: {settings.replicates} replicates, seed {settings.seed}, parameters "
-                        f"{settings.parameters}; {shown.seconds:.2f} s")
+            done = shown.settings
+            solara.Text(f"{'Up to date' if not stale else 'Shown'}: {done.replicates} replicates, seed {done.seed}, "
+                        f"parameters {done.parameters}; {shown.seconds:.2f} s")
     if pending:  # a determinate bar once the first progress has come, a moving one before
         solara.ProgressLinear(refresh.progress if refresh.progress else True)
     else:
@@ -405,27 +477,26 @@ def Results(base, key: tuple, settings, ref: str):
         return
     outcome = shown.outcome
     summary = outcome.summary
-    changed = [levers.describe_change(base, lid, v) for lid, v in shown.changes] if base is not None else []
     with solara.Div(classes=["results", "stale" if stale else "fresh"],
                     attributes={"data-generation": str(shown.generation),
                                 "data-timings": json.dumps({k: round(v, 3) for k, v in
                                                             {**outcome.timings, "task": shown.seconds}.items()})}):
         solara.HTML(tag="div", classes=["changes", "small"], unsafe_innerHTML=(
-            "Changed: " + "; ".join(e(c) for c in changed) if changed else
+            "Changed: " + "; ".join(e(c) for c in shown.described) if shown.described else
             "No lever changed yet: the two columns are the same scenario, run twice with the same seeds."))
-        for line in (outcome.verdicts if changed else []):
+        for line in (outcome.verdicts if shown.described else []):
             solara.HTML(tag="div", classes=["verdict"], unsafe_innerHTML=e(line))
         solara.HTML(tag="h3", unsafe_innerHTML="By months since arrival")
-        solara.HTML(tag="div", unsafe_innerHTML=str(outcome.charts["outcomes"]), classes=["chart-outcomes"])
+        solara.HTML(tag="div", unsafe_innerHTML=outcome.charts["outcomes"], classes=["chart-outcomes"])
         solara.HTML(tag="h3", unsafe_innerHTML="Headline figures")
         solara.HTML(tag="div", unsafe_innerHTML=headline_html(summary), classes=["headline-figures"])
         solara.HTML(tag="div", classes=["small"], unsafe_innerHTML=e(
             f"Shares in per cent (differences in percentage points), spending in SEK per refugee; mean over "
-            f"{settings.replicates} replicates with the 5th…95th percentile in brackets; a difference in bold is "
-            f"beyond the ranges' spread. " + ranges_text(summary)))
+            f"{shown.settings.replicates} replicates with the 5th…95th percentile in brackets; a difference in bold "
+            f"is beyond the ranges' spread. " + ranges_text(summary)))
         solara.HTML(tag="h3", unsafe_innerHTML="Weeks in each state, first three years (mean)")
-        solara.HTML(tag="div", unsafe_innerHTML=str(outcome.charts["weeks_in_state"]), classes=["chart-weeks"])
+        solara.HTML(tag="div", unsafe_innerHTML=outcome.charts["weeks_in_state"], classes=["chart-weeks"])
         solara.HTML(tag="h3", unsafe_innerHTML="Spending on the introduction, thousand SEK per refugee")
-        solara.HTML(tag="div", unsafe_innerHTML=str(outcome.charts["spending"]), classes=["chart-costs"])
+        solara.HTML(tag="div", unsafe_innerHTML=outcome.charts["spending"], classes=["chart-costs"])
         solara.HTML(tag="h3", unsafe_innerHTML="The state's payments to the municipality, thousand SEK per refugee")
-        solara.HTML(tag="div", unsafe_innerHTML=str(outcome.charts["state_payments"]), classes=["chart-state"])
+        solara.HTML(tag="div", unsafe_innerHTML=outcome.charts["state_payments"], classes=["chart-state"])

@@ -1,45 +1,20 @@
 """The explorer's charts, drawn by the browser (SVG and HTML) so that a refresh costs no image
 rendering: the curves by months since arrival with their bands (the report's curves:
-sim/plots.rate_curves), weeks in each state and money per refugee as stacked bars. `outcomes`
-draws the curves as the report does, in a PNG, for anyone who wants the picture."""
+sim/plots.rate_curves, in the report's colours and dashes), weeks in each state and money per
+refugee as stacked bars."""
 
 from __future__ import annotations
-
-import io
 
 import numpy as np
 from matplotlib.colors import to_hex
 
-from ..figure import COLOURS, legend, subplots
+from ..figure import COLOURS
 from ..headline import title_of
 from ..metrics import COSTS, STATE_PAYMENTS
-from ..page import save_figure
-from ..plots import LABELS, PAYMENT_LABELS, _axes, _curve, rate_curves
+from ..plots import LABELS, PAYMENT_LABELS, rate_curves
 from ..states import KORA_CATEGORIES
 
-DPI = 96
 HEX = [to_hex(c) for c in COLOURS]  # the report's colours, as CSS writes them
-
-
-def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    save_figure(fig, buf, dpi=DPI)  # type: ignore[arg-type]  # savefig takes a file object too
-    return buf.getvalue()
-
-
-def outcomes(outcome) -> bytes:
-    """Self-sufficient and employed by months since arrival, base and variant, with their bands
-    (a PNG, as the report draws it)."""
-    names = [s["scenario"] for s in outcome.summary["scenarios"]]
-    titles = [title_of(s) for s in outcome.summary["scenarios"]]
-    fig, axes = subplots(1, 2, figsize=(10, 3.6))
-    for ax, metric in zip(axes, ("employed", "self_sufficient")):
-        c = rate_curves(outcome.by_month, metric)
-        for i, (name, title) in enumerate(zip(names, titles)):
-            _curve(ax, c[c["scenario"] == name], i, title)
-        _axes(ax, LABELS[metric])
-    legend(axes[0], fontsize=8, loc="upper left")
-    return _png(fig)
 
 
 DASHES = ["", "6 4", "2 3", "8 3 2 3"]
@@ -149,6 +124,6 @@ def costs_html(outcome, kinds: list[str]) -> str:
     return _bars(rows, HEX, top, "thousand SEK", 0.08 * top, total=True)
 
 
-def draw_all(outcome) -> dict[str, bytes | str]:
+def draw_all(outcome) -> dict[str, str]:
     return {"outcomes": curves_svg(outcome), "weeks_in_state": weeks_in_state_html(outcome),
             "spending": costs_html(outcome, COSTS), "state_payments": costs_html(outcome, STATE_PAYMENTS)}

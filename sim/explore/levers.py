@@ -134,9 +134,20 @@ def controls(scenario: Scenario, municipality: str) -> list[tuple[str, Lever]]:
     return out
 
 
+def known(scenario: Scenario, lid: str) -> bool:
+    """Whether a control's key belongs to this scenario (changes made for another base do not)."""
+    owner, _, key = lid.partition(":")
+    if owner == "agreement":
+        return key in scenario.secondary_agreements
+    if key not in BY_KEY or owner not in scenario.municipalities:
+        return False
+    return key != "partnership" or bool(agencies_in(scenario, owner))
+
+
 def effective(scenario: Scenario, changes: dict[str, Any]) -> dict[str, Any]:
-    """The changes that differ from the base (a control moved and moved back is no change)."""
-    return {lid: v for lid, v in sorted(changes.items()) if v != base_value(scenario, lid)}
+    """The changes that differ from the base (a control moved and moved back is no change);
+    keys that are not this scenario's are left out."""
+    return {lid: v for lid, v in sorted(changes.items()) if known(scenario, lid) and v != base_value(scenario, lid)}
 
 
 def overrides(scenario: Scenario, changes: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -158,12 +169,23 @@ def overrides(scenario: Scenario, changes: dict[str, Any]) -> list[tuple[str, An
     return out
 
 
+def agreement_title(scenario: Scenario, name: str) -> str:
+    """'Södertälje-like -> Gävleborg-like': a secondary agreement by its municipalities' labels."""
+    g = scenario.secondary_agreements[name]
+    label = lambda m: scenario.municipalities[m].label or m  # noqa: E731
+    return f"{label(g.from_municipality)} -> {label(g.to_municipality)}"
+
+
 def describe_change(scenario: Scenario, lid: str, value: Any) -> str:
-    """'Falkenberg: summer break, weeks 4 -> 0', for the saved file's description and the page."""
+    """'Summer break, weeks 4 -> 0' (with the municipality first where the scenario has several),
+    for the saved file's description and the page."""
     lever, owner = _lever_of(lid)
-    where = owner if lever is AGREEMENT else (scenario.municipalities[owner].label or owner)
-    label = f"{lever.label}" if lever is not AGREEMENT else f"secondary agreement {owner}, {lever.label}"
-    return f"{where}: {label[0].lower() + label[1:]} {shown(lever, base_value(scenario, lid))} -> {shown(lever, value)}"
+    if lever is AGREEMENT:
+        what = f"Secondary agreement {agreement_title(scenario, owner)}: {lever.label}"
+    else:
+        several = len(scenario.municipalities) > 1
+        what = (f"{scenario.municipalities[owner].label or owner}: " if several else "") + lever.label
+    return f"{what} {shown(lever, base_value(scenario, lid))} -> {shown(lever, value)}"
 
 
 def shown(lever: Lever, value: Any) -> str:
@@ -182,7 +204,8 @@ def valid_name(name: str) -> bool:
 
 
 def explored_name(base: Scenario) -> str:
-    return f"{base.name}-explored"[:64]
+    """The variant's name: the base's with '-explored' (never the base's own, whatever its length)."""
+    return f"{base.name[:55]}-explored"
 
 
 def variant_overrides(base: Scenario, changes: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -220,8 +243,9 @@ def scenario_yaml(base: Scenario, extends: str, changes: dict[str, Any], name: s
     """A scenario file that `extends:` the base and sets only what the controls changed."""
     when = when or dt.datetime.now().astimezone()
     eff = effective(base, changes)
-    lines = [describe_change(base, lid, v) for lid, v in eff.items()]
-    header = [f"# Made in the explorer on {when:%Y-%m-%d %H:%M} from {base.display_title} ({base.name}).",
+    lines = [" ".join(describe_change(base, lid, v).split()) for lid, v in eff.items()]
+    title = " ".join(base.display_title.split())  # one line, whatever the file's title holds
+    header = [f"# Made in the explorer on {when:%Y-%m-%d %H:%M} from {title} ({base.name}).",
               "# Every value not set here is the base scenario's; its sources are there.",
               *(f"#   {line}" for line in lines)]
     data: dict[str, Any] = {

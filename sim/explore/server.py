@@ -27,6 +27,8 @@ def check_port(host: str, port: int) -> None:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a just-closed port is free
         try:
             s.bind((host, port))
+        except OverflowError:
+            raise OutputError(f"--port {port}: expected a port from 1 to 65535") from None
         except OSError as exc:
             why = "is in use by another program" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
             raise OutputError(f"--port {port}: port {port} on {host} {why}; choose another with --port N") from None
@@ -87,4 +89,4 @@ def serve(port: int = DEFAULT_PORT, host: str = HOST, announce: Callable[[str], 
     try:
         server.run()
     finally:
-        compute.stop_workers()
+        compute.shutdown()

@@ -177,6 +177,21 @@ def test_the_explorers_summary_is_run_compare_s(parameters):
     assert out.by_month[table.columns].reset_index(drop=True).equals(table)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_reports_runs_are_run_comparisons(workers):
+    base, variant = _short("typical_2006", {"typical:hours_per_week": 40})
+    settings = compute.Settings(replicates=3, seed=9, parameters="ensemble")
+    try:
+        ours = compute.comparison_runs([base, variant], settings, workers=workers)
+    finally:
+        compute.stop_workers()
+    theirs = run_comparison([base, variant], 3, seed=9, workers=1, parameters="ensemble")
+    for a, b in zip(ours, theirs):
+        assert json.dumps(a["figures"], sort_keys=True) == json.dumps(b["figures"], sort_keys=True)
+        assert all(x.equals(y) for x, y in zip(a["timeseries"], b["timeseries"]))
+        assert all(x.equals(y) for x, y in zip(a["by_month"], b["by_month"]))
+
+
 def test_worker_processes_give_the_same_numbers_and_stop_when_told():
     # Five simulated years, so that a cancelled part is caught part-way however loaded the machine.
     base = load_scenario("falkenberg", [("simulation.years", 5)])

@@ -200,6 +200,8 @@ def test_the_explorer_in_a_browser(explorer, tmp_path):
         page.click("button.open-file")
         page.wait_for_selector(".problems", timeout=30_000)
         on_page = page.inner_text(".problems")
+        assert "The base stays as it was." in on_page
+        assert page.locator(".results").count() == 1 and page.locator(".lever-coaches").count() == 1
         assert errors == [], errors
         browser.close()
     cli = subprocess.run([sys.executable, str(ROOT / "run.py"), "validate", str(bad)], capture_output=True, text=True)

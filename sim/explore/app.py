@@ -368,8 +368,10 @@ def Page():
             if base is not None:
                 names = list(base.municipalities)
                 current = municipality.value if municipality.value in names else names[0]
-                if len(names) > 1:
-                    labels = {n: (base.municipalities[n].label or n) for n in names}
+                if len(names) > 1:  # each with the number of its changes, so none is forgotten
+                    moved = {n: sum(lid.partition(":")[0] == n for lid, _ in key) for n in names}
+                    labels = {n: (base.municipalities[n].label or n) + (f" ({moved[n]} changed)" if moved[n] else "")
+                              for n in names}
                     by_label = {v: k for k, v in labels.items()}
                     solara.Select(label="Levers of the municipality", values=list(labels.values()),
                                   value=labels[current], on_value=lambda text: municipality.set(by_label[text]))

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.comparison import summary_of
 from sim.config import load_scenario, load_scenario_with_sources
@@ -140,6 +142,44 @@ def _leaves(d, prefix=()):
             yield from _leaves(v, prefix + (k,))
         else:
             yield prefix + (k,)
+
+
+_BASES = {name: load_scenario(name) for name in ("falkenberg", "typical_2006", "regional_secondary")}
+
+
+@st.composite
+def _changes(draw):
+    """A base and any set of control values inside the controls' ranges."""
+    name = draw(st.sampled_from(sorted(_BASES)))
+    base = _BASES[name]
+    changes = {}
+    for muni in base.municipalities:
+        for lid, lever in levers.controls(base, muni):
+            if lid in changes or not draw(st.booleans()):
+                continue
+            if lever.kind == "switch":
+                changes[lid] = draw(st.booleans())
+            elif lever.kind == "choice":
+                changes[lid] = draw(st.sampled_from([v for v, _ in lever.choices]))
+            else:
+                lo, hi = lever.slider_range(levers.base_value(base, lid))
+                steps = int(round((hi - lo) / lever.step))
+                changes[lid] = round(lo + lever.step * draw(st.integers(0, steps)), 4)
+    return name, changes
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_changes())
+def test_any_settings_of_the_controls_make_a_valid_scenario_saved_as_it_runs(tmp_path, case):
+    name, changes = case
+    base = _BASES[name]
+    path = tmp_path / "any.yaml"
+    path.write_text(levers.scenario_yaml(base, f"{name}.yaml", changes, "any"), encoding="utf-8")
+    saved = load_scenario(path)  # valid: every control stays inside the schema's bounds
+    applied = load_scenario(name, levers.overrides(base, changes))
+    assert _dump(saved) == _dump(applied)
+    for lid, value in levers.effective(base, changes).items():  # each change is in the scenario run
+        assert levers.base_value(applied, lid) == value
 
 
 def test_a_saved_scenario_names_a_base_file_by_its_path_relative_to_itself(tmp_path):

@@ -40,17 +40,14 @@ def _server_class():
     class Server(uvicorn.Server):
         """uvicorn's server, which after a graceful stop on Ctrl-C or SIGTERM does not raise the
         signal again: raised inside asyncio's runner, it cancels the app's lifespan and uvicorn
-        logs a traceback. `interrupted` says whether a signal stopped it."""
-
-        interrupted = False
+        logs a traceback."""
 
         @contextlib.contextmanager
         def capture_signals(self):
             with super().capture_signals():
                 yield
-                captured = getattr(self, "_captured_signals", None)
+                captured = getattr(self, "_captured_signals", None)  # uvicorn's own list (0.55)
                 if captured:
-                    self.interrupted = True
                     captured.clear()
 
     return Server

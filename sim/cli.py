@@ -152,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--port", type=_int_between(1, 65535), default=8765, help="the port on localhost (default 8765)")
     x.add_argument("--replicates", type=_int_between(2, 1000), default=20,
                    help="replicates per scenario to start with (default 20)")
+    # 2**32 - 1 is sim.config.schema.MAX_SEED, not imported here: `--help` answers without pydantic.
     x.add_argument("--seed", type=_int_between(0, 2**32 - 1), default=None, help="base seed (default: the base scenario's)")
     x.add_argument("--parameters", choices=["ensemble", "point"], default="ensemble",
                    help="ensemble (default) or point, as for compare")

@@ -13,16 +13,12 @@ from pathlib import Path
 
 import yaml
 
+from ..config.annotate import unflatten
+
 
 def _nested(values: dict[str, float]) -> dict:
-    out: dict = {}
-    for path, v in values.items():
-        node = out
-        keys = path.split(".")[1:]  # drop "behaviour"
-        for k in keys[:-1]:
-            node = node.setdefault(k, {})
-        node[keys[-1]] = v
-    return out
+    """'behaviour.x.y' values as the nested mapping below `behaviour:`."""
+    return unflatten((tuple(path.split(".")[1:]), v) for path, v in values.items())
 
 
 def behaviour_block(values: dict[str, float], comments: dict[str, str]) -> str:

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from ..config.annotate import unflatten
 from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
 from ..config.loader import Sources, apply_overrides, load_validated_file
@@ -180,12 +181,7 @@ def load_spec(path: str | Path) -> tuple[CalibrationSpec, list[LoadedTarget]]:
                             ("parameters", {p: fp.high for p, fp in spec.parameters.items()}),
                             ("base_parameters", spec.base_parameters)):
         for p, v in values.items():
-            nested: dict = {}
-            node = nested
-            keys = p.split(".")[1:]
-            for k in keys[:-1]:
-                node = node.setdefault(k, {})
-            node[keys[-1]] = v
+            nested = unflatten([(tuple(p.split(".")[1:]), v)])
             try:
                 Behaviour.model_validate(nested)
             except ValidationError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import typing
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from pydantic import BaseModel
 
@@ -84,6 +84,17 @@ def flatten(data: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], An
             out.update(flatten(v, prefix + (str(k),)))
         return out
     return {prefix: data}
+
+
+def unflatten(leaves: Iterable[tuple[tuple[str, ...], Any]]) -> dict:
+    """Nested mappings from (key path, value) leaves: the inverse of `flatten`."""
+    out: dict = {}
+    for path, value in leaves:
+        node = out
+        for k in path[:-1]:
+            node = node.setdefault(k, {})
+        node[path[-1]] = value
+    return out
 
 
 def shown_path(file: str) -> str:

@@ -35,6 +35,7 @@ NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 # year at the time, some 160,000 in 2015), and in one scenario: a laptop holds about 2 million
 # people (some 400 bytes each) comfortably.
 MAX_ARRIVALS = 200_000
+MAX_SEED = 2**32 - 1  # seeds are 32-bit words (NumPy's SeedSequence entropy)
 MAX_POPULATION = 2_000_000
 YearlyArrivals = Annotated[float, Field(ge=0, le=MAX_ARRIVALS)]
 
@@ -53,7 +54,7 @@ class Simulation(Section):
     start_date: dt.date = Field(dt.date(2006, 1, 2), description="First simulated week (a Monday is usual).")
     years: int = Field(5, ge=1, le=40, description="Simulated years (52 weeks each).")
     step: Literal["week"] = Field("week", description="The model steps one week at a time.")
-    seed: int = Field(1, ge=0, le=2**32 - 1, description="Seed of every random stream (common random numbers).")
+    seed: int = Field(1, ge=0, le=MAX_SEED, description="Seed of every random stream (common random numbers).")
 
 
 class SelfSufficiency(Section):

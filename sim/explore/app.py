@@ -25,6 +25,7 @@ from ..config import load_scenario_with_sources
 from ..config.errors import ScenarioError
 from ..config.loader import resolve_scenario_path, shipped_scenarios
 from ..config.paths import SCENARIO_DIR
+from ..config.schema import MAX_SEED
 from ..headline import ROWS, format_range, other_horizon, ranges_text, title_of
 from ..page import e
 from . import compute, levers
@@ -32,7 +33,6 @@ from . import compute, levers
 # What `run.py explore` starts with (server.configure sets it before the first page).
 CONFIG: dict[str, Any] = {"scenario": "falkenberg", "replicates": 20, "seed": None, "parameters": "ensemble",
                           "results": Path("results"), "workers": 1}
-MAX_SEED = 2**32 - 1
 PROGRESS_EVERY_S = 0.4
 _generation = itertools.count(1)
 

@@ -20,8 +20,8 @@ from ..comparison import summary_of
 from ..config import Scenario
 from ..headline import spread_words, title_of, verdicts
 from ..model import Worlds
-from ..results import by_month_table, timeseries_long
-from ..runner import blocks_of, replicate_jobs, with_years
+from ..results import by_month_table
+from ..runner import blocks_of, outputs_of, replicate_jobs, with_years
 
 
 class Cancelled(Exception):
@@ -70,12 +70,11 @@ TICK_WEEKS = 4
 
 
 def _outputs(world, tables: bool) -> dict:
-    """What a finished world gives: its figures and by-month table, with `tables` its weekly
-    series too (runner.outputs_of's shape, as `run_comparison` returns it)."""
-    out = {"figures": world.figures(), "by_month": by_month_table(world)}
+    """What a finished world gives: with `tables`, what `run_comparison` keeps of it (figures,
+    weekly series, by-month table); without, the figures and by-month table the page needs."""
     if tables:
-        out["timeseries"] = timeseries_long(world)
-    return out
+        return outputs_of(world, tables=True)
+    return {"figures": world.figures(), "by_month": by_month_table(world)}
 
 
 def _step_block(jobs: list[tuple], tick: Callable[[int], None] | None, tables: bool = False) -> list[dict]:

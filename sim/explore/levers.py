@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel
 
 from ..config import Scenario
+from ..config.annotate import unflatten
 from ..config.schema import NAME_PATTERN, Programme, SecondaryAgreement, Staff
 
 
@@ -136,12 +137,9 @@ def controls(scenario: Scenario, municipality: str) -> list[tuple[str, Lever]]:
 
 def known(scenario: Scenario, lid: str) -> bool:
     """Whether a control's key belongs to this scenario (changes made for another base do not)."""
-    owner, _, key = lid.partition(":")
-    if owner == "agreement":
-        return key in scenario.secondary_agreements
-    if key not in BY_KEY or owner not in scenario.municipalities:
-        return False
-    return key != "partnership" or bool(agencies_in(scenario, owner))
+    owner = lid.partition(":")[0]
+    municipality = next(iter(scenario.municipalities)) if owner == "agreement" else owner
+    return municipality in scenario.municipalities and lid in dict(controls(scenario, municipality))
 
 
 def effective(scenario: Scenario, changes: dict[str, Any]) -> dict[str, Any]:
@@ -215,17 +213,6 @@ def variant_overrides(base: Scenario, changes: dict[str, Any]) -> list[tuple[str
                                        ("title", f"{base.display_title}, explored"[:120])]
 
 
-def _nested(pairs: list[tuple[str, Any]]) -> dict:
-    out: dict = {}
-    for dotted, value in pairs:
-        node = out
-        *parents, last = dotted.split(".")
-        for k in parents:
-            node = node.setdefault(k, {})
-        node[last] = value
-    return out
-
-
 def extends_reference(base_file: Path, saved: Path, shipped_dir: Path) -> str:
     """How the saved file names its base: a shipped scenario by its file name (the loader finds
     it wherever the saved file is); any other file by its path relative to the saved file."""
@@ -253,5 +240,5 @@ def scenario_yaml(base: Scenario, extends: str, changes: dict[str, Any], name: s
         "description": (f"{base.display_title} with changes made in the explorer: " + "; ".join(lines) + "."
                         if lines else f"{base.display_title}, unchanged."),
     }
-    data.update(_nested(overrides(base, changes)))
+    data.update(unflatten((tuple(dotted.split(".")), v) for dotted, v in overrides(base, changes)))
     return "\n".join(header) + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

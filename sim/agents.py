@@ -1,8 +1,8 @@
-"""Municipalities, employers and staffing agencies: few, rich `mesa.Agent`s over vectorised tables.
+"""Municipalities, employers and staffing agencies: few, rich `mesa.Agent`s over tables of arrays.
 
-The weekly phases read their levers and state from arrays (one entry per agent) so that nothing
-loops over agents of a kind inside a step; each Agent object is a named view into its row, which
-keeps Mesa's conventions (model.agents, AgentSet queries, agent-type reporters) for users.
+The weekly kernels read their levers and state from arrays (one entry per agent, the tables'
+`arrays()`); each Agent object is a named view into its row, which keeps Mesa's conventions
+(model.agents, AgentSet queries, agent-type reporters) for users.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ import mesa
 import numpy as np
 
 from .config.schema import SECTORS, Scenario
-from .rng import hashed_uniform, stream_key
-from .states import EDUCATION_NAMES, PRESENT
-
-EDU_INDEX = {name: i for i, name in enumerate(EDUCATION_NAMES)}
-VALIDATION_INDEX = {"none": 0, "office": 1, "university": 2}
+from .rng import NYSTARTSJOBB_TAKEUP, stream_key, uniforms
+from .states import EDUCATION_INDEX as EDU_INDEX
+from .states import PRESENT, VALIDATION_INDEX
+from .tables import AGENCY, EMPLOYER, MUNICIPALITY, records
 
 
 class MunicipalityTable:
@@ -76,6 +75,9 @@ class MunicipalityTable:
         self.placement_credit = np.zeros(n)
         self.coach_credit = np.zeros(n)
         self.world = np.zeros(n, np.int32)  # the world of a batch each municipality belongs to
+        self.other_hires = np.zeros(n)       # hires of other job seekers (displacement), cumulated
+        # The kernels' table; the attributes above become views of its fields.
+        self.rows = records(self, MUNICIPALITY, n)
 
 
 class EmployerTable:
@@ -132,7 +134,7 @@ class EmployerTable:
         # keeps the first employer's draws.
         key_names = [f"{key}#{k + 1}" for key, e in scenario.employers.items() for k in range(e.count)]
         key_names += self.names[n_cfg:]
-        self.keys = np.array([stream_key(name) for name in key_names], dtype=np.uint64)
+        self.keys = np.array([stream_key(name) for name in key_names], dtype=np.int64)
         self.municipality = np.array(mi, np.int16)
         self.sector = np.array(sector, np.int8)
         self.public = np.array(public, bool)
@@ -148,10 +150,7 @@ class EmployerTable:
         self.subsidised_left = self.subsidised_places.copy()     # left this year (reset each year)
         # Employers that use the nystartsjobb tax relief: drawn once per employer, keyed by it.
         takeup = scenario.behaviour.hiring.nystartsjobb_employer_takeup
-        self.uses_nystartsjobb = hashed_uniform(seed, "nystartsjobb", self.keys, 0) < takeup
-        # The run's seed per employer: employer-keyed draws stay those of its own world in a batch.
-        self.seed = np.full(self.n, int(seed), dtype=np.uint64)
-        self.one_seed: int | None = int(seed)  # None once employers of several worlds are merged
+        self.uses_nystartsjobb = uniforms(np.uint64(seed), NYSTARTSJOBB_TAKEUP, self.keys, 0) < takeup
         self.bias = np.array(bias, np.float32)
         self.base_relationship = np.array(rel, np.float32)
         self.relationship = self.base_relationship.copy()
@@ -163,38 +162,8 @@ class EmployerTable:
         self.hires = np.zeros(self.n, np.int64)
         self.hires_of_former_interns = np.zeros(self.n, np.int64)
         self.interns_hosted = np.zeros(self.n, np.int64)
-
-    def seeds(self, e: np.ndarray):
-        """The seeds of employers `e` for counter-based draws: the run's one seed, or each
-        employer's own world's."""
-        return self.one_seed if self.one_seed is not None else self.seed[e]
-
-    def post_vacancies(self) -> None:
-        """Open this week's vacancies at each employer's yearly rate (fractions carried over; a
-        credit below zero, from conversions borrowed ahead, opens nothing until it is paid back)."""
-        self.vacancy_credit += self.vacancies_per_week
-        new = np.maximum(np.floor(self.vacancy_credit), 0.0)
-        self.vacancy_credit -= new
-        self.open_vacancies += new.astype(np.int32)
-
-    def conversion_capacity(self, lead_weeks: float) -> np.ndarray:
-        """Interns each employer can hire now: its open vacancies, and the vacancies it would open
-        in the next `lead_weeks`, taken ahead (an employer makes room for a good intern with a
-        post it was about to fill; Fredensborg's jobs waiting after the internship, KORA 2016),
-        which it then does not post."""
-        ahead = np.floor(self.vacancy_credit + lead_weeks * self.vacancies_per_week)
-        return self.open_vacancies + np.maximum(ahead, 0.0).astype(np.int64)
-
-    def take_vacancies(self, emp: np.ndarray) -> None:
-        """Use one vacancy per hire at `emp`: an open one if there is one, else one taken ahead."""
-        counts = np.bincount(emp, minlength=self.n)
-        from_open = np.minimum(counts, self.open_vacancies)
-        self.open_vacancies -= from_open.astype(np.int32)
-        self.vacancy_credit -= counts - from_open
-
-    def new_year(self) -> None:
-        """Subsidised places are per year."""
-        self.subsidised_left[:] = self.subsidised_places
+        # The kernels' table; the attributes above become views of its fields.
+        self.rows = records(self, EMPLOYER, self.n)
 
 
 class AgencyTable:
@@ -218,6 +187,8 @@ class AgencyTable:
                 self.partner[i, munis.names.index(m)] = True
         self.credit = np.zeros(self.n)
         self.hires = np.zeros(self.n, np.int64)
+        # The kernels' table; the attributes above become views of its fields.
+        self.rows = records(self, AGENCY, self.n)
 
 
 class Municipality(mesa.Agent):
@@ -245,11 +216,11 @@ class Municipality(mesa.Agent):
 
     @property
     def employed(self) -> int:
-        return int(self.model.recorder.last_muni_employed[self.index])
+        return int(self.model.recorder.last("employed")[self.index])
 
     @property
     def self_sufficient(self) -> int:
-        return int(self.model.recorder.last_muni_self_sufficient[self.index])
+        return int(self.model.recorder.last("self_sufficient")[self.index])
 
     @property
     def costs_sek(self) -> float:

@@ -1,363 +1,32 @@
-"""What the model measures (docs/ODD.md 4.11), recorded with array operations.
-
-Each week the recorder adds, for people exactly N months after arrival (and after the permit), their
-state, employment and self-sufficiency to a panel indexed by (municipality, sex, education at
-arrival, month). Rates by months since arrival are then counts over the people observed at that
-month: people who arrived too late to reach it are right-censored and simply not counted, and people
-who moved away are no longer observed. Calendar-week totals per municipality (and sex) and every
-payment are kept too. No per-person weekly history is stored.
-
-Definitions:
-- employed: any paid work in the week (a job of any kind, own business, or extra work), as in
-  Swedish register statistics (one hour in the reference week; docs/SOURCES.md);
-- self-sufficient: work income at least `threshold_share_of_living_costs` times the person's living
-  costs for `min_weeks` consecutive weeks (mechanism 8); both settings are in `metrics`.
+"""The results of a finished run, from what the recorder kept (`sim/recorder.py` says what is
+recorded and defines employment and self-sufficiency): rates by months since arrival, the headline
+figures, Kaplan-Meier medians, and tidy tables of the panels.
 """
 
 from __future__ import annotations
 
-import copy
 
 import numpy as np
 import pandas as pd
 
-from ._numpy import clip
-from .processes.hiring import CHANNEL_NAMES
-from .states import (
+from .processes.hiring import JOB_AFTER_INTERNSHIP_WEEKS, JOB_FINDING_WINDOW_WEEKS  # noqa: F401 (re-exported)
+from .recorder import MAX_YEARS_EMPLOYED, month_marks  # noqa: F401 (re-exported)
+from .states import (  # noqa: F401 (COSTS and STATE_PAYMENTS re-exported)
+    CHANNELS,
+    COSTS,
     EDUCATION_NAMES,
     KORA_CATEGORIES,
-    KORA_OF_STATE,
-    N_STATES,
-    PRESENT,
+    PAYMENTS,
+    PERMIT_CHANNELS,
+    ROUTE_NAMES,
     SEX_NAMES,
-    STATE_NAMES,
-    WORKING,
-    S,
+    STATE_PAYMENTS,
 )
 
-PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
-            "stimulus_payment", "performance_bonus", "staff"]
-_PAYMENT_INDEX = {k: i for i, k in enumerate(PAYMENTS)}
-# What the public sector spends on the introduction (the rest are transfers from the state to the
-# municipality, which pay for it).
-COSTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "staff"]
-STATE_PAYMENTS = ["flat_rate_compensation", "stimulus_payment", "performance_bonus"]
-# Panel channels: counts of people at a month mark.
-CHANNELS = (["observed", "employed", "self_sufficient", "sfi_passed", "had_contact", "sfi_course"]
-            + [f"state_{s}" for s in STATE_NAMES])
 # Rates read as one channel minus another (paid work other than a subsidised job: the trials'
 # "unsubsidised work").
 DERIVED_CHANNELS = {"employed_unsubsidised": ("employed", "state_subsidised_job")}
-PERMIT_CHANNELS = ["observed", "employed", "self_sufficient"]
 HEADLINE_MONTHS = [6, 12, 18, 24, 30, 36, 48, 60]
-JOB_AFTER_INTERNSHIP_WEEKS = 13  # "got a job" after an internship: within three months of its end
-JOB_FINDING_WINDOW_WEEKS = 156  # the first three years after the permit (the nystartsjobb window)
-MAX_YEARS_EMPLOYED = 16          # years since arrival tracked for "any employment during year k"
-JOB_STATES = np.zeros(N_STATES, dtype=bool)  # an ordinary job in KORA's sense
-JOB_STATES[[S.AGENCY_JOB, S.REGULAR_JOB, S.OWN_BUSINESS]] = True
-
-
-def month_marks(n_weeks: int) -> np.ndarray:
-    """For each duration in weeks, the month it marks (the week closest to N months), or -1."""
-    months = np.arange(0, n_weeks * 12 // 52 + 2)
-    weeks = np.round(months * 52 / 12).astype(np.int64)
-    out = np.full(n_weeks + 1, -1, dtype=np.int64)
-    ok = weeks <= n_weeks
-    out[weeks[ok]] = months[ok]
-    return out
-
-
-def _summed(name: str) -> property:
-    """A read-only sum over the worlds (the first axis) of the per-world counts `name`: an array
-    for counts by route or week, a number for a count a world."""
-    def get(self):
-        total = getattr(self, name).sum(axis=0)
-        return int(total) if np.ndim(total) == 0 else total
-    return property(get)
-
-
-class Recorder:
-    """Counts per municipality (panels, weekly totals, payments) and, for run-wide counts, per world
-    of a batch (the `_w` arrays, world first); `world()` gives one world's recorder, and the
-    properties below sum over worlds (a single run has one)."""
-
-    def __init__(self, model):
-        self.model = model
-        T = model.n_weeks
-        K = model.munis.n
-        W = self.n_worlds = model.n_worlds
-        self.n_months = T * 12 // 52 + 1
-        self.n_groups = K * 2 * 4
-        self.mark = month_marks(T + 520)  # durations since permit can exceed the run
-        # Durations (weeks) that fall on a month mark inside the panel; people at a mark are
-        # looked up by arrival (or permit) week instead of testing everyone each week.
-        valid = (self.mark >= 0) & (self.mark < self.n_months)
-        self._arrival_mark_weeks = np.nonzero(valid)[0]
-        self._permit_mark_weeks = np.nonzero(valid[:-1])[0]  # the last entry also covers longer
-        self._permit_beyond = bool(valid[-1])
-        self._permit_order = model.permit_order
-        self._permit_sorted = model.permit_sorted
-        self.panel = np.zeros((self.n_groups, self.n_months, len(CHANNELS)), dtype=np.int32)
-        self.permit_panel = np.zeros((self.n_groups, self.n_months, len(PERMIT_CHANNELS)), dtype=np.int32)
-        self.weekly_states = np.zeros((T, K, N_STATES), dtype=np.int32)
-        # (week, municipality, sex): people present, employed, self-sufficient.
-        self.weekly_present = np.zeros((T, K, 2), dtype=np.int32)
-        self.weekly_employed = np.zeros((T, K, 2), dtype=np.int32)
-        self.weekly_self_sufficient = np.zeros((T, K, 2), dtype=np.int32)
-        self.payments = np.zeros((T, K, len(PAYMENTS)), dtype=np.float64)
-        self.internships_started_w = np.zeros((W, 2), dtype=np.int64)  # [private, public]
-        # Internships that ended, and those followed by paid work within JOB_AFTER_INTERNSHIP_WEEKS,
-        # by the week the internship ended.
-        self.internships_ended_w = np.zeros((W, T), dtype=np.int64)
-        self.jobs_after_internship_w = np.zeros((W, T), dtype=np.int64)
-        self.hires_route_w = np.zeros((W, 6), dtype=np.int64)
-        self.contacts_route_w = np.zeros((W, 6), dtype=np.int64)  # employer contacts made, by route
-        self.other_hires = np.zeros(K, dtype=np.float64)        # hires of other job seekers (displacement)
-        # National instruments: hires, and those that would have happened without the instrument.
-        self.instrument_w = {k: np.zeros(W, dtype=np.int64) for k in
-                             ("nystartsjobb", "nystartsjobb_deadweight", "instegsjobb", "instegsjobb_deadweight")}
-        # The job-finding rate in the first three years after the permit: job starts and weeks
-        # without work (present, not in education) of people inside that window.
-        self.job_starts_w = np.zeros(W, dtype=np.int64)
-        self.weeks_without_work_w = np.zeros(W, dtype=np.int64)
-        self.last_muni_present = np.zeros(K, dtype=np.int64)
-        self.last_muni_employed = np.zeros(K, dtype=np.int64)
-        self.last_muni_self_sufficient = np.zeros(K, dtype=np.int64)
-        self.last_state_totals = [0] * N_STATES
-        self._t = 0
-
-    # --- sums over the worlds (one world: its own counts) ---
-    internships_started_by_sector_public = _summed("internships_started_w")
-    internships_ended_by_week = _summed("internships_ended_w")
-    jobs_after_internship_by_week = _summed("jobs_after_internship_w")
-    hires_route = _summed("hires_route_w")
-    contacts_route = _summed("contacts_route_w")
-    job_starts_window = _summed("job_starts_w")
-    weeks_without_work_window = _summed("weeks_without_work_w")
-
-    @property
-    def instrument_hires(self) -> dict[str, int]:
-        return {k: int(v.sum()) for k, v in self.instrument_w.items()}
-
-    def _worlds(self, who: np.ndarray) -> np.ndarray:
-        """The world of each person in `who`."""
-        return self.model.munis.world[self.model.population.municipality[who]]
-
-    def _by_world(self, who: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray | int:
-        """How many of `who` (those in `mask`) are in each world (one world: a number)."""
-        if self.n_worlds == 1:
-            return len(who) if mask is None else int(np.count_nonzero(mask))
-        w = self._worlds(who)
-        return np.bincount(w if mask is None else w[mask], minlength=self.n_worlds)
-
-    def _route_by_world(self, route: np.ndarray, who: np.ndarray) -> np.ndarray:
-        if self.n_worlds == 1:
-            return np.bincount(route, minlength=6)[None, :]
-        key = self._worlds(who).astype(np.int64) * 6 + route
-        return np.bincount(key, minlength=6 * self.n_worlds).reshape(self.n_worlds, 6)
-
-    def world(self, w: int, model) -> "Recorder":
-        """World w's recorder (its municipalities are `model.munis`, numbered from k0 in the batch)."""
-        k0 = int(np.searchsorted(self.model.munis.world, w, side="left"))
-        k1 = k0 + model.munis.n
-        out = copy.copy(self)
-        out.model = model
-        out.n_worlds = 1
-        out.n_groups = (k1 - k0) * 8
-        for name in ("panel", "permit_panel"):
-            setattr(out, name, getattr(self, name)[k0 * 8:k1 * 8])
-        for name in ("weekly_states", "weekly_present", "weekly_employed", "weekly_self_sufficient", "payments"):
-            setattr(out, name, getattr(self, name)[:, k0:k1])
-        for name in ("other_hires", "last_muni_present", "last_muni_employed", "last_muni_self_sufficient"):
-            setattr(out, name, getattr(self, name)[k0:k1])
-        for name in ("internships_started_w", "internships_ended_w", "jobs_after_internship_w",
-                     "hires_route_w", "contacts_route_w", "job_starts_w", "weeks_without_work_w"):
-            setattr(out, name, getattr(self, name)[w:w + 1])
-        out.instrument_w = {k: v[w:w + 1] for k, v in self.instrument_w.items()}
-        return out
-
-    # --- called by the processes ---
-    def pay(self, kind: str, muni: np.ndarray, amount) -> None:
-        if len(muni) == 0:
-            return
-        if np.ndim(amount) == 0:  # the same amount for each (added one by one, as before)
-            w = np.full(len(muni), amount, dtype=np.float64)
-        else:
-            w = np.asarray(amount, dtype=np.float64)
-        self.payments[self._t, :, _PAYMENT_INDEX[kind]] += np.bincount(muni, weights=w, minlength=self.model.munis.n)
-
-    def pay_staff(self, munis, cost_per_week: float) -> None:
-        self.payments[self._t, :, PAYMENTS.index("staff")] += (munis.coaches + munis.coordinators) * cost_per_week
-
-    def internship_started(self, host: np.ndarray, who: np.ndarray) -> None:
-        pub = self.model.employers.public[host]
-        self.internships_started_w[:, 0] += self._by_world(who, ~pub)
-        self.internships_started_w[:, 1] += self._by_world(who, pub)
-
-    def hires_by_route(self, route: np.ndarray, who: np.ndarray) -> None:
-        self.hires_route_w += self._route_by_world(route, who)
-
-    def contacts_by_route(self, route: np.ndarray, who: np.ndarray) -> None:
-        self.contacts_route_w += self._route_by_world(route, who)
-
-    def hires_by_others(self, per_municipality: np.ndarray) -> None:
-        self.other_hires += per_municipality
-
-    def instruments(self, nystartsjobb: np.ndarray, instegsjobb: np.ndarray, would_anyway: np.ndarray,
-                    who: np.ndarray) -> None:
-        """Count hires under each instrument and their deadweight (hired anyway: the same draw
-        is below the chance without the instrument); masks over `who`."""
-        h = self.instrument_w
-        h["nystartsjobb"] += self._by_world(who, nystartsjobb)
-        h["nystartsjobb_deadweight"] += self._by_world(who, nystartsjobb & would_anyway)
-        h["instegsjobb"] += self._by_world(who, instegsjobb)
-        h["instegsjobb_deadweight"] += self._by_world(who, instegsjobb & would_anyway)
-
-    def internships_ended(self, who: np.ndarray) -> None:
-        self.internships_ended_w[:, self._t] += self._by_world(who)
-
-    def job_after_internship(self, ended: np.ndarray, t: int, who: np.ndarray) -> None:
-        soon = t - ended <= JOB_AFTER_INTERNSHIP_WEEKS
-        if not soon.any():
-            return
-        T = self.jobs_after_internship_w.shape[1]
-        if self.n_worlds == 1:
-            self.jobs_after_internship_w[0] += np.bincount(ended[soon], minlength=T)
-        else:
-            key = self._worlds(who[soon]).astype(np.int64) * T + ended[soon]
-            self.jobs_after_internship_w += np.bincount(key, minlength=self.n_worlds * T).reshape(self.n_worlds, T)
-
-    def internship_to_job_share(self) -> float | None:
-        """Share of internships followed by paid work (at the host or elsewhere) within
-        JOB_AFTER_INTERNSHIP_WEEKS of their end, among those that ended early enough to know."""
-        last = self.model.t + 1 - JOB_AFTER_INTERNSHIP_WEEKS
-        ended = int(self.internships_ended_w[:, :max(last, 0)].sum())
-        return float(self.jobs_after_internship_w[:, :max(last, 0)].sum() / ended) if ended else None
-
-    def job_started(self, who: np.ndarray) -> None:
-        P = self.model.population
-        self.job_starts_w += self._by_world(who, self._t - P.ti_permit[who] < JOB_FINDING_WINDOW_WEEKS)
-
-    def begin_week(self, t: int) -> None:
-        self._t = t
-
-    # --- the weekly record ---
-    def record(self, t: int) -> None:
-        m = self.model
-        P = m.population
-        n = P.n_arrived
-        K = m.munis.n
-        st = P.state[:n]
-        present = PRESENT[st]
-        employed = present & (WORKING[st] | P.extra_work[:n])
-        ss = present & P.self_sufficient[:n]
-        # One count over (municipality, sex, state, employed, self-sufficient) gives every weekly
-        # total below (employed and self-sufficient people are present).
-        key = (P.municipality[:n].astype(np.int64) * 2 + P.female[:n]) * N_STATES + st
-        key *= 4
-        key += employed
-        key += 2 * ss
-        c = np.bincount(key, minlength=K * 2 * N_STATES * 4).reshape(K, 2, N_STATES, 4)
-        states = c.sum(axis=(1, 3))
-        self.weekly_states[t] = states
-        by_flag = c[:, :, PRESENT, :].sum(axis=2)  # (K, sex, flags)
-        self.weekly_present[t] = by_flag.sum(axis=2)
-        self.weekly_employed[t] = by_flag[:, :, 1] + by_flag[:, :, 3]
-        self.weekly_self_sufficient[t] = by_flag[:, :, 2] + by_flag[:, :, 3]
-        self.last_muni_present = self.weekly_present[t].sum(axis=1)
-        self.last_muni_employed = self.weekly_employed[t].sum(axis=1)
-        self.last_muni_self_sufficient = self.weekly_self_sufficient[t].sum(axis=1)
-        # Totals of the week as Python numbers, for the DataCollector's reporters (one call each).
-        self.last_state_totals = states.sum(axis=0).tolist()
-
-        # Any employment during year k since arrival (register measures over a year).
-        w = np.nonzero(employed)[0]
-        year = (t - P.ti_arrival[w]) // 52
-        w, year = w[year < MAX_YEARS_EMPLOYED], year[year < MAX_YEARS_EMPLOYED]
-        P.years_employed[w] |= (np.uint16(1) << year.astype(np.uint16))
-        # Weeks without work inside the job-finding window, by permit week (permit-sorted order).
-        risk = m.permit_range(t - JOB_FINDING_WINDOW_WEEKS + 1, t, n)
-        sr = st[risk]
-        self.weeks_without_work_w += self._by_world(risk, PRESENT[sr] & ~WORKING[sr] & (sr != S.EDUCATION))
-
-        # KORA: weeks per category in the window, and a job of >= 3 consecutive weeks (seed 004).
-        # People are sorted by arrival week, so those inside the window are the last ones.
-        metrics = m.config.metrics
-        in_job = present & JOB_STATES[st]
-        P.job_run[:n] = np.where(in_job, P.job_run[:n] + 1, 0)
-        lo = int(np.searchsorted(P.ti_arrival[:n], t - metrics.kora_window_weeks, side="right"))
-        P.kora_job[lo:n] |= P.job_run[lo:n] >= metrics.kora_min_job_weeks
-        # One cell per person: a flat index adds without duplicates.
-        kw = P.kora_weeks.shape[1]
-        P.kora_weeks.reshape(-1)[np.arange(lo * kw, n * kw, kw) + KORA_OF_STATE[st[lo:n]]] += 1
-
-        # Months since arrival: the people who arrived exactly a month mark ago (ranges of the
-        # arrival-sorted arrays), present this week. The panel counts do not depend on order.
-        L = len(self.mark)
-        ws = self._arrival_mark_weeks[self._arrival_mark_weeks <= t]
-        sel = _ranges(P.ti_arrival[:n], t - ws)
-        sel = sel[present[sel]]
-        if len(sel):
-            dur = t - P.ti_arrival[sel]
-            base = (self._group(sel) * self.n_months + self.mark[np.minimum(dur, L - 1)]) * len(CHANNELS)
-            flags = [None, employed[sel], ss[sel],
-                     P.ti_sfi_passed[sel] >= 0, P.ti_first_contact[sel] >= 0, P.ti_first_sfi_course[sel] >= 0]
-            parts = [base] + [base[f] + c for c, f in enumerate(flags) if c]
-            parts.append(base + len(flags) + st[sel])
-            _add_counts(self.panel, np.concatenate(parts))
-        # Months since the residence permit: the same with permit weeks (sorted once, at start).
-        ws = self._permit_mark_weeks[self._permit_mark_weeks <= t - self._permit_sorted[0]] \
-            if len(self._permit_sorted) else self._permit_mark_weeks[:0]
-        sel = self._permit_order[_ranges(self._permit_sorted, t - ws)]
-        if self._permit_beyond and len(self._permit_sorted):
-            # durations past the end of `mark` read its last entry (a month mark)
-            k = int(np.searchsorted(self._permit_sorted, t - (L - 1), side="right"))
-            sel = np.concatenate([sel, self._permit_order[:k]])
-        sel = sel[sel < n]
-        sel = sel[present[sel]]
-        if len(sel):
-            dp = t - P.ti_permit[sel]
-            pmonth = self.mark[clip(dp, 0, L - 1)]
-            base = (self._group(sel) * self.n_months + pmonth) * len(PERMIT_CHANNELS)
-            parts = [base, base[employed[sel]] + 1, base[ss[sel]] + 2]
-            _add_counts(self.permit_panel, np.concatenate(parts))
-
-    def _group(self, idx: np.ndarray) -> np.ndarray:
-        P = self.model.population
-        return (P.municipality[idx].astype(np.int64) * 2 + P.female[idx]) * 4 + self.model.education0[idx]
-
-    def cost_totals(self) -> np.ndarray:
-        """Payments summed over weeks: (municipality, payment kind)."""
-        return self.payments.sum(axis=0)
-
-
-def _ranges(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Positions in `sorted_values` of every entry equal to one of `wanted` (distinct values):
-    the concatenated ranges found by binary search, without a pass over all entries."""
-    lo = np.searchsorted(sorted_values, wanted, side="left")
-    hi = np.searchsorted(sorted_values, wanted, side="right")
-    size = hi - lo
-    keep = size > 0
-    lo, size = lo[keep], size[keep]
-    if len(lo) == 0:
-        return np.zeros(0, dtype=np.int64)
-    start = np.cumsum(size) - size
-    return np.arange(int(size.sum()), dtype=np.int64) + np.repeat(lo - start, size)
-
-
-def _add_counts(panel: np.ndarray, cells: np.ndarray) -> None:
-    """panel.flat[cells] += 1 for each entry (repeats add up). A dense bincount when the cells are
-    many for the panel's size; otherwise the cells are sorted and each distinct cell gets its count
-    in one fancy-indexed add (several times faster than `np.add.at` on a large panel, whose
-    scattered read-modify-writes miss the cache). Integer counts: the same result either way."""
-    flat = panel.reshape(-1)
-    if len(cells) * 4 >= flat.size:
-        flat += np.bincount(cells, minlength=flat.size).astype(flat.dtype, copy=False)
-        return
-    cells = np.sort(cells)
-    starts = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1])))
-    counts = np.diff(np.append(starts, len(cells)))
-    flat[cells[starts]] += counts.astype(flat.dtype, copy=False)
 
 
 # --- results: tables and figures from a finished run ----------------------------------------
@@ -493,9 +162,9 @@ def run_figures(model) -> dict:
     spent = [PAYMENTS.index(k) for k in COSTS]
     out["costs_sek_per_refugee"] = float(costs[:, spent].sum() / max(n, 1))
     hires = rec.hires_route.sum()
-    out["hires_by_route"] = {k: int(v) for k, v in zip(CHANNEL_NAMES, rec.hires_route)}
+    out["hires_by_route"] = {k: int(v) for k, v in zip(ROUTE_NAMES, rec.hires_route)}
     out["hires_by_agencies"] = int(model.agencies.hires.sum())
-    out["share_of_hires_by_route"] = {k: (float(v / hires) if hires else None) for k, v in zip(CHANNEL_NAMES, rec.hires_route)}
+    out["share_of_hires_by_route"] = {k: (float(v / hires) if hires else None) for k, v in zip(ROUTE_NAMES, rec.hires_route)}
     out["internship_to_job_share"] = rec.internship_to_job_share()
     pub = rec.internships_started_by_sector_public
     out["private_share_of_internships"] = float(pub[0] / pub.sum()) if pub.sum() else None

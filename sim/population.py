@@ -1,4 +1,5 @@
-"""The refugee population as a structure of arrays: one NumPy array per attribute.
+"""The refugee population as a structure of arrays: one NumPy array per attribute, in the
+narrowest type that holds it.
 
 Everyone who will arrive during the run is drawn at construction, from the `arrivals`, `profile` and
 `households` streams only, and sorted by arrival week: the people present in week t are a prefix
@@ -17,6 +18,7 @@ from .config.behaviour import EDUCATION_LEVELS
 from .config.schema import SECTORS, Scenario
 from .rng import Streams
 from .states import EDUCATION_NAMES, STATE_NAMES, State
+from .tables import PERSON
 
 NO_ONE = -1
 YOUNG_CHILD_SCHOOL_AGE = 6.0  # years; Swedish children start school (förskoleklass) at six.
@@ -128,14 +130,37 @@ def draw_everyone(scenario: Scenario, streams: Streams) -> dict[str, np.ndarray]
     return {k: np.concatenate(v) for k, v in parts.items()}
 
 
+# Weeks are stored as int16 (a run is at most 40 years, 2,080 weeks; a permit some weeks before
+# the start), counts and small codes as int8 or uint8 (`tables.PERSON`: 132 bytes a person).
+WEEK = np.int16
+
+
 class Population:
-    """Arrays over every refugee slot. Attributes are documented where they are created."""
+    """Every refugee slot: one record each (`rows`, of `tables.PERSON`, which documents every
+    field), and each field as an attribute (a NumPy view of the records)."""
 
     def __init__(self, scenario: Scenario, streams: Streams):
         drawn = draw_everyone(scenario, streams)
         self.n = len(drawn.get("ti_arrival", ()))
+        self.rows = np.zeros(self.n, PERSON)
         prior_swedish = self._set_fixed(scenario, drawn)
+        del drawn
         self._set_dynamic(scenario, prior_swedish)
+        self.bind()
+
+    def __setattr__(self, name: str, value) -> None:
+        """A field's values are written into the records (a column computed at construction is
+        let go at once); other attributes are plain."""
+        rows = self.__dict__.get("rows")
+        if rows is not None and name in PERSON.names and not (isinstance(value, np.ndarray) and value.base is rows):
+            rows[name] = value
+            value = rows[name]
+        object.__setattr__(self, name, value)
+
+    def bind(self) -> None:
+        """Make each field's attribute a view of the records (after `rows` is replaced)."""
+        for name in PERSON.names:
+            object.__setattr__(self, name, self.rows[name])
 
     def _set_fixed(self, scenario: Scenario, drawn: dict[str, np.ndarray]) -> np.ndarray:
         """The attributes drawn at construction, sorted by arrival week; returns who arrives with
@@ -147,19 +172,18 @@ class Population:
         rank[order] = np.arange(self.n)
 
         def take(key, dtype):
-            return drawn[key].astype(dtype)[order] if key in drawn else np.zeros(0, dtype)
+            return drawn.pop(key).astype(dtype, copy=False)[order] if key in drawn else np.zeros(0, dtype)
 
-        self.ti_arrival = ti_arrival[order]                      # week settled in the municipality
-        self.ti_permit = self.ti_arrival - take("permit_lag", np.int32)  # week of residence permit
+        self.ti_arrival = ti_arrival[order].astype(WEEK)         # week settled in the municipality
+        self.ti_permit = (ti_arrival[order] - take("permit_lag", np.int32)).astype(WEEK)  # week of residence permit
         self.home = take("home", np.int16)                       # municipality of settlement
         self.female = take("female", bool)
         partner = take("partner", np.int32)
         self.partner = np.where(partner >= 0, rank[np.maximum(partner, 0)], NO_ONE).astype(np.int32)
-        self.household = take("household", np.int32)
         self.n_children = take("n_children", np.int8)
         self.youngest_age = take("youngest_age", np.float32)     # years at arrival; -1 = no young child
         self.age0 = take("age", np.float32)                      # age at arrival
-        self.education = take("education", np.int8)             # 0 none .. 3 tertiary
+        self.education0 = take("education", np.int8)            # 0 none .. 3 tertiary, at arrival
         self.prior_work = take("prior_work", bool)
         self.occupation = take("occupation", np.int8)            # sector index of prior occupation, -1 none
         self.health = take("health", bool)                       # health limitation
@@ -169,54 +193,60 @@ class Population:
         # Lasting employability beside education, work experience and health (log-odds of a hire,
         # standard normal; scaled by behaviour.hiring.employability_sd where it is used).
         self.employability_z = take("employability_z", np.float32)
-        adults = np.where(self.partner >= 0, 2, 1)
         self.primary_carer = take("carer", bool)             # cares for a child under school age
-        self.children_share = (self.n_children / adults).astype(np.float32)  # children per adult
+        drawn.pop("household", None)
         return take("prior_swedish", bool)
 
     def _set_dynamic(self, scenario: Scenario, prior_swedish: np.ndarray) -> None:
         """The state that changes week by week, at its starting values."""
         b = scenario.behaviour
         n = self.n
+
+        def weeks():
+            return np.full(n, NO_ONE, WEEK)
+
         self.state = np.full(n, State.NOT_ARRIVED, dtype=np.uint8)
         self.municipality = self.home.copy()
-        self.ti_state = np.zeros(n, np.int32)
+        self.ti_state = np.zeros(n, WEEK)
         self.plan_done = np.zeros(n, bool)
+        self.education = self.education0.copy()              # raised by regular education
         self.swedish = np.where(prior_swedish, b.language.prior_swedish_level, 0.0).astype(np.float32)
         self.engagement = self.baseline_engagement.copy()
         self.validated = np.zeros(n, np.int8)                # 0 no, 1 validation office, 2 university
-        self.ti_validated = np.full(n, NO_ONE, np.int32)     # week validation completes
+        self.ti_validated = weeks()                          # week validation completes
         self.employer = np.full(n, NO_ONE, np.int32)         # employer of the current job
         self.agency = np.full(n, NO_ONE, np.int16)           # staffing agency of an agency job
         self.intern_host = np.full(n, NO_ONE, np.int32)      # host of the current internship
         self.last_host = np.full(n, NO_ONE, np.int32)        # host of the most recent internship
         self.internships = np.zeros(n, np.int8)
-        self.ti_internship_end = np.full(n, NO_ONE, np.int32)
+        self.ti_internship_end = weeks()
         self.matched_internship = np.zeros(n, bool)          # current internship matched to competences
-        self.ti_last_internship_end = np.full(n, NO_ONE, np.int32)  # week the latest internship ended
+        self.ti_last_internship_end = weeks()                # week the latest internship ended
         self.after_internship = np.zeros(n, bool)            # no paid work yet since that internship
         self.job_hours = np.zeros(n, np.float32)
         self.hourly_wage = np.zeros(n, np.float32)
         self.extra_work = np.zeros(n, bool)                  # extra work beside the programme
-        self.ti_subsidy_end = np.full(n, NO_ONE, np.int32)
-        self.ti_education_end = np.full(n, NO_ONE, np.int32)
+        self.ti_subsidy_end = weeks()
+        self.ti_education_end = weeks()
         self.transferred = np.zeros(n, bool)                 # moved under a secondary agreement
         self.earnings = np.zeros(n, np.float32)              # this week's work income (SEK)
+        self.support = np.zeros(n, np.float32)               # this week's allowance or assistance (SEK)
+        self.sanctioned = np.zeros(n, bool)                  # a waiting-day sanction (karens) this week
         self.weeks_above = np.zeros(n, np.int16)             # consecutive weeks above the threshold
         self.self_sufficient = np.zeros(n, bool)
-        self.ti_self_sufficient = np.full(n, NO_ONE, np.int32)  # first week self-sufficient
-        self.ti_first_contact = np.full(n, NO_ONE, np.int32)    # first internship or paid work
-        self.ti_first_internship = np.full(n, NO_ONE, np.int32)
-        self.ti_first_job = np.full(n, NO_ONE, np.int32)
-        self.ti_sfi_passed = np.full(n, NO_ONE, np.int32)      # SFI course D passed (Swedish level 1)
+        self.ti_self_sufficient = weeks()                    # first week self-sufficient
+        self.ti_first_contact = weeks()                      # first internship or paid work
+        self.ti_first_internship = weeks()
+        self.ti_first_job = weeks()
+        self.ti_sfi_passed = weeks()                         # SFI course D passed (Swedish level 1)
         self.sfi_courses = np.floor(self.swedish * b.language.sfi_courses + 1e-6).astype(np.int8)  # courses passed
-        self.ti_first_sfi_course = np.full(n, NO_ONE, np.int32)  # first SFI course passed here
+        self.ti_first_sfi_course = weeks()                   # first SFI course passed here
         self.job_run = np.zeros(n, np.int16)                 # consecutive weeks in paid work
         self.kora_job = np.zeros(n, bool)                    # a job of >= 3 weeks in KORA's window
-        self.ti_left = np.full(n, NO_ONE, np.int32)
+        self.ti_left = weeks()
         self.years_employed = np.zeros(n, np.uint16)         # bit k: employed in some week of year k since arrival
-        self.contact_weeks_year1 = np.zeros(n, np.int16)     # weeks of internship or work, 1st year after permit
-        self.kora_weeks = np.zeros((n, 7), np.int16)         # weeks per KORA category in the window
+        self.contact_weeks_year1 = np.zeros(n, np.uint8)     # weeks of internship or work, 1st year after permit
+        self.kora_weeks = np.zeros((n, 7), np.uint8)         # weeks per KORA category in the window (<= 156)
         self.sanctions = np.zeros(n, np.int16)
         self.n_arrived = 0
 

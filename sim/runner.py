@@ -17,7 +17,7 @@ from .config import Scenario
 from .config.arrivals import expected_arrivals
 from .ensemble import Members
 from .metrics import HEADLINE_MONTHS
-from .model import Worlds
+from .worlds import Worlds
 from .results import by_month_table, timeseries_long
 from .states import KORA_CATEGORIES
 from .stats import interval

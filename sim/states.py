@@ -1,7 +1,11 @@
-"""The states a refugee can be in (exactly one at a time) and how they map to the KORA categories.
+"""The codes the weekly kernels and the results share, each named once: a refugee's state (exactly
+one at a time) and its KORA category, education levels, validation levels, contact routes into a
+job, payment kinds and the groups of the recorder's panels.
 
-The language course is a separate flag-like quantity (Swedish level and tuition hours), because a
-person combines SFI with an internship or a job (seed 000: SFI mornings, internship afternoons).
+The kernels read the plain ints below (numba freezes module-level ints as constants); `State` is the
+same codes as an IntEnum for Python code. The language course is a separate quantity (Swedish
+level and tuition hours), because a person combines SFI with an internship or a job (seed 000: SFI
+mornings, internship afternoons).
 """
 
 from __future__ import annotations
@@ -28,25 +32,6 @@ class State(IntEnum):
     LEFT = 12           # reached 65 (emigration is part of MOVED_AWAY)
 
 
-class S:
-    """The same codes as plain ints, for the weekly phases: attribute access on an IntEnum class
-    costs a Python-level lookup on 3.11, and the phases read these codes thousands of times.
-    (tests/test_model.py checks that every code equals its `State`.)"""
-
-    NOT_ARRIVED = 0
-    PLAN = 1
-    PROGRAMME = 2
-    INTERNSHIP = 3
-    SUBSIDISED_JOB = 4
-    AGENCY_JOB = 5
-    REGULAR_JOB = 6
-    OWN_BUSINESS = 7
-    EDUCATION = 8
-    PASSIVE = 9
-    NO_SUPPORT = 10
-    MOVED_AWAY = 11
-    LEFT = 12
-
 N_STATES = len(State)
 STATE_NAMES = [s.name.lower() for s in State]
 
@@ -72,3 +57,51 @@ KORA_OF_STATE[State.NO_SUPPORT] = 5
 
 EDUCATION_NAMES = ["none", "compulsory", "upper_secondary", "tertiary"]
 SEX_NAMES = ["male", "female"]
+
+# The same codes as plain ints, for the kernels (tests/test_model.py checks they equal `State`).
+NOT_ARRIVED, PLAN, PROGRAMME, INTERNSHIP, SUBSIDISED_JOB, AGENCY_JOB, REGULAR_JOB, OWN_BUSINESS, \
+    EDUCATION, PASSIVE, NO_SUPPORT, MOVED_AWAY, LEFT = range(13)
+
+JOB_STATES = np.zeros(N_STATES, dtype=bool)  # an ordinary job in KORA's sense
+JOB_STATES[[State.AGENCY_JOB, State.REGULAR_JOB, State.OWN_BUSINESS]] = True
+
+# Highest completed education (the profile's `education_shares`), ordered.
+NO_SCHOOLING, COMPULSORY, UPPER_SECONDARY, TERTIARY = range(4)
+EDUCATION_INDEX = {name: i for i, name in enumerate(EDUCATION_NAMES)}
+
+# Validation of education (Välkommen till jobbet! prop. 8): a person's `validated`, and a
+# municipality's `validation` lever.
+NOT_VALIDATED, VALIDATION_OFFICE, UNIVERSITY_CERTIFICATION = range(3)
+VALIDATION_INDEX = {"none": NOT_VALIDATED, "office": VALIDATION_OFFICE, "university": UNIVERSITY_CERTIFICATION}
+
+# Contact routes into a job (channels). Order matters: a person with several accepted contacts in
+# a week takes the first.
+OWN, COACH, NETWORK, EXTRA_WORK_BRIDGE, AGENCY_BRIDGE, CONVERSION = range(6)
+N_ROUTES = 6
+# The routes as an array: ROUTES[CONVERSION] is the code as a number the kernels compute with (a
+# bare constant would make numba compile a function taking it once per constant).
+ROUTES = np.arange(N_ROUTES)
+ROUTE_NAMES = ["own", "coach", "network", "extra_work", "agency_bridge", "internship"]
+
+# Payments, per municipality and week. What the public sector spends on the introduction (COSTS);
+# the rest are transfers from the state to the municipality, which pay for it.
+PAYMENTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "flat_rate_compensation",
+            "stimulus_payment", "performance_bonus", "staff"]
+INTRODUCTION_ALLOWANCE, SOCIAL_ASSISTANCE, WAGE_SUBSIDY, FLAT_RATE_COMPENSATION, STIMULUS_PAYMENT, \
+    PERFORMANCE_BONUS, STAFF = range(7)
+COSTS = ["introduction_allowance", "social_assistance", "wage_subsidy", "staff"]
+STATE_PAYMENTS = ["flat_rate_compensation", "stimulus_payment", "performance_bonus"]
+
+# National instruments counted at each hire (the recorder's `instruments`).
+INSTRUMENTS = ["nystartsjobb", "nystartsjobb_deadweight", "instegsjobb", "instegsjobb_deadweight"]
+NYSTARTSJOBB, NYSTARTSJOBB_DEADWEIGHT, INSTEGSJOBB, INSTEGSJOBB_DEADWEIGHT = range(4)
+
+# Population groups of the panels: (municipality, sex, education at arrival), group =
+# (municipality * 2 + female) * 4 + education.
+GROUPS_PER_MUNICIPALITY = 2 * len(EDUCATION_NAMES)
+
+# Panel channels: counts of people at a month mark, then one per state.
+CHANNELS = (["observed", "employed", "self_sufficient", "sfi_passed", "had_contact", "sfi_course"]
+            + [f"state_{s}" for s in STATE_NAMES])
+OBSERVED, EMPLOYED, SELF_SUFFICIENT, SFI_PASSED, HAD_CONTACT, SFI_COURSE, FIRST_STATE_CHANNEL = range(7)
+PERMIT_CHANNELS = ["observed", "employed", "self_sufficient"]

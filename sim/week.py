@@ -1,33 +1,88 @@
-"""The week's shared quantities, passed explicitly from phase to phase.
+"""The week, compiled: every phase of every world of a batch, in order.
 
-A phase reads what earlier phases of the same week decided (who is inside the introduction period,
-who was sanctioned, each household's need) from this object rather than from model attributes, so
-that what flows between phases is written down in one place.
+Worlds never share people, employers, municipalities or counts, so each world's weeks run on
+their own, and a world's results are the same whoever else is in the batch. Within a world the
+phases run in the order of `sim.model.IntroductionModel`'s docstring; a phase that is person by
+person is one pass over the world's arrived people.
+
+`run_weeks`, the one entry from Python, takes the batch's arrays (`tables.Batch`'s fields, in
+order) and puts them in one StructRef, which every phase then takes as one pointer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from numba import njit
+from numba.experimental import structref
 
-import numpy as np
+from .processes.arrivals import arrivals
+from .processes.income import income, programme_end, support
+from .processes.internships import internships
+from .processes.matching import matching
+from .processes.programme import programme
+from .processes.separations import separations
+from .recorder import record_person
+from .tables import BATCH_TYPE, Batch, BatchRef
 
 
-@dataclass
-class Week:
-    """One week's shared quantities for the first `n` (arrived) people."""
+class BatchProxy(structref.StructRefProxy):
+    """The batch reference as Python holds it (between calls of the phases)."""
 
-    t: int
-    n: int
-    # Set after arrivals and transfers (people, their municipality and the period are then fixed):
-    period: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    """inside the municipality's introduction period"""
-    availability: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
-    """effort a person can give (lowered for the primary carer of a young child)"""
-    # Set by the programme phase, read by income:
-    sanctioned: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    """a waiting-day sanction (karens) this week"""
-    # Set by income, read by the end of the programme:
-    household_need: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    """living costs not covered by the household's earnings (SEK)"""
-    support_paid: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    """allowance and assistance paid to each person this week (SEK)"""
+
+structref.define_boxing(BatchRef, BatchProxy)
+
+
+@njit(cache=True)
+def make_batch(people, munis, employers, agencies, agreements, worlds, week_of_year, employer_start, employer_target, sector_start, sector_target, agency_start, agency_target, agency_partner, mark, panel, permit_panel, weekly_states, weekly_present, weekly_employed, weekly_self_sufficient, payments, settled, received, internships_ended, jobs_after_internship):
+    """The batch as one reference (the arguments: `tables.Batch`'s fields)."""
+    B = structref.new(BATCH_TYPE)
+    B.people = people
+    B.munis = munis
+    B.employers = employers
+    B.agencies = agencies
+    B.agreements = agreements
+    B.worlds = worlds
+    B.week_of_year = week_of_year
+    B.employer_start = employer_start
+    B.employer_target = employer_target
+    B.sector_start = sector_start
+    B.sector_target = sector_target
+    B.agency_start = agency_start
+    B.agency_target = agency_target
+    B.agency_partner = agency_partner
+    B.mark = mark
+    B.panel = panel
+    B.permit_panel = permit_panel
+    B.weekly_states = weekly_states
+    B.weekly_present = weekly_present
+    B.weekly_employed = weekly_employed
+    B.weekly_self_sufficient = weekly_self_sufficient
+    B.payments = payments
+    B.settled = settled
+    B.received = received
+    B.internships_ended = internships_ended
+    B.jobs_after_internship = jobs_after_internship
+    return B
+
+
+def run_weeks(B, n_worlds: int, t0: int, t1: int) -> None:
+    """Weeks t0..t1 - 1 of every world, phase by phase (each phase a compiled kernel over every
+    world, called from here: a kernel that called the others would compile the whole week again)."""
+    for t in range(t0, t1):
+        for phase in PHASES:
+            phase(B, n_worlds, t)
+
+
+@njit(cache=True)
+def close_week(B: Batch, n_worlds: int, t: int) -> None:
+    """Each person's support, the end of their introduction period, and their record."""
+    P, M, E = B.people, B.munis, B.employers
+    for w in range(n_worlds):
+        b = B.worlds[w]
+        for i in range(b.p0, b.p0 + b.arrived):
+            need = support(P, M, E, b, i, t, B.payments)
+            programme_end(P[i], M, E, w, t, need, B.internships_ended)
+            record_person(B, P[i], b, t)
+
+
+# The week's phases, in order (`sim.model.IntroductionModel`'s docstring).
+PHASES = (arrivals, programme, internships, matching, separations, income, close_week)

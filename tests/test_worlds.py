@@ -9,7 +9,8 @@ import pytest
 
 from sim.config import load_scenario
 from sim.ensemble import Members
-from sim.model import IntroductionModel, Worlds
+from sim.model import IntroductionModel
+from sim.worlds import Worlds
 from sim.results import timeseries_long
 from sim.runner import blocks_of, replicate_seed, run_comparison, run_one, with_years
 from sim.worlds import batch_key

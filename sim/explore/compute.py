@@ -19,7 +19,7 @@ import pandas as pd
 from ..comparison import summary_of
 from ..config import Scenario
 from ..headline import spread_words, title_of, verdicts
-from ..model import Worlds
+from ..worlds import Worlds
 from ..results import by_month_table
 from ..runner import blocks_of, outputs_of, replicate_jobs, with_years
 

@@ -3,113 +3,124 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from ..states import S
+from ..rng import TRANSFER_ORDER, uniform
+from ..states import FLAT_RATE_COMPENSATION, PLAN, PROGRAMME, STIMULUS_PAYMENT
+from ..tables import Batch
+from .choice import CARRY_OVER_WEEKS, carried, sort_by
 
-
-def arrive(model, t: int) -> None:
-    """Settle this week's arrivals; the state pays flat-rate compensation and stimulus."""
-    P, M, nat = model.population, model.munis, model.config.national
-    start = P.n_arrived
-    stop = int(np.searchsorted(P.ti_arrival, t, side="right"))
-    if stop == start:
-        return
-    new = np.arange(start, stop)
-    P.state[new] = S.PLAN
-    P.ti_state[new] = t
-    P.n_arrived = stop
-    muni = P.municipality[new]
-    model.recorder.pay("flat_rate_compensation", muni, nat.flat_rate_compensation_sek)
-    stim = M.three_year_agreement[muni]
-    model.recorder.pay("stimulus_payment", muni[stim], nat.stimulus_payment_sek)
+# Places of a secondary agreement not used in a week (no one eligible, no housing) carry over
+# (choice.CARRY_OVER_WEEKS), and reach at least two, so that an agreement of under one place a week
+# can still move a couple. Assumption.
+AGREEMENT_MIN_PLACES = 2.0
 
 
-def transfer(model, t: int) -> None:
-    """Secondary agreements (seed 000 prop. 9): newcomers move from an overloaded municipality.
+@njit(cache=True)
+def arrivals(B: Batch, n_worlds: int, t: int) -> None:
+    """This week's arrivals and transfers, and the vacancies employers post."""
+    for w in range(n_worlds):
+        b = B.worlds[w]
+        arrive(B.people, B.munis, b, t, B.payments)
+        for g in range(b.g0, b.g1):
+            transfer(B, b, B.agreements[g], t)
+        post_vacancies(B.employers, b, t)
 
-    Whole households move; newest arrivals first within the agreement's window; the receiving
-    municipality's housing capacity for the year caps what it takes. The receiving municipality's
-    programme and labour market apply from the move on (mechanism 7).
 
-    A scenario's agreements act one after another in the order written (a later one sees who an
-    earlier one moved and the housing it used); in a batch, the k-th agreements of every world act
-    together (`Agreements.rounds`), as worlds never share people or housing.
-    """
-    G = model.agreements
-    if len(G) == 0:
-        return
-    P = model.population
-    n = P.n_arrived
-    u = model.streams.uniform("transfers", n)
+@njit(cache=True)
+def arrive(P, M, b, t: int, payments) -> None:
+    """Settle this week's arrivals (a world's people are sorted by arrival week); the state pays
+    flat-rate compensation, and stimulus to municipalities with a three-year agreement."""
+    i = b.p0 + b.arrived
+    while i < b.p1 and P[i].ti_arrival <= t:
+        p = P[i]
+        p.state = PLAN
+        p.ti_state = t
+        payments[t, p.municipality, FLAT_RATE_COMPENSATION] += b.national_flat_rate_compensation_sek
+        if M[p.municipality].three_year_agreement:
+            payments[t, p.municipality, STIMULUS_PAYMENT] += b.national_stimulus_payment_sek
+        i += 1
+    b.arrived = i - b.p0
+
+
+@njit(cache=True)
+def post_vacancies(E, b, t: int) -> None:
+    """Open this week's vacancies at each employer's yearly rate (fractions carried over; a credit
+    below zero, from conversions taken ahead, opens nothing until it is paid back). Subsidised
+    places are per year."""
+    for k in range(b.e0, b.e1):
+        e = E[k]
+        if t % 52 == 0:
+            e.subsidised_left = e.subsidised_places
+        e.vacancy_credit += e.vacancies_per_week
+        new = max(np.floor(e.vacancy_credit), 0.0)
+        e.vacancy_credit -= new
+        e.open_vacancies += int(new)
+
+
+@njit(inline="always")
+def _may_move(p, g, t: int) -> bool:
+    """Waiting for a plan or in the programme, not moved before, in the agreement's source
+    municipality and within its window after arrival."""
+    s = p.state
+    return ((s == PLAN or s == PROGRAMME) and not p.transferred and p.municipality == g.src
+            and t - p.ti_arrival < g.within_weeks)
+
+
+@njit(cache=True)
+def transfer(B: Batch, b, g, t: int) -> None:
+    """Secondary agreement g (seed 000 prop. 9): newcomers move from an overloaded municipality.
+
+    Whole households move; newest arrivals first within the agreement's window (ties by a draw);
+    the receiving municipality's housing capacity for the year caps what it takes. The receiving
+    municipality's programme and labour market apply from the move on (mechanism 7). A world's
+    agreements act one after another in the order written: a later one sees who an earlier one
+    moved and the housing it used."""
+    P = B.people
     year = t // 52
-    # Everyone who could move this week under some agreement (waiting for a plan or in the
-    # programme, not moved before), grouped by municipality once for all agreements. Within the
-    # rounds only `transferred` and `municipality` change, and only for people who moved (who are
-    # then transferred), so filtering this set again gives each agreement the eligible people.
-    st = P.state[:n]
-    cand = np.nonzero(((st == S.PLAN) | (st == S.PROGRAMME)) & ~P.transferred[:n])[0]
-    cand = cand[np.argsort(P.municipality[cand], kind="stable")]
-    cand_muni = P.municipality[cand]
-    for g in G.rounds:
-        _move(model, G, g, t, year, u, cand, cand_muni)
-
-
-def _move(model, G, g: np.ndarray, t: int, year: int, u: np.ndarray, cand: np.ndarray,
-          cand_muni: np.ndarray) -> None:
-    """The agreements `g` (of different worlds) move whom their quotas and housing allow."""
-    P, M = model.population, model.munis
-    # Places not used (no one eligible, no housing) carry over four weeks at most.
-    G.credit[g] = np.minimum(G.credit[g] + G.places_per_week[g], np.maximum(4 * G.places_per_week[g], 2.0))
-    spare = M.housing_capacity[G.dst[g]] - (model.settled[G.dst[g], year] + model.received[G.dst[g], year])
-    quota = np.minimum(np.floor(G.credit[g]), np.maximum(spare, 0))
-    g = g[quota > 0]
-    quota = quota[quota > 0].astype(np.int64)
-    if len(g) == 0:
+    g.credit = carried(g.credit, g.places_per_week, CARRY_OVER_WEEKS, AGREEMENT_MIN_PLACES)
+    spare = B.munis[g.dst].housing_capacity - (B.settled[g.dst, year] + B.received[g.dst, year])
+    quota = min(np.floor(g.credit), max(spare, 0.0))
+    if quota <= 0:
         return
-    # The candidates in each agreement's source municipality, agreement by agreement (index order).
-    lo = np.searchsorted(cand_muni, G.src[g], side="left")
-    hi = np.searchsorted(cand_muni, G.src[g], side="right")
-    k = np.repeat(np.arange(len(g)), hi - lo)  # position in g of each candidate's agreement
-    start = np.cumsum(hi - lo) - (hi - lo)
-    c = cand[np.arange(len(k)) - start[k] + lo[k]]
-    src, within = G.src[g], G.within_weeks[g]
-
-    def eligible(i, k):
-        s = P.state[i]
-        return (((s == S.PLAN) | (s == S.PROGRAMME)) & ~P.transferred[i]
-                & (P.municipality[i] == src[k]) & (t - P.ti_arrival[i] < within[k]))
-    ok = ~P.transferred[c] & (P.municipality[c] == src[k]) & (t - P.ti_arrival[c] < within[k])
-    idx, k = c[ok], k[ok]
-    # Household heads: singles, and the first adult of a couple; a couple moves if both may.
-    partner = P.partner[idx]
-    couple = partner >= 0
-    head = ~couple | (partner > idx)
-    partner_ok = ~couple | eligible(np.maximum(partner, 0), k)
-    heads, k = idx[head & partner_ok], k[head & partner_ok]
-    if len(heads) == 0:
-        return
-    # Newest arrivals first, ties broken by the transfers stream, agreement by agreement.
-    order = np.lexsort((u[heads], -P.ti_arrival[heads], k))
-    heads, k = heads[order], k[order]
-    size = np.where(P.partner[heads] >= 0, 2, 1)
-    first = np.searchsorted(k, k, side="left")
-    cum = np.cumsum(size)
-    before = (cum - size)[first]  # households of earlier agreements (whole numbers: exact)
-    take = cum - before <= quota[k]
-    # A couple that does not fit must not block the singles queued behind it.
-    room = quota - np.bincount(k[take], weights=size[take], minlength=len(g)).astype(np.int64)
-    late_single = ~take & (size == 1)
-    rank = np.cumsum(late_single) - late_single  # late singles before this one, all agreements
-    rank = rank - rank[first]
-    take |= late_single & (rank < np.maximum(room[k], 0))
-    movers_heads, k = heads[take], k[take]
-    partners = P.partner[movers_heads]
-    movers = np.concatenate([movers_heads, partners[partners >= 0]])
-    if len(movers) == 0:
-        return
-    counts = np.bincount(np.concatenate([k, k[partners >= 0]]), minlength=len(g))
-    P.municipality[movers] = np.concatenate([G.dst[g][k], G.dst[g][k[partners >= 0]]])
-    P.transferred[movers] = True
-    np.add.at(model.received, (G.dst[g], year), counts)
-    G.credit[g] -= counts
-    G.moved[g] += counts
+    # Household heads (singles, and the first adult of a couple; a couple moves if both may),
+    # among the recent arrivals (people are sorted by arrival week within their world).
+    end = b.p0 + b.arrived
+    first = end
+    while first > b.p0 and t - P[first - 1].ti_arrival < g.within_weeks:
+        first -= 1
+    heads = np.empty(end - first, np.int64)
+    key = np.empty(end - first)
+    h = 0
+    for i in range(first, end):
+        k = P[i].partner
+        if not _may_move(P[i], g, t) or (k >= 0 and (k < i or not _may_move(P[k], g, t))):
+            continue
+        # Newest arrivals first, ties broken by the transfers stream.
+        key[h] = uniform(b.seed, TRANSFER_ORDER, i - b.p0, t) - P[i].ti_arrival
+        heads[h] = i
+        h += 1
+    order = np.empty(h, np.int64)
+    for j in range(h):
+        order[j] = j
+    sort_by(key, order, np.empty(h, np.int64))
+    # Whole households in order while they fit; then the singles behind a couple that did not fit.
+    room = int(quota)
+    blocked = False
+    moved = 0
+    for j in order:
+        p = P[heads[j]]
+        size = 2 if p.partner >= 0 else 1
+        if (not blocked and size <= room) or (blocked and size == 1 and room >= 1):
+            p.municipality = g.dst
+            p.transferred = True
+            if p.partner >= 0:
+                P[p.partner].municipality = g.dst
+                P[p.partner].transferred = True
+            room -= size
+            moved += size
+        else:
+            blocked = True
+    B.received[g.dst, year] += moved
+    g.credit -= moved
+    g.moved += moved

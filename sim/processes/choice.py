@@ -1,108 +1,128 @@
-"""Weighted choice of an employer (or agency) for many people at once, without a loop over people.
+"""Choices with limited room, compiled: a weighted choice of an employer or agency in reach, the
+first few of a group by priority, and room carried from week to week.
 
-People in municipality m can reach the employers of every municipality m commutes to. We lay out
-all (municipality, employer) pairs sorted by municipality (and, for targeted contacts, by sector),
-take a cumulative sum of this week's weights over the pairs, and map each person's uniform draw into
-their municipality's segment with one `searchsorted`.
+Both choices act within one world: a segment of reach pairs belongs to one municipality, and a
+group (an employer, a municipality, an agency) to one world, so every sum starts from zero in its
+own segment or group and a world's choices are those it makes alone.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from .._numpy import clip
-
-
-class SegmentChooser:
-    """Choose one target per person, weighted, among the targets reachable from a segment key.
-
-    With `key_world` (the world of each key in a batch of worlds), the weights may be any floats:
-    each world's running sums start from zero and a person's target is found among their own
-    segment's pairs, so the arithmetic is exactly that of the world run alone. Without it, the
-    weights must be whole numbers (counts of vacancies or places): their sums are then exact
-    whatever precedes a segment, so one running sum over every pair gives the same choices.
-    """
-
-    def __init__(self, pair_key: np.ndarray, pair_target: np.ndarray, n_keys: int,
-                 key_world: np.ndarray | None = None):
-        order = np.argsort(pair_key, kind="stable")
-        self.key = pair_key[order]
-        self.target = pair_target[order]
-        self.start = np.searchsorted(self.key, np.arange(n_keys), side="left")
-        self.end = np.searchsorted(self.key, np.arange(n_keys), side="right")
-        # One world: the running sum over every pair is the world's own (as it has always been).
-        self.exact_floats = key_world is not None and len(key_world) > 0 and int(key_world.max()) > 0
-        if self.exact_floats:
-            assert key_world is not None
-            pw = key_world[self.key].astype(np.int64)  # non-decreasing: keys are numbered by world
-            self._world = pw
-            self._col = np.arange(len(pw)) - np.searchsorted(pw, pw, side="left")
-            self._n_worlds = int(key_world.max()) + 1
-            # Each segment's pairs after its first, padded with -1: a person's target is its first
-            # pair plus the number of these whose running sum is at most the person's point.
-            size = self.end - self.start
-            width = max(int(size.max()) - 1, 0) if len(size) else 0
-            j = np.arange(width)
-            self._rest = np.where(j < (size - 1)[:, None], self.start[:, None] + 1 + j, -1)
-
-    def choose(self, keys: np.ndarray, u: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Target index per person (-1 where their segment has no weight)."""
-        if len(self.target) == 0 or len(keys) == 0:
-            return np.full(len(keys), -1, dtype=np.int64)
-        w = weights[self.target].astype(np.float64)
-        if self.exact_floats:
-            return self._choose_exact(keys, u, w)
-        cum = np.concatenate([[0.0], np.cumsum(w)])
-        lo = cum[self.start[keys]]
-        tot = cum[self.end[keys]] - lo
-        pos = np.searchsorted(cum, lo + u * tot, side="right") - 1
-        pos = clip(pos, self.start[keys], np.maximum(self.end[keys] - 1, self.start[keys]))
-        out = np.where(tot > 0, self.target[np.minimum(pos, len(self.target) - 1)], -1)
-        return out.astype(np.int64)
-
-    def _choose_exact(self, keys: np.ndarray, u: np.ndarray, w: np.ndarray) -> np.ndarray:
-        # Each world's running sum from zero, as alone (one row per world).
-        table = np.zeros((self._n_worlds, int(self._col.max()) + 1))
-        table[self._world, self._col] = w
-        incl = np.cumsum(table, axis=1)[self._world, self._col]
-        excl = np.empty_like(incl)  # the running sum before each pair (from zero in each world)
-        excl[1:] = incl[:-1]
-        excl[self._col == 0] = 0.0
-        nonempty = self.end[keys] > self.start[keys]
-        first = np.minimum(self.start[keys], len(w) - 1)
-        last = np.maximum(self.end[keys] - 1, 0)
-        lo = np.where(nonempty, excl[first], 0.0)
-        tot = np.where(nonempty, incl[last] - lo, 0.0)
-        point = lo + u * tot
-        rest = self._rest[keys]
-        below = (rest >= 0) & (excl[np.maximum(rest, 0)] <= point[:, None])
-        pos = first + below.sum(axis=1)
-        return np.where(tot > 0, self.target[pos], -1).astype(np.int64)
+# Room not used in a week carries over this many weeks' worth at most (staffing agencies' hires,
+# secondary agreements' places). Assumption.
+CARRY_OVER_WEEKS = 4.0
 
 
-def reach_pairs(reach: np.ndarray, target_muni: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(municipality, target) pairs where the municipality reaches the target's municipality."""
-    m_idx, t_idx = np.nonzero(reach[:, target_muni])
-    return m_idx.astype(np.int64), t_idx.astype(np.int64)
+@njit(inline="always")
+def carried(room: float, per_week: float, weeks: float, at_least: float) -> float:
+    """This week's room for something that comes at `per_week` a week (hires, places, contacts),
+    fractions carried: what was not used carries over up to `weeks` weeks' worth, and the room can
+    always reach `at_least` (so that a rate below one a week still gives a whole one now and then)."""
+    return min(room + per_week, max(weeks * per_week, at_least))
 
 
-def in_sorted(a: np.ndarray, b_sorted: np.ndarray) -> np.ndarray:
-    """For each item of `a`, whether it is in the sorted array `b_sorted` (np.isin without its
-    sorting of both arrays)."""
-    if len(b_sorted) == 0:
-        return np.zeros(len(a), dtype=bool)
-    pos = np.searchsorted(b_sorted, a)
-    return b_sorted[np.minimum(pos, len(b_sorted) - 1)] == a
+@njit(cache=True)
+def cumulate(start, target, weights, first_key: int, last_key: int, cum) -> None:
+    """cum[pair] = the running sum of `weights[target]` over its segment, for segments
+    first_key..last_key - 1 (from zero in each: exact whatever came before)."""
+    for key in range(first_key, last_key):
+        acc = 0.0
+        for j in range(start[key], start[key + 1]):
+            acc += weights[target[j]]
+            cum[j] = acc
 
 
-def rank_within(groups: np.ndarray, priority: np.ndarray) -> np.ndarray:
-    """Rank (0 = first) of each item within its group, ordered by priority."""
-    if len(groups) == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = np.lexsort((priority, groups))
-    g_sorted = groups[order]
-    first = np.searchsorted(g_sorted, g_sorted, side="left")
-    rank_sorted = np.arange(len(groups)) - first
-    rank = np.empty(len(groups), dtype=np.int64)
-    rank[order] = rank_sorted
-    return rank
+@njit(cache=True)
+def choose(start, cum, key: int, u: float) -> int:
+    """The pair of segment `key` that `u` falls in, weighted by the cumulated weights; -1 when the
+    segment has no weight."""
+    lo = start[key]
+    hi = start[key + 1]
+    if hi <= lo:
+        return -1
+    total = cum[hi - 1]
+    if not total > 0.0:
+        return -1
+    point = u * total
+    # The first pair whose running sum exceeds the point (zero weights are never chosen).
+    a, b = lo, hi - 1
+    while a < b:
+        mid = (a + b) // 2
+        if cum[mid] > point:
+            b = mid
+        else:
+            a = mid + 1
+    return a
+
+
+@njit(cache=True)
+def sort_by(keys, items, work) -> None:
+    """Sort `items` (int64, in place) by keys[item], ties kept in their order (a stable merge
+    sort; `work` is scratch of the same length)."""
+    n = len(items)
+    width = 1
+    src, dst = items, work
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            a, b, k = lo, mid, lo
+            while a < mid and b < hi:
+                if keys[src[b]] < keys[src[a]]:
+                    dst[k] = src[b]
+                    b += 1
+                else:
+                    dst[k] = src[a]
+                    a += 1
+                k += 1
+            while a < mid:
+                dst[k] = src[a]
+                a += 1
+                k += 1
+            while b < hi:
+                dst[k] = src[b]
+                b += 1
+                k += 1
+        src, dst = dst, src
+        width *= 2
+    if src is not items:
+        for k in range(n):
+            items[k] = src[k]
+
+
+@njit(cache=True)
+def first_by_priority(group, priority, room, n_groups: int, ok) -> None:
+    """ok[k] = whether item k is among the first room[g] of its group g = group[k] by priority
+    (lowest first; ties by position). Groups are numbered 0..n_groups - 1 within the world; `ok`
+    has one entry per item."""
+    m = len(group)
+    count = np.zeros(n_groups + 1, np.int64)
+    for k in range(m):
+        ok[k] = True
+        count[group[k] + 1] += 1
+    full = False
+    for g in range(n_groups):
+        if count[g + 1] > room[g]:
+            full = True
+    if not full:  # every group has room for all its items
+        return
+    for g in range(n_groups):
+        count[g + 1] += count[g]
+    order = np.empty(m, np.int64)
+    pos = count.copy()
+    for k in range(m):
+        order[pos[group[k]]] = k
+        pos[group[k]] += 1
+    work = np.empty(m, np.int64)
+    for g in range(n_groups):
+        lo, hi = count[g], count[g + 1]
+        keep = max(int(room[g]), 0)
+        if hi - lo <= keep:
+            continue
+        members = order[lo:hi]
+        sort_by(priority, members, work[lo:hi])
+        for r in range(keep, hi - lo):
+            ok[members[r]] = False

@@ -1,5 +1,5 @@
 """Mechanism 2: whether an employer accepts a contact, whether the newcomer then wins the vacancy
-against the other job seekers of the local labour market, and the start of a job.
+against the other job seekers of the local labour market, and the start and end of a job.
 
 Every route into a job (own search, coaches, networks, bridges, internship conversions) uses one
 rule: the employer's requirements first, then a logistic in Swedish, skills, validated credentials,
@@ -12,180 +12,198 @@ without the subsidy (its deadweight).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
 
-import numpy as np
+from numba import njit
 
-from .._numpy import clip
-from ..states import S
-from .choice import rank_within
+from ..states import (
+    AGENCY_BRIDGE,
+    COACH,
+    CONVERSION,
+    EXTRA_WORK_BRIDGE,
+    INTERNSHIP,
+    NETWORK,
+    NOT_VALIDATED,
+    PASSIVE,
+    PROGRAMME,
+    REGULAR_JOB,
+    SUBSIDISED_JOB,
+    TERTIARY,
+    UNIVERSITY_CERTIFICATION,
+    UPPER_SECONDARY,
+)
 
-# Contact routes (channels). Order matters: a person with several accepted contacts in a week
-# takes the first.
-OWN, COACH, NETWORK, EXTRA_WORK_BRIDGE, AGENCY_BRIDGE, CONVERSION = range(6)
-CHANNEL_NAMES = ["own", "coach", "network", "extra_work", "agency_bridge", "internship"]
 # The instegsjobb odds ratio is given at the private sector's 75 % subsidy (Välkommen till jobbet!
 # 2007); at another rate its log-odds scale with the rate.
 INSTEGSJOBB_REFERENCE_RATE = 0.75
+JOB_AFTER_INTERNSHIP_WEEKS = 13  # "got a job" after an internship: within three months of its end
+JOB_FINDING_WINDOW_WEEKS = 156  # the first three years after the permit (the nystartsjobb window)
 
 
-@dataclass
-class Acceptance:
-    """For each contact: the chance the employer accepts it, the chance without any subsidy, and
-    which national instrument applies."""
+@njit(inline="always")
+def bias_bypass(b, channel: int) -> float:
+    """How much of the employer's bias a route removes: none for an open application; a coach's
+    or a network's introduction removes part; an employer who has seen the person work (extra
+    work, an agency assignment, an internship) judges them on that, not on origin."""
+    if channel == COACH:
+        return b.hiring_coach_bias_bypass
+    if channel == NETWORK:
+        return b.hiring_network_bias_bypass
+    if channel >= EXTRA_WORK_BRIDGE:
+        return 1.0
+    return 0.0
 
-    p: np.ndarray
-    p_unsubsidised: np.ndarray
-    subsidised: np.ndarray    # an instegsjobb (a subsidised job) if hired
-    nystartsjobb: np.ndarray  # a hire with the nystartsjobb tax relief if hired
 
-
-def acceptance(model, t: int, who: np.ndarray, emp: np.ndarray, channel: np.ndarray,
-               matched_internship: np.ndarray | None = None) -> Acceptance:
-    """The employer's decision on each contact (person `who` at employer `emp` via `channel`)."""
-    P, E, nat = model.population, model.employers, model.config.national
-    h = model.behaviour.hiring
-    edu = P.education[who]
-    sw = P.swedish[who]
-    validated = P.validated[who]
-    credentials = (validated > 0) & (edu >= 2)
+@njit(cache=True)
+def acceptance(p, e, who_is_host: bool, b, channel: int, bonus: float, t: int) -> tuple[float, float, bool, bool]:
+    """An employer's decision (record e) on a contact from person record p via `channel`
+    (`who_is_host`: the person interned there; `bonus`: log-odds of the route's own, such as a
+    competence-matched internship): the chance it accepts, the chance without any subsidy, and
+    whether the hire would be an instegsjobb (a subsidised job) and whether it has the nystartsjobb
+    tax relief."""
+    edu = p.education
+    sw = p.swedish
+    credentials = p.validated != NOT_VALIDATED and edu >= UPPER_SECONDARY
     # Formal requirements (education, recognised credentials) are met or not; the Swedish an
     # employer asks for is a preference: each unit short of it lowers the log-odds.
-    meets = (edu >= E.min_education[emp]) & (~E.requires_validation[emp] | credentials)
-    # Parameters a calibration varies between the worlds of a batch: each person's own world's
-    # (float32 where they meet float32 arrays, as the plain numbers of a single run do).
-    f32 = np.float32
-    x = (model.param("hiring.intercept", who, f32) + model.param("hiring.swedish", who, f32) * sw
-         - model.param("hiring.swedish_shortfall", who, f32) * np.maximum(E.min_swedish[emp] - sw, 0.0)
-         + h.skill_match * (P.occupation[who] == E.sector[emp])
-         + h.education * edu + h.work_experience * P.prior_work[who]
-         + model.param("hiring.employability_sd", who, f32) * P.employability_z[who]
-         + h.health_limitation * P.health[who]
-         + h.validated * credentials + h.university_certification * ((validated == 2) & (edu == 3)))
+    if edu < e.min_education or (e.requires_validation and not credentials):
+        return 0.0, 0.0, False, False
+    x = (b.hiring_intercept + b.hiring_swedish * sw - b.hiring_swedish_shortfall * max(e.min_swedish - sw, 0.0)
+         + b.hiring_education * edu + b.hiring_employability_sd * p.employability_z)
+    if p.occupation == e.sector:
+        x += b.hiring_skill_match
+    if p.prior_work:
+        x += b.hiring_work_experience
+    if p.health:
+        x += b.hiring_health_limitation
+    if credentials:
+        x += b.hiring_validated
+    if p.validated == UNIVERSITY_CERTIFICATION and edu == TERTIARY:
+        x += b.hiring_university_certification
     # The route's own term.
-    x = x + h.relationship * E.relationship[emp] * (channel == COACH)
-    x = x + model.param("hiring.internship_host", who) * ((P.last_host[who] == emp) | (channel == CONVERSION))
-    x = x + h.extra_work_bridge * (channel == EXTRA_WORK_BRIDGE) + h.agency_bridge * (channel == AGENCY_BRIDGE)
-    if matched_internship is not None:
-        x = x + h.competence_matched_internship * matched_internship
-    # How much of the employer's bias each route removes: none for an open application; a coach's
-    # or a network's introduction removes part; an employer who has seen the person work (extra
-    # work, an agency assignment, an internship) judges them on that, not on origin.
-    bypass = np.array([0.0, h.coach_bias_bypass, h.network_bias_bypass, 1.0, 1.0, 1.0])[channel]
-    keep = np.where(meets, 1.0 - E.bias[emp] * (1.0 - bypass), 0.0)
-    p0 = keep / (1.0 + np.exp(-x))
-
-    since_permit = t - P.ti_permit[who]
-    subsidised = np.zeros(len(who), dtype=bool)
-    ins = nat.instegsjobb
-    if ins.enabled:
+    if channel == COACH:
+        x += b.hiring_relationship * e.relationship
+    if who_is_host or channel == CONVERSION:
+        x += b.hiring_internship_host
+    if channel == EXTRA_WORK_BRIDGE:
+        x += b.hiring_extra_work_bridge
+    elif channel == AGENCY_BRIDGE:
+        x += b.hiring_agency_bridge
+    x += bonus
+    keep = 1.0 - e.bias * (1.0 - bias_bypass(b, channel))
+    p0 = keep / (1.0 + math.exp(-x))
+    since_permit = t - p.ti_permit
+    subsidised = False
+    if b.national_instegsjobb_enabled:
         # Instegsjobb is combined with SFI, so it is for those who have not passed SFI; the subsidy
         # is arranged by the public side, so only hires a coach brokers and conversions at the end
         # of an internship are subsidised, at employers with a subsidised place left this year.
-        arranged = (channel == COACH) | (channel == CONVERSION)
-        subsidised = (arranged & (since_permit < ins.window_weeks_after_permit) & E.takes_subsidised[emp]
-                      & (E.subsidised_left[emp] > 0) & (sw < 1.0))
-        rate = np.where(E.public[emp], ins.subsidy_public, ins.subsidy_private)
-        x = x + np.log(h.instegsjobb_odds_ratio) * (rate / INSTEGSJOBB_REFERENCE_RATE) * subsidised
-    nys = np.zeros(len(who), dtype=bool)
-    if nat.nystartsjobb.enabled:
+        subsidised = ((channel == COACH or channel == CONVERSION)
+                      and since_permit < b.national_instegsjobb_window_weeks_after_permit
+                      and e.takes_subsidised and e.subsidised_left > 0 and sw < 1.0)
+        if subsidised:
+            rate = b.national_instegsjobb_subsidy_public if e.public else b.national_instegsjobb_subsidy_private
+            x += math.log(b.hiring_instegsjobb_odds_ratio) * rate / INSTEGSJOBB_REFERENCE_RATE
+    nystartsjobb = False
+    if b.national_nystartsjobb_enabled:
         # A tax relief on an ordinary job (not combined with a subsidised one), at the employers
         # that use it.
-        nys = ((since_permit < nat.nystartsjobb.window_weeks_after_permit) & E.uses_nystartsjobb[emp]
-               & ~subsidised & meets)
-        x = x + np.log(h.nystartsjobb_odds_ratio) * nys
-    p = keep / (1.0 + np.exp(-x))
-    return Acceptance(clip(p, 0.0, 1.0), clip(p0, 0.0, 1.0), subsidised & meets, nys)
+        nystartsjobb = (since_permit < b.national_nystartsjobb_window_weeks_after_permit and e.uses_nystartsjobb
+                        and not subsidised)
+        if nystartsjobb:
+            x += math.log(b.hiring_nystartsjobb_odds_ratio)
+    p1 = keep / (1.0 + math.exp(-x))
+    return min(max(p1, 0.0), 1.0), min(max(p0, 0.0), 1.0), subsidised, nystartsjobb
 
 
-def win_against_others(a: np.ndarray) -> np.ndarray:
+@njit(inline="always")
+def win_against_others(a: float) -> float:
     """Chance that an accepted applicant gets a vacancy that `a` other applicants (on average,
     Poisson) also want: E[1 / (1 + N)] = (1 - exp(-a)) / a, the urn-ball matching function."""
-    a = np.asarray(a, dtype=np.float64)
-    safe = np.maximum(a, 1e-12)
-    return np.where(a > 1e-9, -np.expm1(-safe) / safe, 1.0)
+    if a > 1e-9:
+        return -math.expm1(-a) / a
+    return 1.0
 
 
-def within_vacancies(emp: np.ndarray, priority: np.ndarray, open_vacancies: np.ndarray) -> np.ndarray:
-    """Accept successful applicants in priority order, at most the employer's open vacancies."""
-    return rank_within(emp, priority) < open_vacancies[emp]
+@njit(inline="always")
+def take_vacancy(e) -> None:
+    """Use one vacancy for a hire at employer record e: an open one if there is one, else one taken
+    ahead (a conversion borrows from the vacancies the employer would post next)."""
+    if e.open_vacancies > 0:
+        e.open_vacancies -= 1
+    else:
+        e.vacancy_credit -= 1.0
 
 
-def within_subsidy_caps(model, emp: np.ndarray, subsidised: np.ndarray, priority: np.ndarray) -> np.ndarray:
-    """Which of the subsidised hires fit in their employer's subsidised places left this year."""
-    ok = np.ones(len(emp), dtype=bool)
-    s = np.nonzero(subsidised)[0]
-    if len(s):
-        ok[s] = rank_within(emp[s], priority[s]) < model.employers.subsidised_left[emp[s]]
-    return ok
+@njit(cache=True)
+def start_job(P, E, w: int, b, i: int, k: int, subsidised: bool, u_hours: float, t: int, ended, after) -> None:
+    """Put person i into a job at employer k, leaving an internship and extra work (the vacancy is
+    the caller's). `ended` and `after` are the recorder's internships ended and jobs after an
+    internship, by world and week."""
+    p, e = P[i], E[k]
+    if p.state == INTERNSHIP:
+        end_internship(p, E, w, t, ended)
+    former_intern = p.last_host == k
+    p.state = SUBSIDISED_JOB if subsidised else REGULAR_JOB
+    p.employer = k
+    p.agency = -1
+    part_share = b.hiring_part_time_share_female if p.female else b.hiring_part_time_share_male
+    full_hours = b.national_instegsjobb_hours_per_week if subsidised else e.hours
+    p.job_hours = full_hours * b.hiring_part_time_hours_share if u_hours < part_share else full_hours
+    p.hourly_wage = e.wage
+    p.ti_subsidy_end = p.ti_permit + int(b.national_instegsjobb_window_weeks_after_permit) if subsidised else -1
+    if subsidised:
+        e.subsidised_left -= 1
+    e.hires += 1
+    if former_intern:
+        e.hires_of_former_interns += 1
+    began_work(p, w, b, t, after)
 
 
-def start_jobs(model, t: int, who: np.ndarray, emp: np.ndarray, subsidised: np.ndarray,
-               u_hours: np.ndarray) -> None:
-    """Put `who` into jobs at `emp`; leave internships and extra work. Vacancies are the caller's."""
-    if len(who) == 0:
-        return
-    P, E, h = model.population, model.employers, model.behaviour.hiring
-    nat = model.config.national
-    end_internship(model, who[P.state[who] == S.INTERNSHIP])
-    former_intern = P.last_host[who] == emp
-    P.state[who] = np.where(subsidised, S.SUBSIDISED_JOB, S.REGULAR_JOB)
-    P.employer[who] = emp
-    P.agency[who] = -1
-    part_share = np.where(P.female[who], h.part_time_share_female, h.part_time_share_male)
-    full_hours = np.where(subsidised, nat.instegsjobb.hours_per_week, E.hours[emp])
-    P.job_hours[who] = np.where(u_hours < part_share, full_hours * h.part_time_hours_share, full_hours)
-    P.hourly_wage[who] = E.wage[emp]
-    P.ti_subsidy_end[who] = np.where(subsidised, P.ti_permit[who] + nat.instegsjobb.window_weeks_after_permit, -1)
-    E.subsidised_left -= np.bincount(emp[subsidised], minlength=E.n).astype(E.subsidised_left.dtype)
-    E.hires += np.bincount(emp, minlength=E.n)
-    E.hires_of_former_interns += np.bincount(emp[former_intern], minlength=E.n)
-    began_work(model, t, who)
-
-
-def began_work(model, t: int, who: np.ndarray) -> None:
+@njit(inline="always")
+def began_work(p, w: int, b, t: int, after) -> None:
     """What every start of paid work records: the state's week, no more extra work, the first job
-    and first contact, and the job start (for the job-finding rate)."""
-    P = model.population
-    P.ti_state[who] = t
-    P.extra_work[who] = False
-    first = P.ti_first_job[who] < 0
-    P.ti_first_job[who[first]] = t
-    mark_contact(P, who, t)
-    model.recorder.job_started(who)
-    # The first paid work after an internship (at the host or elsewhere), by the week it ended.
-    after = who[P.after_internship[who]]
-    P.after_internship[after] = False
-    model.recorder.job_after_internship(P.ti_last_internship_end[after], t, after)
+    and first contact, the job start (for the job-finding rate), and the first paid work after an
+    internship (at the host or elsewhere) by the week that internship ended."""
+    p.ti_state = t
+    p.extra_work = False
+    if p.ti_first_job < 0:
+        p.ti_first_job = t
+    if p.ti_first_contact < 0:
+        p.ti_first_contact = t
+    if t - p.ti_permit < JOB_FINDING_WINDOW_WEEKS:
+        b.job_starts += 1
+    if p.after_internship:
+        p.after_internship = False
+        if t - p.ti_last_internship_end <= JOB_AFTER_INTERNSHIP_WEEKS:
+            after[w, p.ti_last_internship_end] += 1
 
 
-def end_job(model, t: int, who: np.ndarray, period: np.ndarray) -> None:
-    """People leave paid work (or education) for the programme inside the period, else passivity."""
-    P = model.population
-    P.state[who] = np.where(period[who], S.PROGRAMME, S.PASSIVE).astype(np.uint8)
-    P.employer[who] = -1
-    P.agency[who] = -1
-    P.job_hours[who] = 0.0
-    P.ti_state[who] = t
+@njit(inline="always")
+def end_job(p, t: int, period: bool) -> None:
+    """Paid work (or education) ends: back to the programme inside the period, else passivity."""
+    p.state = PROGRAMME if period else PASSIVE
+    p.employer = -1
+    p.agency = -1
+    p.job_hours = 0.0
+    p.ti_state = t
 
 
-def end_internship(model, who: np.ndarray) -> None:
+@njit(inline="always")
+def end_internship(p, E, w: int, t: int, ended) -> None:
     """Free the host's intern place and remember the host (it matters for later hiring)."""
-    if len(who) == 0:
-        return
-    P, E = model.population, model.employers
-    host = P.intern_host[who]
-    E.interns -= np.bincount(host, minlength=E.n).astype(np.int32)
-    P.last_host[who] = host
-    P.intern_host[who] = -1
-    P.internships[who] += 1
-    P.ti_internship_end[who] = -1
-    P.matched_internship[who] = False
-    P.ti_last_internship_end[who] = model.t
-    P.after_internship[who] = True
-    model.recorder.internships_ended(who)
+    E[p.intern_host].interns -= 1
+    p.last_host = p.intern_host
+    p.intern_host = -1
+    p.internships += 1
+    p.ti_internship_end = -1
+    p.matched_internship = False
+    p.ti_last_internship_end = t
+    p.after_internship = True
+    ended[w, t] += 1
 
 
-def mark_contact(P, who: np.ndarray, t: int) -> None:
-    new = P.ti_first_contact[who] < 0
-    P.ti_first_contact[who[new]] = t
+@njit(inline="always")
+def mark_contact(p, t: int) -> None:
+    if p.ti_first_contact < 0:
+        p.ti_first_contact = t

@@ -5,116 +5,247 @@ employers; hosting builds the employer's relationship with the coaches. Mechanis
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from .._numpy import clip
-from ..states import S
-from .choice import in_sorted, rank_within
-from .hiring import CONVERSION, acceptance, end_internship, mark_contact, start_jobs, within_subsidy_caps
+from ..rng import (
+    INTERNSHIP_CONVERT,
+    INTERNSHIP_CONVERT_HOURS,
+    INTERNSHIP_CONVERT_PRIORITY,
+    INTERNSHIP_HOST,
+    INTERNSHIP_HOST_PRIORITY,
+    INTERNSHIP_OWN_PLACEMENT,
+    INTERNSHIP_PLACEMENT_PRIORITY,
+    uniform,
+)
+from ..states import CONVERSION, ROUTES, INSTEGSJOBB, INSTEGSJOBB_DEADWEIGHT, INTERNSHIP, NYSTARTSJOBB, \
+    NYSTARTSJOBB_DEADWEIGHT, PASSIVE, PLAN, PROGRAMME
+from ..config.schema import SECTORS
+from ..tables import Batch
+from .choice import carried, choose, cumulate, first_by_priority
+from .hiring import acceptance, end_internship, mark_contact, start_job, take_vacancy
+from .programme import availability, in_period
 from .search import search_effort
 
-# Rows of the weekly draw.
-CONVERT, CONVERT_PRIORITY, CONVERT_HOURS, PLACEMENT_PRIORITY, OWN_PLACEMENT, HOST, HOST_PRIORITY, N_ROWS = range(8)
+N_SECTORS = len(SECTORS)
 
 
-def internships(model, week) -> None:
+@njit(cache=True)
+def internships(B: Batch, n_worlds: int, t: int) -> None:
     # No early return when no one has arrived yet: coordinators' credit and employers'
-    # relationships move every week, whoever is there (and a world in a batch sees the same).
-    u = model.streams.block("internships", N_ROWS, week.n)
-    convert_or_return(model, week, u)
-    place(model, week, u)
-    update_relationships(model)
+    # relationships move every week, whoever is there.
+    for w in range(n_worlds):
+        b = B.worlds[w]
+        convert_or_return(B.people, B.munis, B.employers, w, b, t, B.internships_ended, B.jobs_after_internship)
+        place(B, w, b, t)
+        update_relationships(B.employers, b)
 
 
-def convert_or_return(model, week, u) -> None:
+@njit(cache=True)
+def convert_or_return(P, M, E, w: int, b, t: int, ended, after) -> None:
     """Cycles ending this week: the host hires the intern (an insider: no open competition, a
     vacancy taken from the host's flow), or the intern returns to the programme."""
-    P, E, t = model.population, model.employers, week.t
-    n = week.n
-    ending = np.nonzero((P.state[:n] == S.INTERNSHIP) & (P.ti_internship_end[:n] <= t))[0]
-    if len(ending) == 0:
+    m = 0
+    for i in range(b.p0, b.p0 + b.arrived):
+        if P[i].state == INTERNSHIP and P[i].ti_internship_end <= t:
+            m += 1
+    if m == 0:
         return
-    host = P.intern_host[ending]
-    channel = np.full(len(ending), CONVERSION)
-    acc = acceptance(model, t, ending, host, channel, P.matched_internship[ending])
-    u_conv = u[CONVERT, ending]
-    priority = u[CONVERT_PRIORITY, ending]
-    hire = u_conv < acc.p
-    subsidised = acc.subsidised & hire
+    ending, host = np.empty(m, np.int64), np.empty(m, np.int64)
+    u_hire, p_unsubsidised, priority = np.empty(m), np.empty(m), np.empty(m)
+    hire, subsidised, nystartsjobb = np.empty(m, np.bool_), np.empty(m, np.bool_), np.empty(m, np.bool_)
+    k = 0
+    for i in range(b.p0, b.p0 + b.arrived):
+        p = P[i]
+        if not (p.state == INTERNSHIP and p.ti_internship_end <= t):
+            continue
+        ending[k], host[k] = i, p.intern_host
+        bonus = b.hiring_competence_matched_internship if p.matched_internship else 0.0
+        chance, p_unsubsidised[k], sub, nystartsjobb[k] = acceptance(p, E[p.intern_host], p.intern_host >= 0, b,
+                                                                     ROUTES[CONVERSION], bonus, t)
+        u_hire[k] = uniform(b.seed, INTERNSHIP_CONVERT, i - b.p0, t)
+        priority[k] = uniform(b.seed, INTERNSHIP_CONVERT_PRIORITY, i - b.p0, t)
+        hire[k] = u_hire[k] < chance
+        subsidised[k] = sub and hire[k]
+        k += 1
     # A subsidised hire beyond the host's places this year happens only if it would have without
     # the subsidy (the same draw), and is then an ordinary hire.
-    capped = ~within_subsidy_caps(model, host, subsidised, priority)
-    hire &= ~capped | (u_conv < acc.p_unsubsidised)
-    subsidised &= ~capped
-    ok = hire.copy()
-    ok[hire] = rank_within(host[hire], priority[hire]) < E.conversion_capacity(model.behaviour.internships.conversion_lead_weeks)[host[hire]]
-    hired, hosts = ending[ok], host[ok]
-    model.recorder.hires_by_route(np.full(len(hired), CONVERSION), hired)
-    model.recorder.instruments(acc.nystartsjobb & ok, subsidised & ok, (u_conv < acc.p_unsubsidised) & ok, ending)
-    E.take_vacancies(hosts)
-    start_jobs(model, t, hired, hosts, subsidised[ok], u[CONVERT_HOURS, hired])
-    rest = ending[~ok]
-    end_internship(model, rest)
-    P.state[rest] = np.where(week.period[rest], S.PROGRAMME, S.PASSIVE)
-    P.ti_state[rest] = t
+    within = subsidy_caps(E, b, host, subsidised, priority)
+    for k in range(m):
+        if not within[k]:
+            hire[k] = u_hire[k] < p_unsubsidised[k]
+            subsidised[k] = False
+    # At most as many conversions at a host as its open vacancies and those it would open within
+    # the lead time (taken ahead).
+    room = np.zeros(b.e1 - b.e0 + 1)
+    for e in range(b.e0, b.e1):
+        ahead = np.floor(E[e].vacancy_credit + b.internships_conversion_lead_weeks * E[e].vacancies_per_week)
+        room[e - b.e0] = E[e].open_vacancies + max(ahead, 0.0)
+    group = np.empty(m, np.int64)
+    for k in range(m):
+        group[k] = host[k] - b.e0 if hire[k] else b.e1 - b.e0  # those not hired: a group of their own
+    converted = np.empty(m, np.bool_)
+    first_by_priority(group, priority, room, b.e1 - b.e0 + 1, converted)
+    for k in range(m):
+        p = P[ending[k]]
+        if hire[k] and converted[k]:
+            b.hires_route[CONVERSION] += 1
+            record_instruments(b, nystartsjobb[k], subsidised[k], u_hire[k] < p_unsubsidised[k])
+            take_vacancy(E[host[k]])
+            u_hours = uniform(b.seed, INTERNSHIP_CONVERT_HOURS, ending[k] - b.p0, t)
+            start_job(P, E, w, b, ending[k], host[k], subsidised[k], u_hours, t, ended, after)
+        else:
+            end_internship(p, E, w, t, ended)
+            p.state = PROGRAMME if in_period(p, M, t) else PASSIVE
+            p.ti_state = t
 
 
-def place(model, week, u) -> None:
-    """Those waiting for a plan or in the programme, inside the period, who may start one."""
-    P, M, E, b, t = model.population, model.munis, model.employers, model.behaviour, week.t
-    n = week.n
-    st = P.state[:n]
-    muni = P.municipality[:n]
-    ib = b.internships
-    c = np.nonzero(((st == S.PLAN) | (st == S.PROGRAMME)) & week.period)[0]
-    mc = muni[c]
-    ready = M.alternate[mc] | (P.swedish[c] >= ib.min_swedish_without_alternation)
-    cand = c[((t - P.ti_arrival[c]) >= M.first_internship_week[mc]) & ready]
-    avail = week.availability
-    # Coordinators arrange a limited number of placements a week per municipality.
-    per_week = M.coordinators * model.municipality_param("internships.placements_per_coordinator_week")
-    M.placement_credit = np.minimum(M.placement_credit + per_week, per_week * ib.coordinator_credit_cap_weeks)
-    rank = np.zeros(0, dtype=np.int64)
-    if len(cand):
-        # Carers of small children come forward less often: their priority draw is stretched.
-        rank = rank_within(muni[cand], u[PLACEMENT_PRIORITY, cand] / np.maximum(avail[cand], 1e-3))
-    by_coordinator = cand[rank < np.floor(M.placement_credit[muni[cand]])]
-    own_p = ib.own_placement_per_week * search_effort(P.engagement[cand], b.search) * avail[cand]
-    by_self = cand[u[OWN_PLACEMENT, cand] < own_p]
-    seekers = np.union1d(by_coordinator, by_self)
-    if len(seekers) == 0:
+@njit(inline="always")
+def record_instruments(b, nystartsjobb: bool, instegsjobb: bool, would_anyway: bool) -> None:
+    """Count a hire under each national instrument, and its deadweight (hired anyway: the same
+    draw is below the chance without the instrument)."""
+    if nystartsjobb:
+        b.instruments[NYSTARTSJOBB] += 1
+        if would_anyway:
+            b.instruments[NYSTARTSJOBB_DEADWEIGHT] += 1
+    if instegsjobb:
+        b.instruments[INSTEGSJOBB] += 1
+        if would_anyway:
+            b.instruments[INSTEGSJOBB_DEADWEIGHT] += 1
+
+
+@njit(cache=True)
+def subsidy_caps(E, b, emp, subsidised, priority) -> np.ndarray:
+    """Which of the hires fit in their employer's subsidised places left this year (those not
+    subsidised always do: a group of their own with room for all)."""
+    n_groups = b.e1 - b.e0
+    room = np.empty(n_groups + 1)
+    for e in range(b.e0, b.e1):
+        room[e - b.e0] = E[e].subsidised_left
+    room[n_groups] = len(emp)
+    group = np.empty(len(emp), np.int64)
+    for k in range(len(emp)):
+        group[k] = emp[k] - b.e0 if subsidised[k] else n_groups
+    ok = np.empty(len(emp), np.bool_)
+    first_by_priority(group, priority, room, n_groups + 1, ok)
+    return ok
+
+
+@njit(cache=True)
+def place(B: Batch, w: int, b, t: int) -> None:
+    """Coordinators arrange a limited number of placements a week per municipality (in an order
+    drawn each week; carers of small children come forward less often), and people find some by
+    their own search; each goes to a willing employer in reach with a free place. Candidates are
+    those waiting for a plan or in the programme, inside the period, far enough into it, and ready
+    (alternating SFI with the internship, or with enough Swedish)."""
+    P, M, E = B.people, B.munis, B.employers
+    k0, k1, e0, e1 = b.k0, b.k1, b.e0, b.e1
+    credit = np.empty(k1 - k0)
+    for k in range(k0, k1):
+        per_week = M[k].coordinators * b.internships_placements_per_coordinator_week
+        M[k].placement_credit = carried(M[k].placement_credit, per_week, b.internships_coordinator_credit_cap_weeks, 0.0)
+        credit[k - k0] = np.floor(M[k].placement_credit)
+    c = 0
+    for i in range(b.p0, b.p0 + b.arrived):
+        c += _may_intern(P[i], M, b, t)
+    if c == 0:
         return
-    free = np.maximum(E.intern_places - E.interns, 0).astype(np.float64)
-    follow_up = M.matched_followup[muni[seekers]] & (P.internships[seekers] >= 1) & (P.occupation[seekers] >= 0)
-    u_host = u[HOST, seekers]
-    host = model.choosers.employer.choose(muni[seekers].astype(np.int64), u_host, free)
-    if follow_up.any():
-        key = muni[seekers].astype(np.int64) * model.n_sectors + np.maximum(P.occupation[seekers], 0)
-        targeted = model.choosers.employer_by_sector.choose(key, u_host, free)
-        host = np.where(follow_up & (targeted >= 0), targeted, host)
-    found = host >= 0
-    who, host = seekers[found], host[found]
-    matched = (P.occupation[who] == E.sector[host]) & follow_up[found]
-    ok = rank_within(host, u[HOST_PRIORITY, who]) < free.astype(np.int64)[host]
-    who, host, matched = who[ok], host[ok], matched[ok]
-    used = np.bincount(muni[who[in_sorted(who, by_coordinator)]], minlength=M.n)  # index order
-    M.placement_credit = M.placement_credit - used
-    P.state[who] = S.INTERNSHIP
-    P.ti_state[who] = t
-    P.intern_host[who] = host
-    P.ti_internship_end[who] = t + M.internship_weeks[muni[who]]
-    P.matched_internship[who] = matched
-    first = P.ti_first_internship[who] < 0
-    P.ti_first_internship[who[first]] = t
-    mark_contact(P, who, t)
-    counts = np.bincount(host, minlength=E.n)
-    E.interns += counts.astype(np.int32)
-    E.interns_hosted += counts
-    model.recorder.internship_started(host, who)
+    cand, group = np.empty(c, np.int64), np.empty(c, np.int64)
+    priority, by_self, by_coordinator = np.empty(c), np.empty(c, np.bool_), np.empty(c, np.bool_)
+    k = 0
+    for i in range(b.p0, b.p0 + b.arrived):
+        p = P[i]
+        if not _may_intern(p, M, b, t):
+            continue
+        avail = availability(p, M, b, t)
+        cand[k], group[k] = i, p.municipality - k0
+        priority[k] = uniform(b.seed, INTERNSHIP_PLACEMENT_PRIORITY, i - b.p0, t) / max(avail, 1e-3)
+        own = b.internships_own_placement_per_week * search_effort(b, p.engagement) * avail
+        by_self[k] = uniform(b.seed, INTERNSHIP_OWN_PLACEMENT, i - b.p0, t) < own
+        k += 1
+    first_by_priority(group, priority, credit, k1 - k0, by_coordinator)
+    free = np.zeros(len(E))
+    for e in range(e0, e1):
+        free[e] = max(E[e].intern_places - E[e].interns, 0)
+    host, matched, pri = _hosts(B, b, cand, by_coordinator | by_self, free, t)
+    group = np.empty(c, np.int64)
+    for k in range(c):
+        group[k] = host[k] - e0 if host[k] >= 0 else e1 - e0  # no host: a group of its own
+    room = np.zeros(e1 - e0 + 1)
+    for e in range(e0, e1):
+        room[e - e0] = free[e]
+    ok = np.empty(c, np.bool_)
+    first_by_priority(group, pri, room, e1 - e0 + 1, ok)
+    for k in range(c):
+        if host[k] >= 0 and ok[k]:
+            p = P[cand[k]]
+            start_internship(p, M, E, host[k], matched[k], t)
+            b.internships_started[1 if E[host[k]].public else 0] += 1
+            if by_coordinator[k]:
+                M[p.municipality].placement_credit -= 1.0
 
 
-def update_relationships(model) -> None:
-    """Hosting interns builds the employer's relationship with the coaches; it fades without."""
-    E, ib = model.employers, model.behaviour.internships
-    E.relationship += ib.relationship_gain_per_intern_week * E.interns
-    E.relationship += ib.relationship_decay_per_week * (E.base_relationship - E.relationship)
-    clip(E.relationship, 0.0, 1.0, out=E.relationship)
+@njit(inline="always")
+def _may_intern(p, M, b, t: int) -> bool:
+    if not (p.state == PLAN or p.state == PROGRAMME) or not in_period(p, M, t):
+        return False
+    m = M[p.municipality]
+    ready = m.alternate or p.swedish >= b.internships_min_swedish_without_alternation
+    return ready and t - p.ti_arrival >= m.first_internship_week
+
+
+@njit(cache=True)
+def _hosts(B: Batch, b, cand, seeking, free, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The employer each seeking candidate would intern at (weighted by free places, in reach; a
+    competence-matched follow-up goes to the person's own sector), whether it is matched, and the
+    host's order of candidates; -1 for no host."""
+    P, M, E = B.people, B.munis, B.employers
+    cum = np.zeros(len(B.employer_target))
+    cumulate(B.employer_start, B.employer_target, free, b.k0, b.k1, cum)
+    cum_sector = np.zeros(len(B.sector_target))
+    cumulate(B.sector_start, B.sector_target, free, b.k0 * N_SECTORS, b.k1 * N_SECTORS, cum_sector)
+    n = len(cand)
+    host, matched, pri = np.empty(n, np.int64), np.zeros(n, np.bool_), np.zeros(n)
+    for j in range(n):
+        host[j] = -1
+        if not seeking[j]:
+            continue
+        i = cand[j]
+        p = P[i]
+        u = uniform(b.seed, INTERNSHIP_HOST, i - b.p0, t)
+        pair = choose(B.employer_start, cum, p.municipality, u)
+        if pair >= 0:
+            host[j] = B.employer_target[pair]
+        follow_up = M[p.municipality].matched_followup and p.internships >= 1 and p.occupation >= 0
+        if follow_up:
+            pair = choose(B.sector_start, cum_sector, p.municipality * N_SECTORS + p.occupation, u)
+            if pair >= 0:
+                host[j] = B.sector_target[pair]
+        if host[j] >= 0:
+            matched[j] = follow_up and p.occupation == E[host[j]].sector
+        pri[j] = uniform(b.seed, INTERNSHIP_HOST_PRIORITY, i - b.p0, t)
+    return host, matched, pri
+
+
+@njit(inline="always")
+def start_internship(p, M, E, host: int, matched: bool, t: int) -> None:
+    p.state = INTERNSHIP
+    p.ti_state = t
+    p.intern_host = host
+    p.ti_internship_end = t + M[p.municipality].internship_weeks
+    p.matched_internship = matched
+    if p.ti_first_internship < 0:
+        p.ti_first_internship = t
+    mark_contact(p, t)
+    E[host].interns += 1
+    E[host].interns_hosted += 1
+
+
+@njit(cache=True)
+def update_relationships(E, b) -> None:
+    """Hosting interns builds the employer's relationship with the coaches; it fades without,
+    toward the employer's base level."""
+    for k in range(b.e0, b.e1):
+        e = E[k]
+        r = e.relationship + b.internships_relationship_gain_per_intern_week * e.interns
+        r += b.internships_relationship_decay_per_week * (e.base_relationship - r)
+        e.relationship = min(max(r, 0.0), 1.0)

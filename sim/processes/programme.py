@@ -1,199 +1,235 @@
-"""Phase 2: the introduction programme, in named steps: action plans, validation, Swedish (SFI
+"""Phase 2: the introduction programme, person by person: action plans, validation, Swedish (SFI
 tuition, workplace practice, everyday life, the summer), waiting-day sanctions, engagement, and
-drifting into (or back from) passive assistance. Mechanisms 1 and 4."""
+drifting into (or back from) passive assistance. Mechanisms 1 and 4.
+
+Each person's week here depends on nothing but their own state and their municipality's rules, so
+the phase is one pass over each world's arrived people.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from .._numpy import clip
 from ..population import YOUNG_CHILD_SCHOOL_AGE
-from ..states import PRESENT, WORKING, S
-from .search import summer_pause
+from ..rng import PROGRAMME_DROPOUT, PROGRAMME_REACTIVATION, PROGRAMME_SANCTION, uniform
+from ..states import (
+    EDUCATION,
+    INTERNSHIP,
+    NO_SUPPORT,
+    NOT_VALIDATED,
+    PASSIVE,
+    PLAN,
+    PRESENT,
+    PROGRAMME,
+    SUBSIDISED_JOB,
+    TERTIARY,
+    UNIVERSITY_CERTIFICATION,
+    UPPER_SECONDARY,
+    VALIDATION_OFFICE,
+    WORKING,
+)
+from ..tables import Batch
 
-# Rows of the weekly draw.
-SANCTION, DROPOUT, REACTIVATION, N_ROWS = range(4)
-
-
-def in_programme_period(model, t: int, n: int) -> np.ndarray:
-    P, M = model.population, model.munis
-    return (t - P.ti_arrival[:n]) < M.programme_weeks[P.municipality[:n]]
-
-
-def availability(model, t: int, n: int) -> np.ndarray:
-    """Effort a person can give, lowered for the primary carer of a child under school age."""
-    P, M, s = model.population, model.munis, model.behaviour.search
-    out = np.ones(n, dtype=np.float32)
-    # Only primary carers can have a lowered availability; everyone else gives 1.
-    c = np.nonzero(P.primary_carer[:n])[0]
-    if len(c) == 0:
-        return out
-    weeks = t - P.ti_arrival[c]
-    child_age = P.youngest_age[c] + weeks / 52.0
-    young = (child_age >= 0) & (child_age < YOUNG_CHILD_SCHOOL_AGE)
-    childcare = weeks >= M.childcare_wait[P.municipality[c]]
-    factor = np.where(childcare, s.carer_multiplier_with_childcare, s.carer_multiplier)
-    factor = np.where(child_age < 1.0, np.minimum(factor, model.behaviour.household.newborn_multiplier), factor)
-    out[c] = np.where(young, factor, 1.0).astype(np.float32)
-    return out
+SUMMER_FIRST_ISO_WEEK = 27  # the Swedish summer holiday starts around the first week of July
 
 
-def programme(model, week) -> None:
-    if week.n == 0:
-        return
-    u = model.streams.block("programme", N_ROWS, week.n)
-    complete_plans(model, week)
-    finish_validation(model, week)
-    idle = learn_swedish(model, week)
-    week.sanctioned = sanction(model, week, u[SANCTION])
-    drift_engagement(model, week, idle)
-    drop_out_and_return(model, week, u)
+@njit(inline="always")
+def in_period(p, M, t: int) -> bool:
+    """Person record p is inside their municipality's introduction period (about two years)."""
+    return t - p.ti_arrival < M[p.municipality].programme_weeks
 
 
-def complete_plans(model, week) -> None:
+@njit(inline="always")
+def availability(p, M, b, t: int) -> float:
+    """Effort person p can give, lowered for the primary carer of a child under school age (a
+    newborn lowers it further); childcare after the municipality's wait restores some of it."""
+    if not p.primary_carer:
+        return 1.0
+    weeks = t - p.ti_arrival
+    child_age = p.youngest_age + weeks / 52.0
+    if child_age < 0.0 or child_age >= YOUNG_CHILD_SCHOOL_AGE:
+        return 1.0
+    if weeks >= M[p.municipality].childcare_wait:
+        factor = b.search_carer_multiplier_with_childcare
+    else:
+        factor = b.search_carer_multiplier
+    if child_age < 1.0:
+        factor = min(factor, b.household_newborn_multiplier)
+    return factor
+
+
+@njit(inline="always")
+def summer_pause(m, week_of_year: int) -> bool:
+    """Whether municipality record m's programme is in its summer break."""
+    return SUMMER_FIRST_ISO_WEEK <= week_of_year < SUMMER_FIRST_ISO_WEEK + m.summer_break_weeks
+
+
+@njit(cache=True)
+def programme(B: Batch, n_worlds: int, t: int) -> None:
+    P, M = B.people, B.munis
+    woy = B.week_of_year[t]
+    for w in range(n_worlds):
+        b = B.worlds[w]
+        for i in range(b.p0, b.p0 + b.arrived):
+            p = P[i]
+            p.sanctioned = False
+            if not PRESENT[p.state]:
+                continue
+            who = i - b.p0
+            complete_plan(p, M[p.municipality], b, t)
+            idle = learn_swedish(p, M, b, t, woy)
+            if p.state == PLAN or p.state == PROGRAMME or p.state == INTERNSHIP:
+                sanction(p, M, b, t, uniform(b.seed, PROGRAMME_SANCTION, who, t))
+            drift_engagement(p, b, idle)
+            drop_out_or_return(p, M, b, t, who)
+
+
+@njit(inline="always")
+def complete_plan(p, m, b, t: int) -> None:
     """Action plans are drawn up after the municipality's N weeks (one week with early mapping),
-    whatever the person does meanwhile; those still waiting move into the programme, and
-    validation of upper-secondary and tertiary education starts (Välkommen till jobbet! prop. 8)."""
-    P, M, ed, t = model.population, model.munis, model.behaviour.education, week.t
-    n = week.n
-    no_plan = np.nonzero(~P.plan_done[:n])[0]
-    muni = P.municipality[no_plan]
-    plan_weeks = np.where(M.early_mapping, np.minimum(M.plan_weeks, 1), M.plan_weeks)
-    done = PRESENT[P.state[no_plan]] & ((t - P.ti_arrival[no_plan]) >= plan_weeks[muni])
-    idx = no_plan[done]
-    waiting = idx[P.state[idx] == S.PLAN]
-    P.state[waiting] = S.PROGRAMME
-    P.ti_state[waiting] = t
-    P.plan_done[idx] = True
-    level = M.validation[P.municipality[idx]]
-    start = (level > 0) & (P.education[idx] >= 2) & (P.validated[idx] == 0)
-    dur = np.where((level == 2) & (P.education[idx] == 3), ed.university_certification_weeks,
-                   ed.validation_office_weeks)
-    P.ti_validated[idx[start]] = t + dur[start]
+    whatever the person does meanwhile; someone still waiting moves into the programme, and
+    validation of upper-secondary and tertiary education starts (Välkommen till jobbet! prop. 8)
+    and completes after its weeks."""
+    if not p.plan_done:
+        plan_weeks = min(m.plan_weeks, 1) if m.early_mapping else m.plan_weeks
+        if t - p.ti_arrival >= plan_weeks:
+            if p.state == PLAN:
+                p.state = PROGRAMME
+                p.ti_state = t
+            p.plan_done = True
+            if m.validation != NOT_VALIDATED and p.education >= UPPER_SECONDARY and p.validated == NOT_VALIDATED:
+                if m.validation == UNIVERSITY_CERTIFICATION and p.education == TERTIARY:
+                    p.ti_validated = t + int(b.education_university_certification_weeks)
+                else:
+                    p.ti_validated = t + int(b.education_validation_office_weeks)
+    if p.ti_validated == t:
+        certified = m.validation == UNIVERSITY_CERTIFICATION and p.education == TERTIARY
+        p.validated = UNIVERSITY_CERTIFICATION if certified else VALIDATION_OFFICE
 
 
-def finish_validation(model, week) -> None:
-    P, M = model.population, model.munis
-    finished = np.nonzero(P.ti_validated[:week.n] == week.t)[0]
-    lvl = M.validation[P.municipality[finished]]
-    P.validated[finished] = np.where((lvl == 2) & (P.education[finished] == 3), 2, 1)
+@njit(inline="always")
+def tuition_hours(p, m, b, period: bool, paused: bool) -> float:
+    """SFI hours this week, before the person's availability: the programme's share of its
+    hours, the SFI half of an alternated internship, SFI beside a subsidised job, summer courses in
+    a break; outside programme activity, SFI courses unless in full-time work."""
+    s = p.state
+    if not period:
+        full_time_work = WORKING[s] and p.job_hours >= 0.75 * b.search_full_time_hours
+        if (s == INTERNSHIP or s == EDUCATION or full_time_work or s == PLAN or s == PROGRAMME
+                or s == SUBSIDISED_JOB):
+            return 0.0
+        return b.language_sfi_after_period_hours
+    if paused:
+        return m.summer_course_hours * b.language_tuition_share_of_programme_hours if m.summer_courses else 0.0
+    if s == PROGRAMME:
+        return m.hours * b.language_tuition_share_of_programme_hours
+    if s == INTERNSHIP and m.alternate:
+        return m.hours * (1.0 - m.internship_share)
+    if s == SUBSIDISED_JOB:
+        return m.hours * b.language_subsidised_job_tuition_share
+    return 0.0
 
 
-def learn_swedish(model, week) -> np.ndarray:
+@njit(cache=True)
+def learn_swedish(p, M, b, t: int, woy: int) -> bool:
     """Swedish grows with SFI tuition, hours at a workplace and, slowly, everyday life (M1); a
-    summer pause without courses stops tuition and idles people. Returns who was idle."""
-    P, M, b, t = model.population, model.munis, model.behaviour, week.t
-    n = week.n
-    lang = b.language
-    st = P.state[:n]
-    idle = np.zeros(n, dtype=bool)
-    # Everyone present below level 1 can gain (at level 1 every gain is clipped away).
-    a = np.nonzero(PRESENT[st] & (P.swedish[:n] < 1.0))[0]
-    if len(a) == 0:
-        return idle
-    sa = st[a]
-    ma = P.municipality[a]
-    period = week.period[a]
-    hours = M.hours[ma]
-    alt = M.alternate[ma]
-    share = M.internship_share[ma]
-    in_prog = sa == S.PROGRAMME
-    intern = sa == S.INTERNSHIP
-    working = WORKING[sa]
-    # Tuition hours: the programme's, the SFI half of an alternated internship, SFI beside a
-    # subsidised job; outside programme activity, SFI courses unless in full-time work.
-    tuition = np.where(in_prog, hours * lang.tuition_share_of_programme_hours, 0.0)
-    tuition = np.where(intern & alt, hours * (1 - share), tuition)
-    tuition = np.where(sa == S.SUBSIDISED_JOB, hours * lang.subsidised_job_tuition_share, tuition)
-    paused = summer_pause(model, t, ma) & (in_prog | (intern & alt))
-    courses = M.summer_courses[ma]
-    tuition = np.where(paused, np.where(courses, M.summer_course_hours[ma] * lang.tuition_share_of_programme_hours, 0.0), tuition)
-    tuition = tuition * period
-    outside = ~period & ~intern & (sa != S.EDUCATION) & ~(working & (P.job_hours[a] >= 0.75 * b.search.full_time_hours))
-    outside &= (sa != S.PLAN) & (sa != S.PROGRAMME) & (sa != S.SUBSIDISED_JOB)
-    tuition = np.where(outside, lang.sfi_after_period_hours, tuition) * week.availability[a]
-    vocational = np.where(M.vocational_sfi[ma] & (P.occupation[a] >= 0) & period, lang.vocational_multiplier, 1.0)
-    effective = tuition / (1.0 + tuition / lang.tuition_saturation_hours)
-    workplace = np.where(intern, np.where(alt, hours * share, hours), 0.0)
-    workplace = workplace + np.where(working, P.job_hours[a], 0.0) + P.extra_work[a] * b.search.extra_work_hours
-    speed = (np.array(lang.education_multiplier.as_list(), dtype=np.float32)[P.education[a]] * P.aptitude[a]
-             * np.where(P.health[a], lang.health_multiplier, 1.0))
-    everyday = np.where(P.swedish[a] < model.param("language.everyday_ceiling", a, np.float32),
-                        lang.everyday_gain_per_week, 0.0)
-    gain = (effective * lang.sfi_gain_per_tuition_hour * vocational
-            + workplace * lang.practice_gain_per_workplace_hour + everyday) * speed
-    idle_a = paused & ~courses & ~intern
-    P.swedish[a] = clip(P.swedish[a] + gain - idle_a * lang.idle_loss_per_week, 0.0, 1.0)
-    idle[a] = idle_a
-    _sfi_courses(model, t, a)
+    summer pause without courses stops tuition and idles people. Returns whether they were idle.
+    SFI courses passed (A-D spread over the Swedish scale) and course D (level 1) are counted."""
+    if p.swedish >= 1.0:
+        return False
+    m = M[p.municipality]
+    s = p.state
+    period = in_period(p, M, t)
+    paused = (s == PROGRAMME or (s == INTERNSHIP and m.alternate)) and summer_pause(m, woy)
+    idle = paused and not m.summer_courses and s != INTERNSHIP
+    tuition = tuition_hours(p, m, b, period, paused) * availability(p, M, b, t)
+    vocational = b.language_vocational_multiplier if m.vocational_sfi and p.occupation >= 0 and period else 1.0
+    effective = tuition / (1.0 + tuition / b.language_tuition_saturation_hours)
+    workplace = 0.0
+    if s == INTERNSHIP:
+        workplace = m.hours * m.internship_share if m.alternate else m.hours
+    if WORKING[s]:
+        workplace += p.job_hours
+    if p.extra_work:
+        workplace += b.search_extra_work_hours
+    speed = education_speed(b, p.education) * p.aptitude * (b.language_health_multiplier if p.health else 1.0)
+    everyday = b.language_everyday_gain_per_week if p.swedish < b.language_everyday_ceiling else 0.0
+    gain = (effective * b.language_sfi_gain_per_tuition_hour * vocational
+            + workplace * b.language_practice_gain_per_workplace_hour + everyday) * speed
+    p.swedish = min(max(p.swedish + gain - (b.language_idle_loss_per_week if idle else 0.0), 0.0), 1.0)
+    courses = int(np.floor(p.swedish * b.language_sfi_courses + 1e-6))
+    if courses > p.sfi_courses:
+        if p.ti_first_sfi_course < 0:
+            p.ti_first_sfi_course = t
+        p.sfi_courses = courses
+    if p.swedish >= 1.0 and p.ti_sfi_passed < 0:
+        p.ti_sfi_passed = t
     return idle
 
 
-def _sfi_courses(model, t: int, a: np.ndarray) -> None:
-    """SFI courses passed (A-D spread over the Swedish scale) and course D (level 1)."""
-    P, k = model.population, model.behaviour.language.sfi_courses
-    courses = np.floor(P.swedish[a] * k + 1e-6).astype(np.int8)
-    new = courses > P.sfi_courses[a]
-    first = new & (P.ti_first_sfi_course[a] < 0)
-    P.ti_first_sfi_course[a[first]] = t
-    P.sfi_courses[a] = np.maximum(courses, P.sfi_courses[a])
-    passed = a[(P.swedish[a] >= 1.0) & (P.ti_sfi_passed[a] < 0)]
-    P.ti_sfi_passed[passed] = t
+@njit(inline="always")
+def education_speed(b, education: int) -> float:
+    if education == 0:
+        return b.language_education_multiplier_none
+    if education == 1:
+        return b.language_education_multiplier_compulsory
+    if education == 2:
+        return b.language_education_multiplier_upper_secondary
+    return b.language_education_multiplier_tertiary
 
 
-def sanction(model, week, u: np.ndarray) -> np.ndarray:
+@njit(inline="always")
+def sanction(p, M, b, t: int, u: float) -> None:
     """Waiting-day sanctions (karens) where the wage-like allowance is conditional (Välkommen till
     jobbet! 2007, Falkenberg): a week the plan is not followed costs a day's allowance."""
-    P, M, e = model.population, model.munis, model.behaviour.engagement
-    n = week.n
-    sanctioned = np.zeros(n, dtype=bool)
-    if not M.sanctions.any():
-        return sanctioned
-    st = P.state[:n]
-    supported = ((st == S.PLAN) | (st == S.PROGRAMME) | (st == S.INTERNSHIP)) & week.period
-    c = np.nonzero(supported & M.sanctions[P.municipality[:n]])[0]
-    hit = c[u[c] < e.noncompliance_per_week * (1.0 - P.engagement[c])]
-    sanctioned[hit] = True
-    P.sanctions[hit] += 1
-    return sanctioned
+    if not M[p.municipality].sanctions or not in_period(p, M, t):
+        return
+    if u < b.engagement_noncompliance_per_week * (1.0 - p.engagement):
+        p.sanctioned = True
+        p.sanctions += 1
 
 
-def drift_engagement(model, week, idle: np.ndarray) -> None:
+@njit(inline="always")
+def drift_engagement(p, b, idle: bool) -> None:
     """Engagement drifts toward the intake level, lowered on passive support and in idle weeks,
     raised in work and internships (M4). No lever enters here: levers act on their own channels."""
-    P, e = model.population, model.behaviour.engagement
-    n = week.n
-    st = P.state[:n]
-    pr = np.nonzero(PRESENT[st])[0]
-    sp = st[pr]
-    target = P.baseline_engagement[pr].astype(np.float64)
-    target += e.passive_effect * (sp == S.PASSIVE)
-    target += e.idle_effect * idle[pr]
-    target += e.activity_effect * (WORKING[sp] | P.extra_work[pr] | (sp == S.INTERNSHIP))
-    target = clip(target, 0.0, 1.0)
-    eng0 = P.engagement[pr]
-    P.engagement[pr] = clip(eng0 + e.adjust_rate_per_week * (target - eng0), 0.0, 1.0).astype(np.float32)
+    s = p.state
+    target = float(p.baseline_engagement)
+    if s == PASSIVE:
+        target += b.engagement_passive_effect
+    if idle:
+        target += b.engagement_idle_effect
+    if WORKING[s] or p.extra_work or s == INTERNSHIP:
+        target += b.engagement_activity_effect
+    target = min(max(target, 0.0), 1.0)
+    e = p.engagement
+    p.engagement = min(max(e + b.engagement_adjust_rate_per_week * (target - e), 0.0), 1.0)
 
 
-def drop_out_and_return(model, week, u) -> None:
+@njit(cache=True)
+def drop_out_or_return(p, M, b, t: int, who: int) -> None:
     """Leaving the programme for passive assistance, less often under a wage-like allowance or
     sanctions, more often under social services; coaches bring people back inside the period."""
-    P, M, pa, t = model.population, model.munis, model.behaviour.passivity, week.t
-    n = week.n
-    st = P.state[:n]
-    muni = P.municipality[:n]
-    c = np.nonzero(st == S.PROGRAMME)[0]
-    mc = muni[c]
-    drop_p = (pa.dropout_per_week * (1.0 - P.engagement[c])
-              * np.where(M.care_organisation[mc], pa.care_organisation_multiplier, 1.0)
-              * np.where(M.wage_like[mc], pa.wage_like_multiplier, 1.0)
-              * np.where(M.sanctions[mc], pa.sanctions_multiplier, 1.0)
-              * np.where(P.health[c], pa.health_multiplier, 1.0))
-    drop = c[u[DROPOUT, c] < drop_p]
-    c = np.nonzero(((st == S.PASSIVE) | (st == S.NO_SUPPORT)) & week.period)[0]
-    back_p = pa.reactivation_per_week * np.where(M.care_organisation[muni[c]], pa.care_reactivation_multiplier, 1.0)
-    back = c[u[REACTIVATION, c] < back_p]
-    P.state[drop] = S.PASSIVE
-    P.state[back] = S.PROGRAMME
-    P.ti_state[drop] = t
-    P.ti_state[back] = t
+    m = M[p.municipality]
+    s = p.state
+    if s == PROGRAMME:
+        chance = b.passivity_dropout_per_week * (1.0 - p.engagement)
+        if m.care_organisation:
+            chance *= b.passivity_care_organisation_multiplier
+        if m.wage_like:
+            chance *= b.passivity_wage_like_multiplier
+        if m.sanctions:
+            chance *= b.passivity_sanctions_multiplier
+        if p.health:
+            chance *= b.passivity_health_multiplier
+        if uniform(b.seed, PROGRAMME_DROPOUT, who, t) < chance:
+            p.state = PASSIVE
+            p.ti_state = t
+    elif (s == PASSIVE or s == NO_SUPPORT) and in_period(p, M, t):
+        chance = b.passivity_reactivation_per_week
+        if m.care_organisation:
+            chance *= b.passivity_care_reactivation_multiplier
+        if uniform(b.seed, PROGRAMME_REACTIVATION, who, t) < chance:
+            p.state = PROGRAMME
+            p.ti_state = t

@@ -1,0 +1,278 @@
+"""What the model measures (docs/ODD.md 4.11), recorded inside the weekly kernel.
+
+Each week every arrived person adds their state, employment and self-sufficiency to the weekly
+totals of their municipality and sex; people exactly N months after arrival (and after the permit)
+add to a panel indexed by (municipality, sex, education at arrival, month). Rates by months since
+arrival are then counts over the people observed at that month: people who arrived too late to
+reach it are right-censored and simply not counted, and people who moved away are no longer
+observed. Every payment is kept per municipality and week, and run-wide counts (hires by route,
+contacts, the national instruments, internships) per world of a batch. No per-person weekly history
+is stored.
+
+Definitions:
+- employed: any paid work in the week (a job of any kind, own business, or extra work), as in
+  Swedish register statistics (one hour in the reference week; docs/SOURCES.md);
+- self-sufficient: work income at least `threshold_share_of_living_costs` times the person's living
+  costs for `min_weeks` consecutive weeks (mechanism 8); both settings are in `metrics`.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from numba import njit
+
+from .processes.hiring import JOB_AFTER_INTERNSHIP_WEEKS, JOB_FINDING_WINDOW_WEEKS
+from .states import (
+    EDUCATION,
+    EMPLOYED,
+    FIRST_STATE_CHANNEL,
+    GROUPS_PER_MUNICIPALITY,
+    HAD_CONTACT,
+    INSTRUMENTS,
+    JOB_STATES,
+    KORA_OF_STATE,
+    N_STATES,
+    OBSERVED,
+    PAYMENTS,
+    PERMIT_CHANNELS,
+    PRESENT,
+    SELF_SUFFICIENT,
+    SFI_COURSE,
+    SFI_PASSED,
+    WORKING,
+    CHANNELS,
+)
+from .tables import Batch
+
+MAX_YEARS_EMPLOYED = 16  # years since arrival tracked for "any employment during year k"
+
+
+def month_marks(n_weeks: int) -> np.ndarray:
+    """For each duration in weeks, the month it marks (the week closest to N months), or -1."""
+    months = np.arange(0, n_weeks * 12 // 52 + 2)
+    weeks = np.round(months * 52 / 12).astype(np.int64)
+    out = np.full(n_weeks + 1, -1, dtype=np.int64)
+    ok = weeks <= n_weeks
+    out[weeks[ok]] = months[ok]
+    return out
+
+
+def _summed(name: str) -> property:
+    """A read-only sum over the worlds (the first axis) of the per-world counts `name`: an array
+    for counts by route or week, a number for a count a world."""
+    def get(self):
+        total = getattr(self, name).sum(axis=0)
+        return int(total) if np.ndim(total) == 0 else total
+    return property(get)
+
+
+class Recorder:
+    """The recorder's arrays (a `tables.Recording` for the kernel): counts per municipality
+    (panels, weekly totals, payments) and, for run-wide counts, per world of a batch (world first);
+    `world()` gives one world's recorder, and the properties below sum over worlds."""
+
+    def __init__(self, n_weeks: int, n_munis: int, n_worlds: int, years: int, worlds: np.ndarray,
+                 munis: np.ndarray):
+        T, K, W = n_weeks, n_munis, n_worlds
+        self.n_weeks = T
+        self.n_worlds = W
+        self.n_months = T * 12 // 52 + 1
+        self.n_groups = K * GROUPS_PER_MUNICIPALITY
+        self.mark = month_marks(T + 520)  # durations since permit can exceed the run
+        self.mark[self.mark >= self.n_months] = -1  # only months inside the panel are marks
+        self.panel = np.zeros((self.n_groups, self.n_months, len(CHANNELS)), dtype=np.int32)
+        self.permit_panel = np.zeros((self.n_groups, self.n_months, len(PERMIT_CHANNELS)), dtype=np.int32)
+        self.weekly_states = np.zeros((T, K, N_STATES), dtype=np.int32)
+        # (week, municipality, sex): people present, employed, self-sufficient.
+        self.weekly_present = np.zeros((T, K, 2), dtype=np.int32)
+        self.weekly_employed = np.zeros((T, K, 2), dtype=np.int32)
+        self.weekly_self_sufficient = np.zeros((T, K, 2), dtype=np.int32)
+        self.payments = np.zeros((T, K, len(PAYMENTS)), dtype=np.float64)
+        # Settlements by municipality and year: at arrival (`settled`) and by secondary agreement.
+        self.settled = np.zeros((K, years), dtype=np.int64)
+        self.received = np.zeros((K, years), dtype=np.int64)
+        # Internships that ended, and those followed by paid work within JOB_AFTER_INTERNSHIP_WEEKS,
+        # by world and the week the internship ended.
+        self.internships_ended = np.zeros((W, T), dtype=np.int64)
+        self.jobs_after_internship = np.zeros((W, T), dtype=np.int64)
+        self.worlds = worlds  # each world's run-wide counts are fields of its record (`tables.WORLD`)
+        self.munis = munis    # and each municipality's hires of other job seekers
+        self.t = -1  # the last week recorded
+
+    # Each world's counts (world first): internships started [private, public], hires and contacts
+    # by route, the national instruments (hires, and those that would have happened without the
+    # instrument), and for the job-finding rate in the first three years after the permit, job
+    # starts and weeks without work (present, not in education).
+    @property
+    def internships_started_w(self) -> np.ndarray:
+        return self.worlds["internships_started"]
+
+    @property
+    def hires_route_w(self) -> np.ndarray:
+        return self.worlds["hires_route"]
+
+    @property
+    def contacts_route_w(self) -> np.ndarray:
+        return self.worlds["contacts_route"]
+
+    @property
+    def instruments_w(self) -> np.ndarray:
+        return self.worlds["instruments"]
+
+    @property
+    def job_starts_w(self) -> np.ndarray:
+        return self.worlds["job_starts"]
+
+    @property
+    def weeks_without_work_w(self) -> np.ndarray:
+        return self.worlds["weeks_without_work"]
+
+    @property
+    def other_hires(self) -> np.ndarray:
+        return self.munis["other_hires"]
+
+    @property
+    def internships_ended_w(self) -> np.ndarray:
+        return self.internships_ended
+
+    @property
+    def jobs_after_internship_w(self) -> np.ndarray:
+        return self.jobs_after_internship
+
+    # --- sums over the worlds (one world: its own counts) ---
+    internships_started_by_sector_public = _summed("internships_started_w")
+    internships_ended_by_week = _summed("internships_ended_w")
+    jobs_after_internship_by_week = _summed("jobs_after_internship_w")
+    hires_route = _summed("hires_route_w")
+    contacts_route = _summed("contacts_route_w")
+    job_starts_window = _summed("job_starts_w")
+    weeks_without_work_window = _summed("weeks_without_work_w")
+
+    @property
+    def instrument_hires(self) -> dict[str, int]:
+        return {k: int(self.instruments_w[:, j].sum()) for j, k in enumerate(INSTRUMENTS)}
+
+    def world(self, w: int, k0: int, k1: int) -> "Recorder":
+        """World w's recorder (its municipalities are k0..k1 - 1 of the batch)."""
+        out = copy.copy(self)
+        out.n_worlds = 1
+        out.n_groups = (k1 - k0) * GROUPS_PER_MUNICIPALITY
+        g0, g1 = k0 * GROUPS_PER_MUNICIPALITY, k1 * GROUPS_PER_MUNICIPALITY
+        for name in ("panel", "permit_panel"):
+            setattr(out, name, getattr(self, name)[g0:g1])
+        for name in ("weekly_states", "weekly_present", "weekly_employed", "weekly_self_sufficient", "payments"):
+            setattr(out, name, getattr(self, name)[:, k0:k1])
+        for name in ("settled", "received"):
+            setattr(out, name, getattr(self, name)[k0:k1])
+        out.munis = self.munis[k0:k1]
+        out.worlds = self.worlds[w:w + 1]
+        for name in ("internships_ended", "jobs_after_internship"):
+            setattr(out, name, getattr(self, name)[w:w + 1])
+        return out
+
+    # --- this week's totals (Mesa's reporters) ---
+    def last(self, what: str) -> np.ndarray:
+        """This week's count per municipality of people present, employed or self-sufficient."""
+        arr = {"present": self.weekly_present, "employed": self.weekly_employed,
+               "self_sufficient": self.weekly_self_sufficient}[what]
+        return arr[max(self.t, 0)].sum(axis=1)
+
+    def state_totals(self) -> np.ndarray:
+        return self.weekly_states[max(self.t, 0)].sum(axis=0)
+
+    def internship_to_job_share(self) -> float | None:
+        """Share of internships followed by paid work (at the host or elsewhere) within
+        JOB_AFTER_INTERNSHIP_WEEKS of their end, among those that ended early enough to know."""
+        last = max(self.t + 1 - JOB_AFTER_INTERNSHIP_WEEKS, 0)
+        ended = int(self.internships_ended_w[:, :last].sum())
+        return float(self.jobs_after_internship_w[:, :last].sum() / ended) if ended else None
+
+    def cost_totals(self) -> np.ndarray:
+        """Payments summed over weeks: (municipality, payment kind)."""
+        return self.payments.sum(axis=0)
+
+
+# --- the weekly record, person by person (called from the week's last pass) -------------------
+
+@njit(cache=True)
+def record_person(B: Batch, p, b, t: int) -> None:
+    """Person record p's week in the weekly totals, the run-wide measures and the panels."""
+    s = p.state
+    present = PRESENT[s]
+    employed = present and (WORKING[s] or p.extra_work)
+    ss = present and p.self_sufficient
+    # The week's totals per municipality: people by state, and present, employed and
+    # self-sufficient by sex.
+    m = p.municipality
+    sex = 1 if p.female else 0
+    B.weekly_states[t, m, s] += 1
+    if present:
+        B.weekly_present[t, m, sex] += 1
+        if employed:
+            B.weekly_employed[t, m, sex] += 1
+        if ss:
+            B.weekly_self_sufficient[t, m, sex] += 1
+    p.job_run = p.job_run + 1 if present and JOB_STATES[s] else 0
+    kora_weeks(p, b, t, s)
+    if not present:
+        return
+    # Any employment during year k since arrival (register measures over a year): bit k.
+    year = (t - p.ti_arrival) // 52
+    if employed and year < MAX_YEARS_EMPLOYED:
+        p.years_employed |= np.uint16(1 << year)
+    # Weeks without work (present, not in education) inside the first three years after the permit:
+    # the denominator of the job-finding rate.
+    since = t - p.ti_permit
+    if 0 <= since < JOB_FINDING_WINDOW_WEEKS and not WORKING[s] and s != EDUCATION:
+        b.weeks_without_work += 1
+    group = (m * 2 + sex) * 4 + p.education0
+    months_since_arrival(B.panel[group], B.mark, p, t, s, employed, ss)
+    months_since_permit(B.permit_panel[group], B.mark, p, t, employed, ss)
+
+
+@njit(inline="always")
+def kora_weeks(p, b, t: int, s: int) -> None:
+    """KORA (seed 004): weeks per category in the first three years since arrival, and a job of
+    at least three consecutive weeks."""
+    if t - p.ti_arrival >= b.metrics_kora_window_weeks:
+        return
+    if p.job_run >= b.metrics_kora_min_job_weeks:
+        p.kora_job = True
+    p.kora_weeks[KORA_OF_STATE[s]] += 1
+
+
+@njit(inline="always")
+def months_since_arrival(panel, mark, p, t: int, s: int, employed: bool, ss: bool) -> None:
+    """People exactly a month mark after arrival, into their group's panel."""
+    duration = t - p.ti_arrival
+    if duration >= len(mark) or mark[duration] < 0:
+        return
+    cell = panel[mark[duration]]
+    cell[OBSERVED] += 1
+    if employed:
+        cell[EMPLOYED] += 1
+    if ss:
+        cell[SELF_SUFFICIENT] += 1
+    if p.ti_sfi_passed >= 0:
+        cell[SFI_PASSED] += 1
+    if p.ti_first_contact >= 0:
+        cell[HAD_CONTACT] += 1
+    if p.ti_first_sfi_course >= 0:
+        cell[SFI_COURSE] += 1
+    cell[FIRST_STATE_CHANNEL + s] += 1
+
+
+@njit(inline="always")
+def months_since_permit(panel, mark, p, t: int, employed: bool, ss: bool) -> None:
+    """The same by months since the residence permit."""
+    duration = t - p.ti_permit
+    if duration < 0 or duration >= len(mark) or mark[duration] < 0:
+        return
+    cell = panel[mark[duration]]
+    cell[0] += 1
+    if employed:
+        cell[1] += 1
+    if ss:
+        cell[2] += 1

@@ -157,9 +157,8 @@ def check_worlds() -> int:
     """Every shipped scenario alone against the same world in batches of 1, 7 and 64, in two
     orders, and through run_comparison with 1 and 2 workers."""
     from sim.ensemble import Members
-    from sim.worlds import Worlds
     from sim.runner import replicate_seed, run_comparison
-    from sim.worlds import batch_key
+    from sim.worlds import Worlds, batch_key
 
     groups: dict[str, list] = {}
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):

@@ -30,7 +30,7 @@ from .parameters import parameter_rows
 from .population import NO_ONE, Population
 from .recorder import Recorder
 from .rng import Streams
-from .tables import AGENCY, AGREEMENT, BATCH_FIELDS, EMPLOYER, MUNICIPALITY, PERSON, WORLD, check
+from .tables import AGENCY, AGREEMENT, BATCH_FIELDS, EMPLOYER, MUNICIPALITY, PERSON, WORLD, check, names
 
 # Municipality and agency numbers are int16 in the people's arrays.
 MAX_MUNICIPALITIES = np.iinfo(np.int16).max
@@ -55,9 +55,11 @@ class Tables:
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The batch's arrays in the order of `tables.Batch`'s fields (what `week.run_weeks` takes)."""
         rec = self.recorder
+        n = self.population.n
         fields = {"people": self.population.rows, "munis": self.munis.rows, "employers": self.employers.rows,
                   "agencies": self.agencies.rows, "agreements": self.agreements, "worlds": self.worlds,
-                  "week_of_year": self.week_of_year, **self.reach}
+                  "week_of_year": self.week_of_year, **self.reach,
+                  "listed": np.zeros(n, np.int32), "listed_too": np.zeros(n, np.int32)}
         return tuple(check(name, fields[name] if name in fields else getattr(rec, name)) for name in BATCH_FIELDS)
 
 
@@ -70,7 +72,7 @@ def _concat(tables: list, dtype: np.dtype, skip: tuple[str, ...] = ()) -> Any:
             setattr(out, k, [x for t in tables for x in getattr(t, k)])
     out.n = sum(t.n for t in tables)
     out.rows = np.concatenate([t.rows for t in tables])
-    for name in dtype.names:
+    for name in names(dtype):
         setattr(out, name, out.rows[name])
     return out
 
@@ -148,7 +150,7 @@ def _worlds(worlds: list[tuple[Scenario, int]], people: np.ndarray, munis: np.nd
     """One record per world: its parameters and where its rows are."""
     out = np.zeros(len(worlds), WORLD)
     par = parameter_rows([s for s, _ in worlds])
-    for name in par.dtype.names:
+    for name in names(par.dtype):
         out[name] = par[name]
     for first, last, off in (("p0", "p1", people), ("k0", "k1", munis), ("e0", "e1", employers),
                              ("a0", "a1", agencies), ("g0", "g1", agreements)):
@@ -194,6 +196,7 @@ def build(worlds: list[tuple[Scenario, int]]) -> Tables:
     recorder = Recorder(n_weeks, int(muni_off[-1]), W, years, world_rows, munis_t.rows)
     P = population
     np.add.at(recorder.settled, (P.home.astype(np.int64), np.minimum(P.ti_arrival // 52, years - 1)), 1)
+    recorder.index_people(P.ti_arrival, P.ti_permit, people_off, world_rows)
     week_of_year = np.array([d.isocalendar()[1] for d in dates], dtype=np.int64)
     return Tables(munis_t, employers_t, agencies_t, population, names, agreements, reach, recorder, world_rows,
                   week_of_year, dates)

@@ -500,6 +500,9 @@ def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: clean up, write n
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    if not getattr(args, "quiet", False):
+        from . import compiled
+        compiled.ANNOUNCE = lambda text: print(text, file=sys.stderr, flush=True)
     previous = signal.signal(signal.SIGTERM, _terminate)
     # Ctrl-C interrupts even when started from a parent that ignores SIGINT (a background job).
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)

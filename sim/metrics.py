@@ -5,7 +5,6 @@ figures, Kaplan-Meier medians, and tidy tables of the panels.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 

@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from . import compiled
 from .agents import Employer, Municipality, StaffingAgency
 from .batch import build
 from .config import Scenario, load_scenario
@@ -136,6 +137,7 @@ class IntroductionModel(mesa.Model):
         self.behaviour = scenario.behaviour
         self.n_weeks = scenario.weeks
         self.t = -1
+        compiled.ready()
         tables = build(worlds)
         self.tables = tables
         self.munis = self.municipalities_table = tables.munis
@@ -146,6 +148,7 @@ class IntroductionModel(mesa.Model):
         self.dates = tables.dates
         self.index = tables.worlds
         self.kernel = make_batch(*tables.arrays())
+        self.people_offsets = np.append(tables.worlds["p0"], tables.worlds["p1"][-1:])
         self.collect = False
         self.running = True
 
@@ -160,7 +163,7 @@ class IntroductionModel(mesa.Model):
         t0 = self.t + 1
         t1 = min(t0 + max(int(weeks), 0), self.n_weeks)
         if t1 > t0:
-            run_weeks(self.kernel, self.n_worlds, t0, t1)
+            run_weeks(self.kernel, self.people_offsets, t0, t1)
             self.t = t1 - 1
             self.recorder.t = self.t
             self.population.n_arrived = int(self.index["arrived"].sum())

@@ -76,6 +76,6 @@ def field_of(path: str) -> str:
     if section not in prefixes:
         raise KeyError(path)
     name = prefixes[section] + rest.replace(".", "_")
-    if name not in DTYPE.names:
+    if name not in (DTYPE.names or ()):
         raise KeyError(path)
     return name

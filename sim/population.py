@@ -18,7 +18,7 @@ from .config.behaviour import EDUCATION_LEVELS
 from .config.schema import SECTORS, Scenario
 from .rng import Streams
 from .states import EDUCATION_NAMES, STATE_NAMES, State
-from .tables import PERSON
+from .tables import PERSON, names
 
 NO_ONE = -1
 YOUNG_CHILD_SCHOOL_AGE = 6.0  # years; Swedish children start school (förskoleklass) at six.
@@ -152,14 +152,14 @@ class Population:
         """A field's values are written into the records (a column computed at construction is
         let go at once); other attributes are plain."""
         rows = self.__dict__.get("rows")
-        if rows is not None and name in PERSON.names and not (isinstance(value, np.ndarray) and value.base is rows):
+        if rows is not None and name in names(PERSON) and not (isinstance(value, np.ndarray) and value.base is rows):
             rows[name] = value
             value = rows[name]
         object.__setattr__(self, name, value)
 
     def bind(self) -> None:
         """Make each field's attribute a view of the records (after `rows` is replaced)."""
-        for name in PERSON.names:
+        for name in names(PERSON):
             object.__setattr__(self, name, self.rows[name])
 
     def _set_fixed(self, scenario: Scenario, drawn: dict[str, np.ndarray]) -> np.ndarray:

@@ -25,6 +25,7 @@ from numba import njit
 
 from .processes.hiring import JOB_AFTER_INTERNSHIP_WEEKS, JOB_FINDING_WINDOW_WEEKS
 from .states import (
+    CHANNELS,
     EDUCATION,
     EMPLOYED,
     FIRST_STATE_CHANNEL,
@@ -42,7 +43,6 @@ from .states import (
     SFI_COURSE,
     SFI_PASSED,
     WORKING,
-    CHANNELS,
 )
 from .tables import Batch
 
@@ -80,8 +80,9 @@ class Recorder:
         self.n_worlds = W
         self.n_months = T * 12 // 52 + 1
         self.n_groups = K * GROUPS_PER_MUNICIPALITY
-        self.mark = month_marks(T + 520)  # durations since permit can exceed the run
-        self.mark[self.mark >= self.n_months] = -1  # only months inside the panel are marks
+        mark = month_marks(T + 520)  # durations since permit can exceed the run
+        # The week of each month mark of the panel (month k is mark k weeks after arrival or permit).
+        self.month_weeks = np.flatnonzero((mark >= 0) & (mark < self.n_months)).astype(np.int64)
         self.panel = np.zeros((self.n_groups, self.n_months, len(CHANNELS)), dtype=np.int32)
         self.permit_panel = np.zeros((self.n_groups, self.n_months, len(PERMIT_CHANNELS)), dtype=np.int32)
         self.weekly_states = np.zeros((T, K, N_STATES), dtype=np.int32)
@@ -100,6 +101,22 @@ class Recorder:
         self.worlds = worlds  # each world's run-wide counts are fields of its record (`tables.WORLD`)
         self.munis = munis    # and each municipality's hires of other job seekers
         self.t = -1  # the last week recorded
+
+    def index_people(self, arrival: np.ndarray, permit: np.ndarray, people: np.ndarray, worlds: np.ndarray) -> None:
+        """Where each world's people of an arrival week (and a permit week) are (`tables.Batch`)."""
+        T, W = self.n_weeks, len(worlds)
+        first = int(permit.min()) if len(permit) else 0
+        span = T + 1 - first
+        self.arrival_start = np.zeros((W, T + 2), np.int64)
+        self.permit_start = np.zeros((W, span + 1), np.int64)
+        self.permit_order = np.zeros(len(permit), np.int32)
+        for w in range(W):
+            p0, p1 = int(people[w]), int(people[w + 1])
+            self.arrival_start[w] = p0 + np.searchsorted(arrival[p0:p1], np.arange(T + 2), side="left")
+            order = np.argsort(permit[p0:p1], kind="stable")
+            self.permit_order[p0:p1] = p0 + order
+            self.permit_start[w] = p0 + np.searchsorted(permit[p0:p1][order], first + np.arange(span + 1), side="left")
+        worlds["permit_first"] = first
 
     # Each world's counts (world first): internships started [private, public], hires and contacts
     # by route, the national instruments (hires, and those that would have happened without the
@@ -196,83 +213,62 @@ class Recorder:
 
 # --- the weekly record, person by person (called from the week's last pass) -------------------
 
-@njit(cache=True)
-def record_person(B: Batch, p, b, t: int) -> None:
-    """Person record p's week in the weekly totals, the run-wide measures and the panels."""
+@njit(inline="always")
+def record_person(p, b, t: int) -> None:
+    """Person record p's week in the run-wide measures (the weekly totals are the caller's)."""
     s = p.state
     present = PRESENT[s]
-    employed = present and (WORKING[s] or p.extra_work)
-    ss = present and p.self_sufficient
-    # The week's totals per municipality: people by state, and present, employed and
-    # self-sufficient by sex.
-    m = p.municipality
-    sex = 1 if p.female else 0
-    B.weekly_states[t, m, s] += 1
-    if present:
-        B.weekly_present[t, m, sex] += 1
-        if employed:
-            B.weekly_employed[t, m, sex] += 1
-        if ss:
-            B.weekly_self_sufficient[t, m, sex] += 1
     p.job_run = p.job_run + 1 if present and JOB_STATES[s] else 0
-    kora_weeks(p, b, t, s)
+    if t - p.ti_arrival < b.metrics_kora_window_weeks:
+        # KORA (seed 004): weeks per category in the first three years since arrival, and a job
+        # of at least three consecutive weeks.
+        if p.job_run >= b.metrics_kora_min_job_weeks:
+            p.kora_job = True
+        p.kora_weeks[KORA_OF_STATE[s]] += 1
     if not present:
         return
     # Any employment during year k since arrival (register measures over a year): bit k.
     year = (t - p.ti_arrival) // 52
-    if employed and year < MAX_YEARS_EMPLOYED:
+    if (WORKING[s] or p.extra_work) and year < MAX_YEARS_EMPLOYED:
         p.years_employed |= np.uint16(1 << year)
     # Weeks without work (present, not in education) inside the first three years after the permit:
     # the denominator of the job-finding rate.
     since = t - p.ti_permit
     if 0 <= since < JOB_FINDING_WINDOW_WEEKS and not WORKING[s] and s != EDUCATION:
         b.weeks_without_work += 1
-    group = (m * 2 + sex) * 4 + p.education0
-    months_since_arrival(B.panel[group], B.mark, p, t, s, employed, ss)
-    months_since_permit(B.permit_panel[group], B.mark, p, t, employed, ss)
+
+
+@njit(cache=True)
+def record_panels(B: Batch, w: int, b, t: int) -> None:
+    """People exactly a month mark after arrival (and after their permit), present this week,
+    into their group's panel: found by arrival (permit) week, not by testing everyone."""
+    P, weeks = B.people, B.month_weeks
+    panel, permit_panel = B.panel, B.permit_panel
+    arrival_start, permit_order, permit_start = B.arrival_start, B.permit_order, B.permit_start
+    for month in range(len(weeks)):
+        arrival = t - weeks[month]
+        if arrival >= 0:
+            for i in range(arrival_start[w, arrival], arrival_start[w, arrival + 1]):
+                if PRESENT[P[i].state]:
+                    _count(panel, P[i], month, True)
+        j = t - weeks[month] - b.permit_first
+        if 0 <= j < permit_start.shape[1] - 1:
+            for k in range(permit_start[w, j], permit_start[w, j + 1]):
+                i = permit_order[k]
+                if i < b.p0 + b.arrived and PRESENT[P[i].state]:
+                    _count(permit_panel, P[i], month, False)
 
 
 @njit(inline="always")
-def kora_weeks(p, b, t: int, s: int) -> None:
-    """KORA (seed 004): weeks per category in the first three years since arrival, and a job of
-    at least three consecutive weeks."""
-    if t - p.ti_arrival >= b.metrics_kora_window_weeks:
-        return
-    if p.job_run >= b.metrics_kora_min_job_weeks:
-        p.kora_job = True
-    p.kora_weeks[KORA_OF_STATE[s]] += 1
-
-
-@njit(inline="always")
-def months_since_arrival(panel, mark, p, t: int, s: int, employed: bool, ss: bool) -> None:
-    """People exactly a month mark after arrival, into their group's panel."""
-    duration = t - p.ti_arrival
-    if duration >= len(mark) or mark[duration] < 0:
-        return
-    cell = panel[mark[duration]]
+def _count(panel, p, month: int, every_channel: bool) -> None:
+    s = p.state
+    group = (p.municipality * 2 + (1 if p.female else 0)) * 4 + p.education0
+    cell = panel[group, month]
     cell[OBSERVED] += 1
-    if employed:
-        cell[EMPLOYED] += 1
-    if ss:
-        cell[SELF_SUFFICIENT] += 1
-    if p.ti_sfi_passed >= 0:
-        cell[SFI_PASSED] += 1
-    if p.ti_first_contact >= 0:
-        cell[HAD_CONTACT] += 1
-    if p.ti_first_sfi_course >= 0:
-        cell[SFI_COURSE] += 1
-    cell[FIRST_STATE_CHANNEL + s] += 1
-
-
-@njit(inline="always")
-def months_since_permit(panel, mark, p, t: int, employed: bool, ss: bool) -> None:
-    """The same by months since the residence permit."""
-    duration = t - p.ti_permit
-    if duration < 0 or duration >= len(mark) or mark[duration] < 0:
-        return
-    cell = panel[mark[duration]]
-    cell[0] += 1
-    if employed:
-        cell[1] += 1
-    if ss:
-        cell[2] += 1
+    cell[EMPLOYED] += WORKING[s] or p.extra_work
+    cell[SELF_SUFFICIENT] += p.self_sufficient
+    if every_channel:
+        cell[SFI_PASSED] += p.ti_sfi_passed >= 0
+        cell[HAD_CONTACT] += p.ti_first_contact >= 0
+        cell[SFI_COURSE] += p.ti_first_sfi_course >= 0
+        cell[FIRST_STATE_CHANNEL + s] += 1

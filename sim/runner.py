@@ -17,11 +17,10 @@ from .config import Scenario
 from .config.arrivals import expected_arrivals
 from .ensemble import Members
 from .metrics import HEADLINE_MONTHS
-from .worlds import Worlds
 from .results import by_month_table, timeseries_long
 from .states import KORA_CATEGORIES
 from .stats import interval
-from .worlds import batch_key
+from .worlds import Worlds, batch_key
 
 
 def process_context():
@@ -117,10 +116,18 @@ def _run_block_args(args):
 
 def _worker_signals() -> None:
     """Workers leave Ctrl-C to the parent, which stops the whole pool at once; the parent's
-    terminate() (SIGTERM) ends a worker quietly, whatever handler the parent had installed."""
+    terminate() (SIGTERM) ends a worker quietly, whatever handler the parent had installed. A
+    worker runs its batches on one thread: the pool already uses every core."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    single_threaded()
+
+
+def single_threaded() -> None:
+    """This process's batches run on one thread (a worker of a pool of processes)."""
+    from . import week
+    week.THREADS = 1
 
 
 def pool_results(fn, jobs: list, workers: int, ordered: bool = True, initializer=_worker_signals,

@@ -17,10 +17,10 @@ arrays and the recorder's.
 
 from __future__ import annotations
 
-from typing import get_type_hints
+from typing import Any, get_type_hints
 
 import numpy as np
-from numba import types, typeof
+from numba import typeof, types
 from numba.experimental import structref
 
 from .parameters import FIELDS as PARAMETER_FIELDS
@@ -133,7 +133,8 @@ AGREEMENT = np.dtype([
 # counts.
 WORLD = np.dtype(
     [(name, np.float64) for name in PARAMETER_FIELDS]
-    + [(name, np.int64) for name in ("p0", "p1", "k0", "k1", "e0", "e1", "a0", "a1", "g0", "g1", "arrived")]
+    + [(name, np.int64) for name in ("p0", "p1", "k0", "k1", "e0", "e1", "a0", "a1", "g0", "g1", "arrived",
+                                     "permit_first")]
     + [("seed", np.uint64),
        ("internships_started", np.int64, (2,)),   # [private, public]
        ("hires_route", np.int64, (N_ROUTES,)),
@@ -168,7 +169,7 @@ class Batch:
     agency_target: np.ndarray
     agency_partner: np.ndarray
     # The recorder's.
-    mark: np.ndarray
+    month_weeks: np.ndarray
     panel: np.ndarray
     permit_panel: np.ndarray
     weekly_states: np.ndarray
@@ -180,21 +181,32 @@ class Batch:
     received: np.ndarray
     internships_ended: np.ndarray
     jobs_after_internship: np.ndarray
+    # Where to find people by arrival week and by permit week: world w's people who arrived in week
+    # a are rows arrival_start[w, a] to arrival_start[w, a + 1] - 1; those whose permit came in
+    # week q are permit_order[permit_start[w, j]:permit_start[w, j + 1]], j = q - worlds[w].permit_first.
+    arrival_start: np.ndarray
+    permit_order: np.ndarray
+    permit_start: np.ndarray
+    # Scratch: lists of people a phase collects (world w uses rows p0..p1 - 1 of each).
+    listed: np.ndarray
+    listed_too: np.ndarray
 
 
 BATCH_FIELDS = list(get_type_hints(Batch))
 
 # The numba type of each field: its dtype and dimensions, fixed here so that every batch has one
 # compiled type (and the compiled week is cached once).
-_TYPES = {
+_TYPES: dict[str, tuple[Any, int]] = {
     "people": (PERSON, 1), "munis": (MUNICIPALITY, 1), "employers": (EMPLOYER, 1), "agencies": (AGENCY, 1),
     "agreements": (AGREEMENT, 1), "worlds": (WORLD, 1), "week_of_year": (np.int64, 1),
     "employer_start": (np.int64, 1), "employer_target": (np.int64, 1), "sector_start": (np.int64, 1),
     "sector_target": (np.int64, 1), "agency_start": (np.int64, 1), "agency_target": (np.int64, 1),
-    "agency_partner": (np.bool_, 1), "mark": (np.int64, 1), "panel": (np.int32, 3), "permit_panel": (np.int32, 3),
+    "agency_partner": (np.bool_, 1), "month_weeks": (np.int64, 1), "panel": (np.int32, 3), "permit_panel": (np.int32, 3),
     "weekly_states": (np.int32, 3), "weekly_present": (np.int32, 3), "weekly_employed": (np.int32, 3),
     "weekly_self_sufficient": (np.int32, 3), "payments": (np.float64, 3), "settled": (np.int64, 2),
     "received": (np.int64, 2), "internships_ended": (np.int64, 2), "jobs_after_internship": (np.int64, 2),
+    "arrival_start": (np.int64, 2), "permit_order": (np.int32, 1), "permit_start": (np.int64, 2),
+    "listed": (np.int32, 1), "listed_too": (np.int32, 1),
 }
 assert list(_TYPES) == BATCH_FIELDS
 
@@ -220,11 +232,16 @@ def check(name: str, array: np.ndarray) -> np.ndarray:
     return array
 
 
+def names(dtype: np.dtype) -> tuple[str, ...]:
+    """The field names of a record dtype (none for a plain one)."""
+    return dtype.names or ()
+
+
 def records(obj, dtype: np.dtype, n: int) -> np.ndarray:
     """A record array of `dtype` from `obj`'s attributes of the same names; `obj`'s attributes
     then become views of its fields, so that Python code and the kernels share one copy."""
     rows = np.zeros(n, dtype)
-    for name in dtype.names:
+    for name in names(dtype):
         value = getattr(obj, name, None)
         if value is not None:
             rows[name] = value

@@ -20,7 +20,7 @@ import numpy as np
 from .metrics import by_duration, run_figures
 from .model import IntroductionModel, agreement_records
 from .population import NO_ONE, Population
-from .tables import AGENCY, EMPLOYER, MUNICIPALITY
+from .tables import AGENCY, EMPLOYER, MUNICIPALITY, names
 
 if TYPE_CHECKING:
     from .config import Scenario
@@ -112,7 +112,7 @@ def _rows(table, lo: int, hi: int, dtype: np.dtype) -> Any:
             setattr(out, k, v[lo:hi])
     out.n = hi - lo
     out.rows = table.rows[lo:hi].copy()
-    for name in dtype.names:
+    for name in names(dtype):
         setattr(out, name, out.rows[name])
     return out
 

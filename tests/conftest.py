@@ -76,3 +76,12 @@ def replicate_mean(data: dict, fn, replicates: int = 6, base_seed: int = 11) -> 
 @pytest.fixture
 def base_world():
     return world()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_kernels():
+    """The week's kernels compiled (or loaded) once, before the first test: test workers started
+    together compile once between them (sim.compiled), and the command-line tests' subprocesses
+    then load them."""
+    from sim import compiled
+    compiled.ready()

@@ -233,9 +233,10 @@ def test_the_reports_runs_are_run_comparisons(workers):
 
 
 def test_worker_processes_give_the_same_numbers_and_stop_when_told():
-    # Five simulated years, so that a cancelled part is caught part-way however loaded the machine.
-    base = load_scenario("falkenberg", [("simulation.years", 5)])
-    variant = load_scenario("falkenberg", [("simulation.years", 5)] + levers.variant_overrides(
+    # Thirty simulated years (some tenths of a second a worker), so that a cancelled part is caught
+    # part-way however fast the machine.
+    base = load_scenario("falkenberg", [("simulation.years", 30)])
+    variant = load_scenario("falkenberg", [("simulation.years", 30)] + levers.variant_overrides(
         base, {"falkenberg:hours_per_week": 20}))
     settings = compute.Settings(replicates=4, seed=5, parameters="ensemble")
     try:

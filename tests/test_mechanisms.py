@@ -12,18 +12,20 @@ import pytest
 from sim.config import scenario_from_dict
 from sim.metrics import CHANNELS, rates
 from sim.model import IntroductionModel
-from sim.processes.hiring import (
+from sim.processes.hiring import acceptance, win_against_others
+from sim.processes.search import time_for_search
+from sim.runner import replicate_seed
+from sim.states import (
     AGENCY_BRIDGE,
+    AGENCY_JOB,
     COACH,
     CONVERSION,
     EXTRA_WORK_BRIDGE,
     OWN,
-    acceptance,
-    win_against_others,
+    PASSIVE,
+    SUBSIDISED_JOB,
+    UPPER_SECONDARY,
 )
-from sim.processes.search import time_for_search
-from sim.runner import replicate_seed
-from sim.states import S
 
 from conftest import replicate_mean, run_world, world
 
@@ -107,7 +109,7 @@ def test_a_capped_subsidy_never_exceeds_its_cap():
     per_year = np.zeros((2, E.n), dtype=int)
     while m.running:
         m.step()
-        new = (P.state == S.SUBSIDISED_JOB) & (P.ti_state == m.t)
+        new = (P.state == SUBSIDISED_JOB) & (P.ti_state == m.t)
         per_year[m.t // 52] += np.bincount(P.employer[new], minlength=E.n)
         assert m.check_invariants() == []
     assert per_year.max() == cap  # the cap binds, and is never passed
@@ -174,7 +176,9 @@ def test_time_for_search_is_one_minus_both_parts_of_the_lock_in():
                          **{"municipalities.t.programme.hours_per_week": hours,
                             "municipalities.t.programme.job_focus": False}))
         m.step()
-        return time_for_search(m, m.week, np.arange(10))
+        P, M, b = m.population.rows, m.munis.rows, m.index[0]
+        woy = int(m.tables.week_of_year[m.t])
+        return np.array([time_for_search(P[i], M[P[i]["municipality"]], b, m.t, woy) for i in range(10)])
     np.testing.assert_allclose(left(40, 0.0, 0.5), 0.5)
     np.testing.assert_allclose(left(40, 0.3, 0.5), 0.2)   # the two parts add
     np.testing.assert_allclose(left(20, 0.3, 0.5), 0.45)  # the hours part scales with scheduled / 40
@@ -183,13 +187,19 @@ def test_time_for_search_is_one_minus_both_parts_of_the_lock_in():
 
 # --- the hiring rule -------------------------------------------------------------------------
 
+class Accepted:
+    """The employer's decisions on several contacts (as arrays)."""
+
+    def __init__(self, rows):
+        self.p, self.p_unsubsidised, self.subsidised, self.nystartsjobb = (np.array(x) for x in zip(*rows))
+
+
 def _accept(data, channel):
     """The first 50 people's contacts with the first employer, after one week."""
     m = model_of(data)
     m.step()
-    who = np.arange(50)
-    emp = np.zeros(len(who), dtype=np.int64)
-    return m, acceptance(m, m.t, who, emp, np.full(len(who), channel))
+    P, E, b = m.population.rows, m.employers.rows, m.index[0]
+    return m, Accepted([acceptance(P[i], E[0], P[i]["last_host"] == 0, b, channel, 0.0, m.t) for i in range(50)])
 
 
 def test_nystartsjobb_multiplies_the_odds_not_the_probability():
@@ -225,9 +235,9 @@ def test_swedish_below_the_employers_requirement_lowers_the_odds_by_the_shortfal
 
 
 def test_the_urn_ball_chance_of_beating_other_applicants():
-    a = np.array([0.0, 1e-12, 1.0, 4.0, 100.0])
-    np.testing.assert_allclose(win_against_others(a), [1.0, 1.0, 1 - np.exp(-1), (1 - np.exp(-4)) / 4, 0.01],
-                               rtol=1e-9)
+    a = [0.0, 1e-12, 1.0, 4.0, 100.0]
+    np.testing.assert_allclose([win_against_others(x) for x in a],
+                               [1.0, 1.0, 1 - np.exp(-1), (1 - np.exp(-4)) / 4, 0.01], rtol=1e-9)
 
 
 def test_other_job_seekers_take_vacancies_and_leave_newcomers_fewer():
@@ -345,7 +355,7 @@ def test_job_focus_brings_search_forward():
 
 
 def test_wage_like_allowance_and_sanctions_lower_dropout():
-    passive = lambda m: float(np.mean(m.recorder.weekly_states[:52, :, S.PASSIVE]))
+    passive = lambda m: float(np.mean(m.recorder.weekly_states[:52, :, PASSIVE]))
     b = {"behaviour.passivity.dropout_per_week": 0.02}
     assistance = world(**b, **{"municipalities.home.programme.allowance": "social_assistance"})
     wage_like = world(**b, **{"municipalities.home.programme.allowance": "wage_like"})
@@ -356,7 +366,7 @@ def test_wage_like_allowance_and_sanctions_lower_dropout():
 
 
 def test_care_organisation_raises_dropout():
-    passive = lambda m: float(np.mean(m.recorder.weekly_states[:52, :, S.PASSIVE]))
+    passive = lambda m: float(np.mean(m.recorder.weekly_states[:52, :, PASSIVE]))
     care = world(**{"municipalities.home.programme.organisation": "social_services"})
     work = world(**{"municipalities.home.programme.organisation": "labour_market"})
     assert replicate_mean(care, passive, REPS) > replicate_mean(work, passive, REPS)
@@ -389,10 +399,10 @@ def test_agencies_hire_only_those_who_meet_their_criteria():
     checked = 0
     while m.running:
         m.step()
-        new = (P.state == S.AGENCY_JOB) & (P.ti_state == m.t)
+        new = (P.state == AGENCY_JOB) & (P.ti_state == m.t)
         checked += int(new.sum())
         assert np.all(P.swedish[new] >= 0.4) and np.all(P.engagement[new] >= 0.5)
-        assert np.all(P.education[new] >= 2)
+        assert np.all(P.education[new] >= UPPER_SECONDARY)
     assert checked > 10
 
 

@@ -103,13 +103,13 @@ def test_a_lever_does_not_reshuffle_unrelated_draws():
 
 
 def test_employer_draws_are_keyed_by_employer_not_position():
-    from sim.rng import hashed_uniform
-    keys = np.array([11, 22, 33], dtype=np.uint64)
-    a = hashed_uniform(1, "vacancies", keys, 4)
-    b = hashed_uniform(1, "vacancies", np.array([99, 11, 22, 33], dtype=np.uint64), 4)
+    from sim.rng import VACANCIES, uniforms
+    keys = np.array([11, 22, 33], dtype=np.int64)
+    a = uniforms(np.uint64(1), VACANCIES, keys, 4)
+    b = uniforms(np.uint64(1), VACANCIES, np.array([99, 11, 22, 33], dtype=np.int64), 4)
     np.testing.assert_array_equal(a, b[1:])  # adding an employer leaves the others' draws alone
-    assert not np.array_equal(a, hashed_uniform(1, "vacancies", keys, 5))
-    assert not np.array_equal(a, hashed_uniform(2, "vacancies", keys, 4))
+    assert not np.array_equal(a, uniforms(np.uint64(1), VACANCIES, keys, 5))
+    assert not np.array_equal(a, uniforms(np.uint64(2), VACANCIES, keys, 4))
 
 
 def test_replicates_identical_with_one_or_two_workers():
@@ -273,5 +273,5 @@ def test_small_agreement_moves_couples_too():
 
 
 def test_plain_state_codes_equal_the_enum():
-    from sim.states import S
-    assert {k: v for k, v in vars(S).items() if k.isupper()} == {s.name: int(s) for s in State}
+    import sim.states as states
+    assert {s.name: getattr(states, s.name) for s in State} == {s.name: int(s) for s in State}

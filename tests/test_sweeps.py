@@ -239,10 +239,10 @@ def test_a_backend_that_cannot_start_leaves_no_new_folder(reference, tmp_path, m
     pd.testing.assert_frame_equal(table(tmp_path / "kept"), before)
 
 
-def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
-    """Worlds of a batch share the behaviour the weekly step reads as one number: such a sweep's
-    blocks never mix its values, and its rows are those of each run alone. A parameter that may
-    differ between worlds (sim.worlds.PER_WORLD) does not split the batch."""
+def test_a_sweep_over_a_behavioural_parameter_runs_as_one_batch(tmp_path):
+    """Every world of a batch reads its own parameters: a sweep over a behavioural parameter runs
+    its points side by side, and its rows are those of each run alone. Only the simulated period
+    splits a batch."""
     from sim.ensemble import Members
     from sim.model import IntroductionModel
     from sim.sweeps.design import point_scenario, run_seed
@@ -268,13 +268,8 @@ def test_a_sweep_over_a_behavioural_parameter_batches_point_by_point(tmp_path):
     ctx = Context(base=base, sweep=sweep, points=pts)
     tasks = [(p, r, run_seed(sweep, p, r)) for p in range(len(pts)) for r in range(2)]
     blocks = task_blocks(ctx, tasks, workers=1)
-    for b in blocks:
-        assert len({pts[p]["own"] for p, _, _ in b}) == 1
-    assert len(blocks) == 2  # one per value; the hours levers share a batch
-    per_world = load_sweep(write(tmp_path, f.read_text().replace("behaviour.search.own_contacts_per_week",
-                                                                   "behaviour.hiring.intercept"), "pw.yaml"))
-    ctx_pw = Context(base=per_world[1], sweep=per_world[0], points=points(per_world[0]))
-    assert len(task_blocks(ctx_pw, tasks, workers=1)) == 1
+    assert len(blocks) == 1  # every world reads its own parameters: one batch for all points
+    assert len({pts[p]["own"] for p, _, _ in blocks[0]}) == 2
     run_sweep(f, tmp_path / "out", workers=1, scheduler=None, fresh=False)
     rows = table(tmp_path / "out")
     for p, r, seed in tasks[::3]:

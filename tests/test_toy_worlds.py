@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim.metrics import CHANNELS, PAYMENTS
-from sim.states import S
+from sim.states import AGENCY_JOB, REGULAR_JOB
 
 from test_mechanisms import model_of, toy
 
@@ -16,7 +16,7 @@ SINGLES = {"refugee_profile.household": {"couple_share": 0.0, "young_children_sh
 
 def _give_job(m, who: int, hours: float, wage: float) -> None:
     P = m.population
-    P.state[who] = S.REGULAR_JOB
+    P.state[who] = REGULAR_JOB
     P.employer[who] = 0
     P.job_hours[who] = hours
     P.hourly_wage[who] = wage
@@ -61,7 +61,7 @@ def test_extra_work_in_the_programme_is_deducted_only_under_income_offset(offset
         b.step()
     b.population.extra_work[0] = True  # kept: eligible (enough Swedish), and no one ends it (below)
     b.population.swedish[0] = a.population.swedish[0] = 0.5
-    b.behaviour = b.behaviour.model_copy(update={"jobs": b.behaviour.jobs.model_copy(update={"extra_work_end_per_week": 0.0})})
+    b.index["jobs_extra_work_end_per_week"] = 0.0  # the world's parameter record, which the kernels read
     a.step()
     b.step()
     extra = b.behaviour.search.extra_work_hours * b.config.national.hourly_wage_sek
@@ -80,16 +80,15 @@ def test_separations_end_every_job_at_rate_one_and_none_at_zero(rate, left):
     for _ in range(3):
         m.step()
     P = m.population
-    employed = int(np.count_nonzero(P.state == S.REGULAR_JOB))
+    employed = int(np.count_nonzero(P.state == REGULAR_JOB))
     assert employed > 100
     # From now on no contact is made, and jobs end at `rate`.
-    m.behaviour = m.behaviour.model_copy(update={
-        "jobs": m.behaviour.jobs.model_copy(update={"regular_separation_per_week": rate}),
-        "search": m.behaviour.search.model_copy(update={"own_contacts_per_week": 0.0})})
+    m.index["jobs_regular_separation_per_week"] = rate  # the world's parameter record
+    m.index["search_own_contacts_per_week"] = 0.0
     m.step()
-    now = int(np.count_nonzero(P.state == S.REGULAR_JOB))
+    now = int(np.count_nonzero(P.state == REGULAR_JOB))
     assert now == (employed if left is None else left)
-    assert np.all(P.employer[P.state != S.REGULAR_JOB] == -1)
+    assert np.all(P.employer[P.state != REGULAR_JOB] == -1)
 
 
 def test_an_agency_hires_exactly_its_weekly_capacity_when_enough_qualify():
@@ -104,7 +103,7 @@ def test_an_agency_hires_exactly_its_weekly_capacity_when_enough_qualify():
     m = model_of(toy(**{"staffing_agencies": {"a": agency}}))
     for _ in range(20):
         m.step()
-    hired = m.population.state == S.AGENCY_JOB
+    hired = m.population.state == AGENCY_JOB
     assert hired.sum() > 0 and np.all(m.population.education[hired] == 3)
 
 
@@ -151,7 +150,7 @@ def test_the_performance_bonus_is_paid_a_year_after_the_permit_for_sfi_passed_wi
     m.run()
     bonus = m.recorder.payments[:, :, PAYMENTS.index("performance_bonus")].sum(axis=1)
     P = m.population
-    assert not (P.state[:200] == S.REGULAR_JOB).any() and (P.ti_left[:200] < 0).all()
+    assert not (P.state[:200] == REGULAR_JOB).any() and (P.ti_left[:200] < 0).all()
     permit, passed = P.ti_permit[:200].astype(int), P.ti_sfi_passed[:200].astype(int)
     earned = (passed >= 0) & (passed - permit <= 52)
     expected = np.bincount(permit[earned] + 52, minlength=len(bonus))[:len(bonus)] * 1000.0

@@ -10,10 +10,9 @@ import pytest
 from sim.config import load_scenario
 from sim.ensemble import Members
 from sim.model import IntroductionModel
-from sim.worlds import Worlds
 from sim.results import timeseries_long
 from sim.runner import blocks_of, replicate_seed, run_comparison, run_one, with_years
-from sim.worlds import batch_key
+from sim.worlds import Worlds, batch_key
 
 SHIPPED = ["denmark_average", "falkenberg", "fredensborg_dk", "regional_secondary", "solna", "sorsele",
            "struer_dk", "ten_proposals", "typical_2006", "varnamo"]
@@ -23,13 +22,13 @@ YEARS = 2
 def snapshot(m) -> dict:
     """Everything a finished world gives: figures, tables, and the final arrays of its people,
     municipalities, employers and agencies (in its own numbering)."""
-    def arrays(obj, skip=()):
-        return {k: np.array(v) for k, v in vars(obj).items() if isinstance(v, np.ndarray) and k not in skip}
+    def records(table):
+        return {name: np.array(table.rows[name]) for name in table.rows.dtype.names}
     return {
         "figures": m.figures(), "by_arrival": m.by_duration("arrival"), "by_permit": m.by_duration("permit"),
-        "timeseries": timeseries_long(m), "population": arrays(m.population),
-        "munis": arrays(m.munis, ("reach", "world")), "employers": arrays(m.employers),
-        "agencies": arrays(m.agencies), "received": m.received.copy(),
+        "timeseries": timeseries_long(m), "population": records(m.population),
+        "munis": records(m.munis), "employers": records(m.employers),
+        "agencies": records(m.agencies), "received": m.received.copy(),
     }
 
 
@@ -146,75 +145,80 @@ def test_worlds_that_cannot_share_a_batch_are_refused():
 
 def test_weighted_choice_with_fractional_weights_is_each_worlds_own():
     """Agencies are chosen by a fractional credit: in a batch, each world's running sums start
-    from zero, so every choice equals the world's choice alone, to the last bit."""
-    from sim.processes.choice import SegmentChooser
+    from zero in each of its segments, so every choice equals the world's choice alone, to the
+    last bit, whatever the weights of the worlds before it."""
+    from sim.processes.choice import choose, cumulate
     rng = np.random.default_rng(3)
     worlds = []
-    for scale in (1e15, 1.0, 3.7):  # (municipality, agency) pairs and fractional weights of one world
-        m = rng.integers(0, 4, 12)
-        a = rng.integers(0, 5, 12)
-        # the first world's large weights would swamp the others' in one running sum over all
-        worlds.append((m, a, rng.random(5) * scale + 1e-9 * rng.random(5)))
-    keys_b, targets_b, weights_b, key_world = [], [], [], []
-    m_off = a_off = 0
-    for w, (m, a, wt) in enumerate(worlds):
-        keys_b.append(m + m_off)
-        targets_b.append(a + a_off)
-        weights_b.append(wt)
-        key_world += [w] * 4
-        m_off += 4
-        a_off += 5
-    batch = SegmentChooser(np.concatenate(keys_b), np.concatenate(targets_b), m_off, np.array(key_world))
-    u = rng.random(400).astype(np.float32)
-    people_m = rng.integers(0, 4, 400)
-    for w, (m, a, wt) in enumerate(worlds):
-        alone = SegmentChooser(m, a, 4).choose(people_m, u, wt)
-        got = batch.choose(people_m + 4 * w, u, np.concatenate(weights_b))
-        assert np.array_equal(np.where(got >= 0, got - 5 * w, -1), alone)
+    for scale in (1e15, 1.0, 3.7):  # 4 municipalities' segments over 5 agencies, fractional weights
+        key = np.sort(rng.integers(0, 4, 12))
+        start = np.searchsorted(key, np.arange(5)).astype(np.int64)
+        target = rng.integers(0, 5, 12).astype(np.int64)
+        worlds.append((start, target, rng.random(5) * scale + 1e-9 * rng.random(5)))
+    # The batch: the worlds' segments one after another, targets numbered in the batch.
+    starts, targets, weights = [np.zeros(1, np.int64)], [], []
+    for w, (start, target, wt) in enumerate(worlds):
+        starts.append(start[1:] + 12 * w)
+        targets.append(target + 5 * w)
+        weights.append(wt)
+    start_b, target_b, weight_b = np.concatenate(starts), np.concatenate(targets), np.concatenate(weights)
+    us = rng.random(400)
+    for w, (start, target, wt) in enumerate(worlds):
+        cum_alone = cumulate(start, target, wt, 0, 0, 4)
+        cum_batch = cumulate(start_b, target_b, weight_b[5 * w:5 * w + 5], 5 * w, 4 * w, 4 * w + 4)
+        assert np.array_equal(cum_alone, cum_batch)
+        for k, u in enumerate(us):
+            key = k % 4
+            alone = choose(start, cum_alone, 0, key, u)
+            got = choose(start_b, cum_batch, int(start_b[4 * w]), 4 * w + key, u)
+            assert (alone < 0 and got < 0) or target[alone] + 5 * w == target_b[got]
 
 
-def test_worlds_may_differ_in_the_calibrated_parameters():
-    """The parameters a calibration varies (sim.worlds.PER_WORLD) may differ between the worlds
-    of a batch, so a calibration generation runs as one; each world is still its run alone."""
+def test_worlds_may_differ_in_any_parameter():
+    """Each world reads its own parameter record (sim.parameters): behavioural parameters and
+    national rules may differ between the worlds of a batch (a calibration generation, a sweep of
+    the rules), and each world is still its run alone."""
     from sim.calibration.evaluate import apply_values
     from sim.config.loader import scenario_from_dict
-    from sim.worlds import PER_WORLD
     rng = np.random.default_rng(7)
-    lows = {"hiring.intercept": (-3.0, -1.0), "hiring.swedish": (0.2, 2.0), "hiring.swedish_shortfall": (0.5, 6.0),
-            "hiring.employability_sd": (0.5, 1.5), "hiring.internship_host": (-2.0, 1.0),
-            "hiring.nystartsjobb_employer_takeup": (0.1, 0.9), "search.coach_contacts_per_week": (0.2, 3.0),
-            "search.job_focus_search_share": (0.0, 0.6), "search.lock_in_in_programme": (0.0, 0.6),
-            "search.lock_in_at_full_time": (0.0, 0.6), "search.extra_work_per_week": (0.0, 0.01),
-            "language.everyday_ceiling": (0.3, 0.9), "jobs.regular_separation_per_week": (0.001, 0.01),
-            "internships.placements_per_coordinator_week": (0.3, 1.5)}
-    assert set(lows) == set(PER_WORLD)
+    ranges = {"behaviour.hiring.intercept": (-3.0, -1.0), "behaviour.hiring.swedish": (0.2, 2.0),
+              "behaviour.search.coach_contacts_per_week": (0.2, 3.0),
+              "behaviour.search.lock_in_in_programme": (0.0, 0.6), "behaviour.jobs.regular_separation_per_week": (0.001, 0.01),
+              "behaviour.internships.placements_per_coordinator_week": (0.3, 1.5),
+              "behaviour.passivity.dropout_per_week": (0.0, 0.01), "behaviour.household.birth_rate_per_year": (0.0, 0.2),
+              "national.instegsjobb.subsidy_private": (0.3, 0.9), "national.living_costs_adult_sek_per_week": (1000, 2500),
+              "metrics.self_sufficiency.min_weeks": (4, 26)}
     specs = []
     for name in ("falkenberg", "regional_secondary"):
         base = with_years(load_scenario(name), YEARS)
         data = base.model_dump(mode="json", by_alias=True)
         for k in range(3):
-            values = {f"behaviour.{p}": float(rng.uniform(*lows[p])) for p in PER_WORLD}
+            values = {p: float(rng.uniform(*r)) for p, r in ranges.items()}
+            values["metrics.self_sufficiency.min_weeks"] = int(values["metrics.self_sufficiency.min_weeks"])
             specs.append((scenario_from_dict(apply_values(data, values)), 11 + k))
         specs.append((base, 5))
     assert len({batch_key(s) for s, _ in specs}) == 1
     batch = Worlds(specs).run()
-    assert len(batch.per_world) == len(PER_WORLD)
     for w, (s, seed) in enumerate(specs):
         assert_same(snapshot(IntroductionModel(s, seed=seed, collect=False).run()), snapshot(batch.world(w)),
                     f"world {w}")
+    assert len({str(batch.world(w).figures()["employment"]) for w in range(len(specs))}) == len(specs)
 
 
-def test_per_world_values_as_float32_do_what_a_plain_number_does_beside_float32():
-    """The rule behind `IntroductionModel.param`: NumPy turns a plain number beside a float32
-    array into float32 (NEP 50), so a per-world value cast to float32 gives the same bits in
-    products, sums and comparisons; as float64 it would not."""
-    rng = np.random.default_rng(1)
-    a = rng.random(10_000).astype(np.float32)
-    for p in (float(x) for x in rng.uniform(-3, 3, 50)):  # plain numbers, as the behaviour's fields
-        arr32 = np.full(len(a), p).astype(np.float32)
-        assert np.array_equal(a * p, a * arr32) and (a * p).dtype == np.float32
-        assert np.array_equal(a + p, a + arr32)
-        assert np.array_equal(a < p, a < arr32)
-    # A per-world value left as float64 would make the arithmetic float64: other bits.
-    assert (a * np.full(len(a), 0.1)).dtype == np.float64
-    assert not np.array_equal((a * np.full(len(a), 0.1)).astype(np.float64), (a * 0.1).astype(np.float64))
+def test_a_batch_gives_the_same_on_one_thread_and_two():
+    """With two threads each runs its own worlds: the same numbers as one thread, bit for bit."""
+    import sim.week as week
+    scen = [with_years(load_scenario(n), YEARS) for n in ("falkenberg", "solna", "varnamo")]
+    specs = [(scen[k % 3], 20 + k) for k in range(9)]
+    out = {}
+    for threads in (1, 2):
+        saved = week.THREADS
+        week.THREADS = threads
+        try:
+            batch = Worlds(specs).run()
+        finally:
+            week.THREADS = saved
+        out[threads] = [snapshot(batch.world(w)) for w in range(len(specs))]
+        assert len(week.split_worlds(batch.people_offsets, threads)) == threads
+    for w in range(len(specs)):
+        assert_same(out[1][w], out[2][w], f"world {w}")

@@ -19,9 +19,9 @@ import pandas as pd
 from ..comparison import summary_of
 from ..config import Scenario
 from ..headline import spread_words, title_of, verdicts
-from ..worlds import Worlds
 from ..results import by_month_table
-from ..runner import blocks_of, outputs_of, replicate_jobs, with_years
+from ..runner import blocks_of, outputs_of, replicate_jobs, single_threaded, with_years
+from ..worlds import Worlds
 
 
 class Cancelled(Exception):
@@ -84,9 +84,9 @@ def _step_block(jobs: list[tuple], tick: Callable[[int], None] | None, tables: b
     try:
         done = 0
         while batch.running:
-            batch.step()
-            done += 1
-            if tick is not None and done % TICK_WEEKS == 0:
+            batch.advance(TICK_WEEKS)
+            done = batch.t + 1
+            if tick is not None:
                 tick(done)
         return [_outputs(batch.world(w), tables) for w in range(len(jobs))]
     finally:
@@ -160,6 +160,7 @@ def _worker_init(weeks, stop) -> None:
     global _WEEKS, _STOP
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _WEEKS, _STOP = weeks, stop
+    single_threaded()  # the pool already uses every core
     parent = os.getppid()
 
     def watch() -> None:  # a server killed outright (SIGKILL) cannot stop its workers: they stop themselves

@@ -16,10 +16,10 @@ from .choice import CARRY_OVER_WEEKS, carried, sort_by
 AGREEMENT_MIN_PLACES = 2.0
 
 
-@njit(cache=True)
-def arrivals(B: Batch, n_worlds: int, t: int) -> None:
+@njit(cache=True, nogil=True)
+def arrivals(B: Batch, first: int, last: int, t: int) -> None:
     """This week's arrivals and transfers, and the vacancies employers post."""
-    for w in range(n_worlds):
+    for w in range(first, last):
         b = B.worlds[w]
         arrive(B.people, B.munis, b, t, B.payments)
         for g in range(b.g0, b.g1):
@@ -108,8 +108,8 @@ def transfer(B: Batch, b, g, t: int) -> None:
     room = int(quota)
     blocked = False
     moved = 0
-    for j in order:
-        p = P[heads[j]]
+    for o in order:
+        p = P[heads[o]]
         size = 2 if p.partner >= 0 else 1
         if (not blocked and size <= room) or (blocked and size == 1 and room >= 1):
             p.municipality = g.dst

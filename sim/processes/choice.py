@@ -25,25 +25,29 @@ def carried(room: float, per_week: float, weeks: float, at_least: float) -> floa
 
 
 @njit(cache=True)
-def cumulate(start, target, weights, first_key: int, last_key: int, cum) -> None:
-    """cum[pair] = the running sum of `weights[target]` over its segment, for segments
-    first_key..last_key - 1 (from zero in each: exact whatever came before)."""
+def cumulate(start, target, weights, first_target: int, first_key: int, last_key: int) -> np.ndarray:
+    """The running sum of the weights over each segment, for segments first_key..last_key - 1 (one
+    world's: `weights[target - first_target]` are its targets' weights, and the result's entry
+    j - start[first_key] belongs to pair j). From zero in each segment: exact whatever came before."""
+    base = start[first_key]
+    cum = np.empty(start[last_key] - base)
     for key in range(first_key, last_key):
         acc = 0.0
         for j in range(start[key], start[key + 1]):
-            acc += weights[target[j]]
-            cum[j] = acc
+            acc += weights[target[j] - first_target]
+            cum[j - base] = acc
+    return cum
 
 
-@njit(cache=True)
-def choose(start, cum, key: int, u: float) -> int:
-    """The pair of segment `key` that `u` falls in, weighted by the cumulated weights; -1 when the
-    segment has no weight."""
+@njit(inline="always")
+def choose(start, cum, base: int, key: int, u: float) -> int:
+    """The pair of segment `key` that `u` falls in, weighted by the weights `cumulate` summed
+    (`cum`, its entries from pair `base` on); -1 when the segment has no weight."""
     lo = start[key]
     hi = start[key + 1]
     if hi <= lo:
         return -1
-    total = cum[hi - 1]
+    total = cum[hi - 1 - base]
     if not total > 0.0:
         return -1
     point = u * total
@@ -51,7 +55,7 @@ def choose(start, cum, key: int, u: float) -> int:
     a, b = lo, hi - 1
     while a < b:
         mid = (a + b) // 2
-        if cum[mid] > point:
+        if cum[mid - base] > point:
             b = mid
         else:
             a = mid + 1
@@ -116,13 +120,52 @@ def first_by_priority(group, priority, room, n_groups: int, ok) -> None:
     for k in range(m):
         order[pos[group[k]]] = k
         pos[group[k]] += 1
-    work = np.empty(m, np.int64)
+    heap = np.empty(m, np.int64)
     for g in range(n_groups):
         lo, hi = count[g], count[g + 1]
         keep = max(int(room[g]), 0)
         if hi - lo <= keep:
             continue
+        for j in range(lo, hi):
+            ok[order[j]] = False
         members = order[lo:hi]
-        sort_by(priority, members, work[lo:hi])
-        for r in range(keep, hi - lo):
-            ok[members[r]] = False
+        kept = smallest(priority, members, keep, heap)
+        for j in range(kept):
+            ok[heap[j]] = True
+
+
+@njit(cache=True)
+def smallest(keys, items, keep: int, heap) -> int:
+    """The `keep` items of `items` with the smallest keys (ties: the earlier item), into
+    heap[:keep] (in no particular order), by a bounded max-heap; returns how many."""
+    n = 0
+    for item in items:
+        if n < keep:  # push
+            heap[n] = item
+            c = n
+            n += 1
+            while c > 0:
+                parent = (c - 1) // 2
+                if not _after(keys, heap[c], heap[parent]):
+                    break
+                heap[c], heap[parent] = heap[parent], heap[c]
+                c = parent
+        elif n > 0 and _after(keys, heap[0], item):  # replace the largest, sift down
+            heap[0] = item
+            c = 0
+            while True:
+                left = 2 * c + 1
+                if left >= n:
+                    break
+                child = left + 1 if left + 1 < n and _after(keys, heap[left + 1], heap[left]) else left
+                if not _after(keys, heap[child], heap[c]):
+                    break
+                heap[c], heap[child] = heap[child], heap[c]
+                c = child
+    return n
+
+
+@njit(inline="always")
+def _after(keys, a: int, b: int) -> bool:
+    """Item a comes after item b: a larger key, or the same key and a later position."""
+    return keys[a] > keys[b] or (keys[a] == keys[b] and a > b)

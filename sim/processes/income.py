@@ -26,32 +26,22 @@ from ..states import (
     INTRODUCTION_ALLOWANCE,
     NO_SUPPORT,
     PASSIVE,
-    PERFORMANCE_BONUS,
     PLAN,
     PRESENT,
     PROGRAMME,
     SOCIAL_ASSISTANCE,
     STAFF,
-    SUBSIDISED_JOB,
-    WAGE_SUBSIDY,
     WORKING,
 )
-from ..tables import Batch
-from .hiring import end_internship
 from .programme import in_period
 
 
-@njit(cache=True)
-def income(B: Batch, n_worlds: int, t: int) -> None:
-    """Staff are paid every week, whether or not anyone has arrived yet; then everyone's earnings."""
-    P, M = B.people, B.munis
-    for w in range(n_worlds):
-        b = B.worlds[w]
-        cost = b.national_coach_cost_sek_per_year / 52.0
-        for k in range(b.k0, b.k1):
-            B.payments[t, k, STAFF] += (M[k].coaches + M[k].coordinators) * cost
-        for i in range(b.p0, b.p0 + b.arrived):
-            earn(P[i], b)
+@njit(inline="always")
+def pay_staff(M, b, t: int, payments) -> None:
+    """Staff are paid every week, whether or not anyone has arrived yet."""
+    cost = b.national_coach_cost_sek_per_year / 52.0
+    for k in range(b.k0, b.k1):
+        payments[t, k, STAFF] += (M[k].coaches + M[k].coordinators) * cost
 
 
 @njit(inline="always")
@@ -74,11 +64,12 @@ def living_costs(p, b) -> float:
         p.n_children / adults)
 
 
-@njit(cache=True)
-def support(P, M, E, b, i: int, t: int, payments) -> float:
-    """Self-sufficiency, and the allowance or assistance paid to person i; returns the household's
-    need (living costs its earnings do not cover)."""
-    p = P[i]
+@njit(inline="always")
+def support(p, m, b, t: int, partner_surplus: float) -> tuple[float, int, float]:
+    """Self-sufficiency, and the allowance or assistance paid to person record p (in municipality
+    record m; `partner_surplus`: the partner's earnings above their own costs, which the household
+    means test counts). Returns the household's need (living costs its earnings do not cover), and
+    what is paid: the kind (`states.PAYMENTS`) and the amount."""
     s = p.state
     present = PRESENT[s]
     earnings = p.earnings
@@ -91,60 +82,62 @@ def support(P, M, E, b, i: int, t: int, payments) -> float:
     p.self_sufficient = p.weeks_above >= b.metrics_self_sufficiency_min_weeks
     if p.self_sufficient and p.ti_self_sufficient < 0:
         p.ti_self_sufficient = t
-    # The household means test: a partner's earnings above their own costs count for the person.
-    need = costs - earnings
-    if p.partner >= 0 and p.partner < b.p0 + b.arrived:
-        q = P[p.partner]
-        need -= max(q.earnings - living_costs(q, b), 0.0)
+    need = costs - earnings - partner_surplus
     p.support = 0.0
     if not present:
-        return need
-    m = M[p.municipality]
-    if in_period(p, M, t) and IN_PROGRAMME_ACTIVITY[s]:
+        return need, SOCIAL_ASSISTANCE, 0.0
+    kind, paid = SOCIAL_ASSISTANCE, 0.0
+    if in_period(p, m, t) and IN_PROGRAMME_ACTIVITY[s]:
         if m.wage_like:
             allowance = m.allowance_sek - earnings if m.income_offset else m.allowance_sek
             if p.sanctioned:
                 allowance *= 1.0 - b.engagement_sanction_share_of_allowance
-            paid = max(allowance, 0.0)
-            payments[t, p.municipality, INTRODUCTION_ALLOWANCE] += paid
+            kind, paid = INTRODUCTION_ALLOWANCE, max(allowance, 0.0)
         else:  # programme assistance: means-tested, earnings deducted only with income offset
             paid = max(need if m.income_offset else need + earnings, 0.0)
-            payments[t, p.municipality, SOCIAL_ASSISTANCE] += paid
-        p.support = paid
     elif s != EDUCATION:
         paid = max(need, 0.0)
-        payments[t, p.municipality, SOCIAL_ASSISTANCE] += paid
-        p.support = paid
         if s == PASSIVE or s == NO_SUPPORT:
             p.state = PASSIVE if need > 0 else NO_SUPPORT
-    if s == SUBSIDISED_JOB:
-        rate = b.national_instegsjobb_subsidy_public if E[p.employer].public else b.national_instegsjobb_subsidy_private
-        payments[t, p.municipality, WAGE_SUBSIDY] += rate * earnings
-    performance_bonus(p, b, t, payments)
-    return need
+    p.support = paid
+    return need, kind, paid
 
 
 @njit(inline="always")
-def performance_bonus(p, b, t: int, payments) -> None:
+def surplus(q, b) -> float:
+    """A partner's earnings above their own living costs (what the means test counts)."""
+    return max(q.earnings - living_costs(q, b), 0.0)
+
+
+@njit(inline="always")
+def wage_subsidy(p, public: bool, b) -> float:
+    """The state's subsidy of a subsidised job's wage (instegsjobb), this week."""
+    rate = b.national_instegsjobb_subsidy_public if public else b.national_instegsjobb_subsidy_private
+    return rate * p.earnings
+
+
+@njit(inline="always")
+def performance_bonus(p, b, t: int) -> float:
     """One year after the permit, for SFI passed or enough weeks of contact (internship or work)
-    in that year; the person is present."""
+    in that year (the person is present): what the state pays the municipality this week."""
     since_permit = t - p.ti_permit
     if 0 <= since_permit < 52 and (WORKING[p.state] or p.extra_work or p.state == INTERNSHIP):
         p.contact_weeks_year1 += 1
     if since_permit == 52:
         passed = p.ti_sfi_passed >= 0 and p.ti_sfi_passed - p.ti_permit <= 52
         if passed or p.contact_weeks_year1 >= b.national_performance_bonus_min_weeks:
-            payments[t, p.municipality, PERFORMANCE_BONUS] += b.national_performance_bonus_sek
+            return b.national_performance_bonus_sek
+    return 0.0
 
 
-@njit(cache=True)
-def programme_end(p, M, E, w: int, t: int, need: float, ended) -> None:
+@njit(inline="always")
+def programme_end(p, m, t: int, need: float) -> bool:
     """The introduction period is over (>=, not ==: someone transferred to a municipality with a
-    shorter period is past it already): programme activity without work ends."""
+    shorter period is past it already): programme activity without work ends. Returns whether an
+    internship ended with it (the caller's `hiring.end_internship`)."""
     s = p.state
-    if not (s == PLAN or s == PROGRAMME or s == INTERNSHIP) or in_period(p, M, t):
-        return
-    if s == INTERNSHIP:
-        end_internship(p, E, w, t, ended)
+    if not (s == PLAN or s == PROGRAMME or s == INTERNSHIP) or in_period(p, m, t):
+        return False
     p.state = PASSIVE if need > 0 else NO_SUPPORT
     p.ti_state = t
+    return s == INTERNSHIP

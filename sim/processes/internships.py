@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..config.schema import SECTORS
 from ..rng import (
     INTERNSHIP_CONVERT,
     INTERNSHIP_CONVERT_HOURS,
@@ -17,9 +18,18 @@ from ..rng import (
     INTERNSHIP_PLACEMENT_PRIORITY,
     uniform,
 )
-from ..states import CONVERSION, ROUTES, INSTEGSJOBB, INSTEGSJOBB_DEADWEIGHT, INTERNSHIP, NYSTARTSJOBB, \
-    NYSTARTSJOBB_DEADWEIGHT, PASSIVE, PLAN, PROGRAMME
-from ..config.schema import SECTORS
+from ..states import (
+    CONVERSION,
+    INSTEGSJOBB,
+    INSTEGSJOBB_DEADWEIGHT,
+    INTERNSHIP,
+    NYSTARTSJOBB,
+    NYSTARTSJOBB_DEADWEIGHT,
+    PASSIVE,
+    PLAN,
+    PROGRAMME,
+    ROUTES,
+)
 from ..tables import Batch
 from .choice import carried, choose, cumulate, first_by_priority
 from .hiring import acceptance, end_internship, mark_contact, start_job, take_vacancy
@@ -29,36 +39,36 @@ from .search import search_effort
 N_SECTORS = len(SECTORS)
 
 
-@njit(cache=True)
-def internships(B: Batch, n_worlds: int, t: int) -> None:
+@njit(cache=True, nogil=True)
+def internships(B: Batch, first: int, last: int, t: int) -> None:
     # No early return when no one has arrived yet: coordinators' credit and employers'
     # relationships move every week, whoever is there.
-    for w in range(n_worlds):
+    for w in range(first, last):
         b = B.worlds[w]
-        convert_or_return(B.people, B.munis, B.employers, w, b, t, B.internships_ended, B.jobs_after_internship)
+        convert_or_return(B.people, B.munis, B.employers, w, b, t, B.internships_ended, B.jobs_after_internship,
+                          B.listed)
         place(B, w, b, t)
         update_relationships(B.employers, b)
 
 
 @njit(cache=True)
-def convert_or_return(P, M, E, w: int, b, t: int, ended, after) -> None:
+def convert_or_return(P, M, E, w: int, b, t: int, ended, after, listed) -> None:
     """Cycles ending this week: the host hires the intern (an insider: no open competition, a
     vacancy taken from the host's flow), or the intern returns to the programme."""
     m = 0
     for i in range(b.p0, b.p0 + b.arrived):
         if P[i].state == INTERNSHIP and P[i].ti_internship_end <= t:
+            listed[b.p0 + m] = i
             m += 1
     if m == 0:
         return
-    ending, host = np.empty(m, np.int64), np.empty(m, np.int64)
+    ending, host = listed[b.p0:b.p0 + m], np.empty(m, np.int64)
     u_hire, p_unsubsidised, priority = np.empty(m), np.empty(m), np.empty(m)
     hire, subsidised, nystartsjobb = np.empty(m, np.bool_), np.empty(m, np.bool_), np.empty(m, np.bool_)
-    k = 0
-    for i in range(b.p0, b.p0 + b.arrived):
+    for k in range(m):
+        i = ending[k]
         p = P[i]
-        if not (p.state == INTERNSHIP and p.ti_internship_end <= t):
-            continue
-        ending[k], host[k] = i, p.intern_host
+        host[k] = p.intern_host
         bonus = b.hiring_competence_matched_internship if p.matched_internship else 0.0
         chance, p_unsubsidised[k], sub, nystartsjobb[k] = acceptance(p, E[p.intern_host], p.intern_host >= 0, b,
                                                                      ROUTES[CONVERSION], bonus, t)
@@ -66,7 +76,6 @@ def convert_or_return(P, M, E, w: int, b, t: int, ended, after) -> None:
         priority[k] = uniform(b.seed, INTERNSHIP_CONVERT_PRIORITY, i - b.p0, t)
         hire[k] = u_hire[k] < chance
         subsidised[k] = sub and hire[k]
-        k += 1
     # A subsidised hire beyond the host's places this year happens only if it would have without
     # the subsidy (the same draw), and is then an ordinary hire.
     within = subsidy_caps(E, b, host, subsidised, priority)
@@ -95,7 +104,7 @@ def convert_or_return(P, M, E, w: int, b, t: int, ended, after) -> None:
             start_job(P, E, w, b, ending[k], host[k], subsidised[k], u_hours, t, ended, after)
         else:
             end_internship(p, E, w, t, ended)
-            p.state = PROGRAMME if in_period(p, M, t) else PASSIVE
+            p.state = PROGRAMME if in_period(p, M[p.municipality], t) else PASSIVE
             p.ti_state = t
 
 
@@ -144,35 +153,35 @@ def place(B: Batch, w: int, b, t: int) -> None:
         per_week = M[k].coordinators * b.internships_placements_per_coordinator_week
         M[k].placement_credit = carried(M[k].placement_credit, per_week, b.internships_coordinator_credit_cap_weeks, 0.0)
         credit[k - k0] = np.floor(M[k].placement_credit)
+    listed = B.listed
     c = 0
     for i in range(b.p0, b.p0 + b.arrived):
-        c += _may_intern(P[i], M, b, t)
+        if _may_intern(P[i], M[P[i].municipality], b, t):
+            listed[b.p0 + c] = i
+            c += 1
     if c == 0:
         return
-    cand, group = np.empty(c, np.int64), np.empty(c, np.int64)
+    cand, group = listed[b.p0:b.p0 + c], np.empty(c, np.int64)
     priority, by_self, by_coordinator = np.empty(c), np.empty(c, np.bool_), np.empty(c, np.bool_)
-    k = 0
-    for i in range(b.p0, b.p0 + b.arrived):
+    for k in range(c):
+        i = cand[k]
         p = P[i]
-        if not _may_intern(p, M, b, t):
-            continue
-        avail = availability(p, M, b, t)
-        cand[k], group[k] = i, p.municipality - k0
+        avail = availability(p, M[p.municipality], b, t)
+        group[k] = p.municipality - k0
         priority[k] = uniform(b.seed, INTERNSHIP_PLACEMENT_PRIORITY, i - b.p0, t) / max(avail, 1e-3)
         own = b.internships_own_placement_per_week * search_effort(b, p.engagement) * avail
         by_self[k] = uniform(b.seed, INTERNSHIP_OWN_PLACEMENT, i - b.p0, t) < own
-        k += 1
     first_by_priority(group, priority, credit, k1 - k0, by_coordinator)
-    free = np.zeros(len(E))
+    free = np.empty(e1 - e0)
     for e in range(e0, e1):
-        free[e] = max(E[e].intern_places - E[e].interns, 0)
+        free[e - e0] = max(E[e].intern_places - E[e].interns, 0)
     host, matched, pri = _hosts(B, b, cand, by_coordinator | by_self, free, t)
     group = np.empty(c, np.int64)
     for k in range(c):
         group[k] = host[k] - e0 if host[k] >= 0 else e1 - e0  # no host: a group of its own
     room = np.zeros(e1 - e0 + 1)
-    for e in range(e0, e1):
-        room[e - e0] = free[e]
+    for e in range(e1 - e0):
+        room[e] = free[e]
     ok = np.empty(c, np.bool_)
     first_by_priority(group, pri, room, e1 - e0 + 1, ok)
     for k in range(c):
@@ -185,10 +194,9 @@ def place(B: Batch, w: int, b, t: int) -> None:
 
 
 @njit(inline="always")
-def _may_intern(p, M, b, t: int) -> bool:
-    if not (p.state == PLAN or p.state == PROGRAMME) or not in_period(p, M, t):
+def _may_intern(p, m, b, t: int) -> bool:
+    if not (p.state == PLAN or p.state == PROGRAMME) or not in_period(p, m, t):
         return False
-    m = M[p.municipality]
     ready = m.alternate or p.swedish >= b.internships_min_swedish_without_alternation
     return ready and t - p.ti_arrival >= m.first_internship_week
 
@@ -199,10 +207,9 @@ def _hosts(B: Batch, b, cand, seeking, free, t: int) -> tuple[np.ndarray, np.nda
     competence-matched follow-up goes to the person's own sector), whether it is matched, and the
     host's order of candidates; -1 for no host."""
     P, M, E = B.people, B.munis, B.employers
-    cum = np.zeros(len(B.employer_target))
-    cumulate(B.employer_start, B.employer_target, free, b.k0, b.k1, cum)
-    cum_sector = np.zeros(len(B.sector_target))
-    cumulate(B.sector_start, B.sector_target, free, b.k0 * N_SECTORS, b.k1 * N_SECTORS, cum_sector)
+    es, et, ss, st = B.employer_start, B.employer_target, B.sector_start, B.sector_target
+    cum = cumulate(es, et, free, b.e0, b.k0, b.k1)
+    cum_sector = cumulate(ss, st, free, b.e0, b.k0 * N_SECTORS, b.k1 * N_SECTORS)
     n = len(cand)
     host, matched, pri = np.empty(n, np.int64), np.zeros(n, np.bool_), np.zeros(n)
     for j in range(n):
@@ -212,14 +219,14 @@ def _hosts(B: Batch, b, cand, seeking, free, t: int) -> tuple[np.ndarray, np.nda
         i = cand[j]
         p = P[i]
         u = uniform(b.seed, INTERNSHIP_HOST, i - b.p0, t)
-        pair = choose(B.employer_start, cum, p.municipality, u)
+        pair = choose(es, cum, es[b.k0], p.municipality, u)
         if pair >= 0:
-            host[j] = B.employer_target[pair]
+            host[j] = et[pair]
         follow_up = M[p.municipality].matched_followup and p.internships >= 1 and p.occupation >= 0
         if follow_up:
-            pair = choose(B.sector_start, cum_sector, p.municipality * N_SECTORS + p.occupation, u)
+            pair = choose(ss, cum_sector, ss[b.k0 * N_SECTORS], p.municipality * N_SECTORS + p.occupation, u)
             if pair >= 0:
-                host[j] = B.sector_target[pair]
+                host[j] = st[pair]
         if host[j] >= 0:
             matched[j] = follow_up and p.occupation == E[host[j]].sector
         pri[j] = uniform(b.seed, INTERNSHIP_HOST_PRIORITY, i - b.p0, t)

@@ -14,11 +14,11 @@ import math
 import numpy as np
 from numba import njit
 
+from ..config.schema import SECTORS
 from ..rng import (
     MATCHING_COMPETE,
     MATCHING_CONTACT,
     MATCHING_EMPLOYER,
-    MATCHING_EXTRA_WORK,
     MATCHING_HIRE,
     MATCHING_HOURS,
     MATCHING_PRIORITY,
@@ -33,22 +33,17 @@ from ..states import (
     COACH,
     EDUCATION,
     EXTRA_WORK_BRIDGE,
-    INTERNSHIP,
     NETWORK,
-    NO_SUPPORT,
     OWN,
-    PASSIVE,
     PRESENT,
-    PROGRAMME,
     WORKING,
 )
-from ..config.schema import SECTORS
 from ..tables import Batch
 from .agencies import agencies
 from .choice import choose, cumulate, first_by_priority
-from .hiring import acceptance, mark_contact, start_job, take_vacancy, win_against_others
+from .hiring import acceptance, start_job, take_vacancy, win_against_others
 from .internships import record_instruments, subsidy_caps
-from .programme import availability, in_period
+from .programme import availability
 from .search import coach_contacts, search_effort, time_for_search
 
 N_SECTORS = len(SECTORS)
@@ -56,17 +51,16 @@ N_SECTORS = len(SECTORS)
 N_CONTACT_ROUTES = 5  # routes a contact comes by in matching (conversions are the internships')
 
 
-@njit(cache=True)
-def matching(B: Batch, n_worlds: int, t: int) -> None:
+@njit(cache=True, nogil=True)
+def matching(B: Batch, first: int, last: int, t: int) -> None:
     # No early return when no one has arrived yet: coaches' and agencies' credit and the vacancies
     # others take move every week, whoever is there.
     woy = B.week_of_year[t]
-    for w in range(n_worlds):
+    for w in range(first, last):
         b = B.worlds[w]
         a = others_per_vacancy(B.munis, B.employers, b)
-        seekers, contacts = make_contacts(B.people, B.munis, b, t, woy)
+        seekers, contacts = make_contacts(B.people, B.munis, b, t, woy, B.listed)
         hire(B, w, b, t, seekers, contacts, a)
-        extra_work(B.people, B.munis, b, t)
         agencies(B, w, b, t)
         others_fill_vacancies(B.munis, B.employers, b, t, a)
 
@@ -86,39 +80,39 @@ def others_per_vacancy(M, E, b) -> np.ndarray:
 
 
 @njit(inline="always")
-def _may_seek(p, M) -> int:
+def _may_seek(p, m) -> int:
     """2 for someone in agency work (the agency bridge), 1 for someone who may contact employers
     (present, not in paid work or education, past their plan or with a job focus), else 0."""
     s = p.state
     if s == AGENCY_JOB:
         return 2
-    if PRESENT[s] and not WORKING[s] and s != EDUCATION and (p.plan_done or M[p.municipality].job_focus):
+    if PRESENT[s] and not WORKING[s] and s != EDUCATION and (p.plan_done or m.job_focus):
         return 1
     return 0
 
 
 @njit(cache=True)
-def make_contacts(P, M, b, t: int, woy: int) -> tuple[np.ndarray, np.ndarray]:
-    """This week's contacts with employers: for each seeker (in agency work or searching), whether
-    a contact is made by each route (own search, a coach, the host-family network, extra work, an
-    agency assignment)."""
+def make_contacts(P, M, b, t: int, woy: int, listed) -> tuple[np.ndarray, np.ndarray]:
+    """This week's contacts with employers: for each seeker (in agency work or searching), the
+    routes by which a contact is made (bits 1 << route: own search, a coach, the host-family network,
+    extra work, an agency assignment)."""
     n_present = np.zeros(b.k1 - b.k0)
     n = 0
     for i in range(b.p0, b.p0 + b.arrived):
-        if PRESENT[P[i].state]:
-            n_present[P[i].municipality - b.k0] += 1.0
-        n += _may_seek(P[i], M) > 0
-    seekers = np.empty(n, np.int64)
+        p = P[i]
+        if PRESENT[p.state]:
+            n_present[p.municipality - b.k0] += 1.0
+            if _may_seek(p, M[p.municipality]) > 0:
+                listed[b.p0 + n] = i
+                n += 1
+    seekers = listed[b.p0:b.p0 + n]
     priority = np.empty(n)
-    k = 0
-    for i in range(b.p0, b.p0 + b.arrived):
-        kind = _may_seek(P[i], M)
-        if kind > 0:
-            seekers[k] = i
-            # In agency work: not among the coaches' seekers (an empty priority never comes first).
-            priority[k] = (uniform(b.seed, MATCHING_CONTACT + COACH, i - b.p0, t) / max(availability(P[i], M, b, t), 1e-3)
-                           if kind == 1 else np.inf)
-            k += 1
+    for k in range(n):
+        i = seekers[k]
+        # In agency work: not among the coaches' seekers (an empty priority never comes first).
+        avail = availability(P[i], M[P[i].municipality], b, t)
+        priority[k] = (uniform(b.seed, MATCHING_CONTACT + COACH, i - b.p0, t) / max(avail, 1e-3)
+                       if P[i].state != AGENCY_JOB else np.inf)
     coached = np.empty(n, np.bool_)
     searching = np.empty(n, np.int64)
     j = 0
@@ -133,49 +127,58 @@ def make_contacts(P, M, b, t: int, woy: int) -> tuple[np.ndarray, np.ndarray]:
         coached[k] = False
     for k in range(j):
         coached[searching[k]] = ranked[k]
-    contacts = np.zeros((n, N_CONTACT_ROUTES), np.bool_)
+    contacts = np.empty(n, np.int64)
     for k in range(n):
-        _routes(P[seekers[k]], M, b, seekers[k] - b.p0, t, woy, priority[k] < np.inf, coached[k], n_present,
-                contacts[k])
+        p = P[seekers[k]]
+        contacts[k] = _routes(p, M[p.municipality], b, seekers[k] - b.p0, t, woy, priority[k] < np.inf, coached[k],
+                              n_present[p.municipality - b.k0])
     return seekers, contacts
 
 
-@njit(cache=True)
-def _routes(p, M, b, who: int, t: int, woy: int, searching: bool, coached: bool, n_present, made) -> None:
-    """Which routes give person p a contact this week (made[route]); counted by route."""
+@njit(inline="always")
+def _routes(p, m, b, who: int, t: int, woy: int, searching: bool, coached: bool, n_present: float) -> int:
+    """The routes that give person p a contact this week, as bits (1 << route); counted by route."""
+    made = 0
     if not searching:  # in agency work: a bridge to the agency's client employers
-        made[AGENCY_BRIDGE] = uniform(b.seed, MATCHING_CONTACT + AGENCY_BRIDGE, who, t) < b.jobs_agency_bridge_contacts_per_week
+        if uniform(b.seed, MATCHING_CONTACT + AGENCY_BRIDGE, who, t) < b.jobs_agency_bridge_contacts_per_week:
+            made |= 1 << AGENCY_BRIDGE
     else:
-        avail = availability(p, M, b, t)
+        avail = availability(p, m, b, t)
         own_rate = (b.search_own_contacts_per_week * search_effort(b, p.engagement)
-                    * time_for_search(p, M, b, t, woy) * avail)
-        made[OWN] = uniform(b.seed, MATCHING_CONTACT + OWN, who, t) < -math.expm1(-own_rate)
-        made[COACH] = coached
-        m = p.municipality
-        net_rate = M[m].host_families * b.search_network_contacts_per_family_week / max(n_present[m - b.k0], 1.0)
-        made[NETWORK] = uniform(b.seed, MATCHING_CONTACT + NETWORK, who, t) < -math.expm1(-net_rate) * avail
+                    * time_for_search(p, m, b, t, woy) * avail)
+        if uniform(b.seed, MATCHING_CONTACT + OWN, who, t) < -math.expm1(-own_rate):
+            made |= 1 << OWN
+        if coached:
+            made |= 1 << COACH
+        if m.host_families > 0:
+            net_rate = m.host_families * b.search_network_contacts_per_family_week / max(n_present, 1.0)
+            if uniform(b.seed, MATCHING_CONTACT + NETWORK, who, t) < -math.expm1(-net_rate) * avail:
+                made |= 1 << NETWORK
         if p.extra_work:
-            u = uniform(b.seed, MATCHING_CONTACT + EXTRA_WORK_BRIDGE, who, t)
-            made[EXTRA_WORK_BRIDGE] = u < b.jobs_extra_work_bridge_contacts_per_week
-    for r in range(N_CONTACT_ROUTES):
-        if made[r]:
-            b.contacts_route[r] += 1
+            if uniform(b.seed, MATCHING_CONTACT + EXTRA_WORK_BRIDGE, who, t) < b.jobs_extra_work_bridge_contacts_per_week:
+                made |= 1 << EXTRA_WORK_BRIDGE
+    if made:
+        for r in range(N_CONTACT_ROUTES):
+            if made & (1 << r):
+                b.contacts_route[r] += 1
+    return made
 
 
-@njit(cache=True)
-def _employer_reached(B: Batch, b, p, who: int, route: int, cum, cum_sector, t: int) -> int:
+@njit(inline="always")
+def _employer_reached(reach, M, b, p, who: int, route: int, cum, cum_sector, t: int) -> int:
     """Which employer a contact reaches: weighted by open vacancies, in reach (commuting); coaches
     target the person's own sector when they know it (early mapping, or a plan)."""
+    es, et, ss, st = reach
     m = p.municipality
     u = uniform(b.seed, MATCHING_EMPLOYER + route, who, t)
-    pair = choose(B.employer_start, cum, m, u)
-    emp = B.employer_target[pair] if pair >= 0 else -1
+    pair = choose(es, cum, es[b.k0], m, u)
+    emp = et[pair] if pair >= 0 else -1
     if route == COACH and p.occupation >= 0:
-        targeting = b.search_mapped_sector_targeting if B.munis[m].early_mapping else b.search_unmapped_sector_targeting
+        targeting = b.search_mapped_sector_targeting if M[m].early_mapping else b.search_unmapped_sector_targeting
         if uniform(b.seed, MATCHING_TARGETING, who, t) < targeting:
-            pair = choose(B.sector_start, cum_sector, m * N_SECTORS + p.occupation, u)
+            pair = choose(ss, cum_sector, ss[b.k0 * N_SECTORS], m * N_SECTORS + p.occupation, u)
             if pair >= 0:
-                emp = B.sector_target[pair]
+                emp = st[pair]
     return emp
 
 
@@ -184,11 +187,10 @@ def _offers(B: Batch, b, seekers, contacts, vacancies, t: int):
     """Each seeker's offer, if any: the first route whose contact reaches an employer that accepts.
     Returns (who, employer, route, subsidised, nystartsjobb, the decision's draw, the chance
     without the instruments)."""
-    P, E = B.people, B.employers
-    cum = np.zeros(len(B.employer_target))
-    cumulate(B.employer_start, B.employer_target, vacancies, b.k0, b.k1, cum)
-    cum_sector = np.zeros(len(B.sector_target))
-    cumulate(B.sector_start, B.sector_target, vacancies, b.k0 * N_SECTORS, b.k1 * N_SECTORS, cum_sector)
+    P, M, E = B.people, B.munis, B.employers
+    reach = (B.employer_start, B.employer_target, B.sector_start, B.sector_target)
+    cum = cumulate(reach[0], reach[1], vacancies, b.e0, b.k0, b.k1)
+    cum_sector = cumulate(reach[2], reach[3], vacancies, b.e0, b.k0 * N_SECTORS, b.k1 * N_SECTORS)
     n = len(seekers)
     who, emp, route = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
     subsidised, nystartsjobb = np.empty(n, np.bool_), np.empty(n, np.bool_)
@@ -198,9 +200,9 @@ def _offers(B: Batch, b, seekers, contacts, vacancies, t: int):
         i = seekers[j]
         p = P[i]
         for r in range(N_CONTACT_ROUTES):
-            if not contacts[j, r]:
+            if not contacts[j] & (1 << r):
                 continue
-            e = _employer_reached(B, b, p, i - b.p0, r, cum, cum_sector, t)
+            e = _employer_reached(reach, M, b, p, i - b.p0, r, cum, cum_sector, t)
             if e < 0:
                 continue
             chance, chance0, sub, nys = acceptance(p, E[e], p.last_host == e, b, r, 0.0, t)
@@ -218,10 +220,10 @@ def hire(B: Batch, w: int, b, t: int, seekers, contacts, a) -> None:
     """One offer a person at most (the first accepted route, in the order own, coach, network,
     bridges); subsidised places and open vacancies go by priority; the vacancy goes to the newcomer
     or to one of the other applicants (urn-ball)."""
-    P, E = B.people, B.employers
-    vacancies = np.zeros(len(E))
+    P, E, ended, after = B.people, B.employers, B.internships_ended, B.jobs_after_internship
+    vacancies = np.empty(b.e1 - b.e0)
     for e in range(b.e0, b.e1):
-        vacancies[e] = E[e].open_vacancies
+        vacancies[e - b.e0] = E[e].open_vacancies
     who, emp, route, subsidised, nystartsjobb, u_hire, p_unsubsidised = _offers(B, b, seekers, contacts, vacancies, t)
     n = len(who)
     priority = np.empty(n)
@@ -239,8 +241,8 @@ def hire(B: Batch, w: int, b, t: int, seekers, contacts, a) -> None:
             ok = uniform(b.seed, MATCHING_COMPETE, who[k] - b.p0, t) < win_against_others(a[E[emp[k]].municipality - b.k0])
         group[k] = emp[k] - b.e0 if ok else n_groups  # not hired: a group of its own
     room = np.zeros(n_groups + 1)
-    for e in range(b.e0, b.e1):
-        room[e - b.e0] = vacancies[e]
+    for e in range(n_groups):
+        room[e] = vacancies[e]
     fits = np.empty(n, np.bool_)
     first_by_priority(group, priority, room, n_groups + 1, fits)
     for k in range(n):
@@ -250,34 +252,7 @@ def hire(B: Batch, w: int, b, t: int, seekers, contacts, a) -> None:
         b.hires_route[route[k]] += 1
         take_vacancy(E[emp[k]])
         u_hours = uniform(b.seed, MATCHING_HOURS, who[k] - b.p0, t)
-        start_job(P, E, w, b, who[k], emp[k], subsidised[k], u_hours, t, B.internships_ended, B.jobs_after_internship)
-
-
-@njit(cache=True)
-def extra_work(P, M, b, t: int) -> None:
-    """Evening and weekend work beside the programme: found by own search, worth less (and so
-    rarer) under income offset or means-tested assistance (Välkommen till jobbet! 2007,
-    Falkenberg: the right to earn extra is often the way in). One draw decides both starting (if
-    without) and ending (if with)."""
-    for i in range(b.p0, b.p0 + b.arrived):
-        p = P[i]
-        s = p.state
-        has = p.extra_work
-        eligible = ((s == PROGRAMME or s == INTERNSHIP or s == PASSIVE or s == NO_SUPPORT)
-                    and p.swedish >= b.search_extra_work_min_swedish)
-        if not (eligible or has):
-            continue
-        u = uniform(b.seed, MATCHING_EXTRA_WORK, i - b.p0, t)
-        if has:
-            p.extra_work = not (u < b.jobs_extra_work_end_per_week or not eligible)
-            continue
-        offset_here = (in_period(p, M, t) and M[p.municipality].income_offset) or s == PASSIVE
-        chance = b.search_extra_work_per_week * search_effort(b, p.engagement)
-        if offset_here:
-            chance *= b.search_extra_work_offset_multiplier
-        if u < chance:
-            p.extra_work = True
-            mark_contact(p, t)
+        start_job(P, E, w, b, who[k], emp[k], subsidised[k], u_hours, t, ended, after)
 
 
 @njit(cache=True)

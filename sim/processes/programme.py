@@ -35,13 +35,14 @@ SUMMER_FIRST_ISO_WEEK = 27  # the Swedish summer holiday starts around the first
 
 
 @njit(inline="always")
-def in_period(p, M, t: int) -> bool:
-    """Person record p is inside their municipality's introduction period (about two years)."""
-    return t - p.ti_arrival < M[p.municipality].programme_weeks
+def in_period(p, m, t: int) -> bool:
+    """Person record p is inside the introduction period of their municipality (record m; about
+    two years)."""
+    return t - p.ti_arrival < m.programme_weeks
 
 
 @njit(inline="always")
-def availability(p, M, b, t: int) -> float:
+def availability(p, m, b, t: int) -> float:
     """Effort person p can give, lowered for the primary carer of a child under school age (a
     newborn lowers it further); childcare after the municipality's wait restores some of it."""
     if not p.primary_carer:
@@ -50,7 +51,7 @@ def availability(p, M, b, t: int) -> float:
     child_age = p.youngest_age + weeks / 52.0
     if child_age < 0.0 or child_age >= YOUNG_CHILD_SCHOOL_AGE:
         return 1.0
-    if weeks >= M[p.municipality].childcare_wait:
+    if weeks >= m.childcare_wait:
         factor = b.search_carer_multiplier_with_childcare
     else:
         factor = b.search_carer_multiplier
@@ -65,11 +66,11 @@ def summer_pause(m, week_of_year: int) -> bool:
     return SUMMER_FIRST_ISO_WEEK <= week_of_year < SUMMER_FIRST_ISO_WEEK + m.summer_break_weeks
 
 
-@njit(cache=True)
-def programme(B: Batch, n_worlds: int, t: int) -> None:
+@njit(cache=True, nogil=True)
+def programme(B: Batch, first: int, last: int, t: int) -> None:
     P, M = B.people, B.munis
     woy = B.week_of_year[t]
-    for w in range(n_worlds):
+    for w in range(first, last):
         b = B.worlds[w]
         for i in range(b.p0, b.p0 + b.arrived):
             p = P[i]
@@ -77,12 +78,13 @@ def programme(B: Batch, n_worlds: int, t: int) -> None:
             if not PRESENT[p.state]:
                 continue
             who = i - b.p0
-            complete_plan(p, M[p.municipality], b, t)
-            idle = learn_swedish(p, M, b, t, woy)
+            m = M[p.municipality]
+            complete_plan(p, m, b, t)
+            idle = learn_swedish(p, m, b, t, woy)
             if p.state == PLAN or p.state == PROGRAMME or p.state == INTERNSHIP:
-                sanction(p, M, b, t, uniform(b.seed, PROGRAMME_SANCTION, who, t))
+                sanction(p, m, b, t, uniform(b.seed, PROGRAMME_SANCTION, who, t))
             drift_engagement(p, b, idle)
-            drop_out_or_return(p, M, b, t, who)
+            drop_out_or_return(p, m, b, t, who)
 
 
 @njit(inline="always")
@@ -131,19 +133,18 @@ def tuition_hours(p, m, b, period: bool, paused: bool) -> float:
     return 0.0
 
 
-@njit(cache=True)
-def learn_swedish(p, M, b, t: int, woy: int) -> bool:
+@njit(inline="always")
+def learn_swedish(p, m, b, t: int, woy: int) -> bool:
     """Swedish grows with SFI tuition, hours at a workplace and, slowly, everyday life (M1); a
     summer pause without courses stops tuition and idles people. Returns whether they were idle.
     SFI courses passed (A-D spread over the Swedish scale) and course D (level 1) are counted."""
     if p.swedish >= 1.0:
         return False
-    m = M[p.municipality]
     s = p.state
-    period = in_period(p, M, t)
+    period = in_period(p, m, t)
     paused = (s == PROGRAMME or (s == INTERNSHIP and m.alternate)) and summer_pause(m, woy)
     idle = paused and not m.summer_courses and s != INTERNSHIP
-    tuition = tuition_hours(p, m, b, period, paused) * availability(p, M, b, t)
+    tuition = tuition_hours(p, m, b, period, paused) * availability(p, m, b, t)
     vocational = b.language_vocational_multiplier if m.vocational_sfi and p.occupation >= 0 and period else 1.0
     effective = tuition / (1.0 + tuition / b.language_tuition_saturation_hours)
     workplace = 0.0
@@ -180,10 +181,10 @@ def education_speed(b, education: int) -> float:
 
 
 @njit(inline="always")
-def sanction(p, M, b, t: int, u: float) -> None:
+def sanction(p, m, b, t: int, u: float) -> None:
     """Waiting-day sanctions (karens) where the wage-like allowance is conditional (Välkommen till
     jobbet! 2007, Falkenberg): a week the plan is not followed costs a day's allowance."""
-    if not M[p.municipality].sanctions or not in_period(p, M, t):
+    if not m.sanctions or not in_period(p, m, t):
         return
     if u < b.engagement_noncompliance_per_week * (1.0 - p.engagement):
         p.sanctioned = True
@@ -207,11 +208,10 @@ def drift_engagement(p, b, idle: bool) -> None:
     p.engagement = min(max(e + b.engagement_adjust_rate_per_week * (target - e), 0.0), 1.0)
 
 
-@njit(cache=True)
-def drop_out_or_return(p, M, b, t: int, who: int) -> None:
+@njit(inline="always")
+def drop_out_or_return(p, m, b, t: int, who: int) -> None:
     """Leaving the programme for passive assistance, less often under a wage-like allowance or
     sanctions, more often under social services; coaches bring people back inside the period."""
-    m = M[p.municipality]
     s = p.state
     if s == PROGRAMME:
         chance = b.passivity_dropout_per_week * (1.0 - p.engagement)
@@ -226,7 +226,7 @@ def drop_out_or_return(p, M, b, t: int, who: int) -> None:
         if uniform(b.seed, PROGRAMME_DROPOUT, who, t) < chance:
             p.state = PASSIVE
             p.ti_state = t
-    elif (s == PASSIVE or s == NO_SUPPORT) and in_period(p, M, t):
+    elif (s == PASSIVE or s == NO_SUPPORT) and in_period(p, m, t):
         chance = b.passivity_reactivation_per_week
         if m.care_organisation:
             chance *= b.passivity_care_reactivation_multiplier

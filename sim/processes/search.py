@@ -24,15 +24,14 @@ def search_effort(b, engagement: float) -> float:
     return max(1.0 + b.search_engagement_search * (engagement - 0.5), 0.0)
 
 
-@njit(cache=True)
-def time_for_search(p, M, b, t: int, woy: int) -> float:
+@njit(inline="always")
+def time_for_search(p, m, b, t: int, woy: int) -> float:
     """Share of own search left to person p (not in paid work): less for being in a programme (the
     search put off until the course is done), and less again for the hours the week holds for
     scheduled activity (the programme, less what a job focus spends on job search; an internship
     with its alternated SFI; SFI outside the period; extra work), at least 0."""
-    m = M[p.municipality]
     s = p.state
-    period = in_period(p, M, t)
+    period = in_period(p, m, t)
     hours = 0.0
     if s == INTERNSHIP:
         hours = m.hours
@@ -72,14 +71,16 @@ def coach_contacts(P, M, b, seekers, priority, t: int, out) -> None:
     n = 0
     for k in range(len(seekers)):
         out[k] = False
-        if in_period(P[seekers[k]], M, t):
+        p = P[seekers[k]]
+        if in_period(p, M[p.municipality], t):
             n += 1
     group = np.empty(n, np.int64)
     pri = np.empty(n)
     pos = np.empty(n, np.int64)
     j = 0
     for k in range(len(seekers)):
-        if in_period(P[seekers[k]], M, t):
+        p = P[seekers[k]]
+        if in_period(p, M[p.municipality], t):
             group[j] = P[seekers[k]].municipality - k0
             pri[j] = priority[k]
             pos[j] = k

@@ -86,13 +86,14 @@ def run_tasks(ctx: Context, tasks: list[Task]) -> list[dict]:
     return outs
 
 
-# Paths whose values the worlds of a batch must share (see sim.worlds.batch_key).
-_SHARED_PREFIXES = ("behaviour.", "national.", "metrics.", "simulation.")
+# Paths whose values the worlds of a batch must share (see sim.worlds.batch_key: the simulated
+# period and its start).
+_SHARED_PREFIXES = ("simulation.",)
 
 
 def task_blocks(ctx: Context, tasks: list[Task], workers: int) -> list[list[Task]]:
-    """Tasks grouped into blocks of worlds (see runner.blocks_of). A sweep over levers only
-    shares one batch key; one over behavioural or national values is grouped point by point."""
+    """Tasks grouped into blocks of worlds (see runner.blocks_of). A sweep over anything but the
+    simulated period shares one batch key; one over the period is grouped point by point."""
     varies_shared = any(d.path.startswith(_SHARED_PREFIXES) for d in ctx.sweep.dimensions.values())
     if varies_shared:
         by_point: dict[int, Scenario] = {}

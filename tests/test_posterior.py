@@ -98,6 +98,19 @@ def test_ensemble_file_round_trip_and_draws_by_weight(tmp_path):
     assert {one.member(3, r) for r in range(50)} == {1}
 
 
+def test_weights_written_by_hand_are_normalised_when_read(tmp_path):
+    """A file may hold weights that do not sum to 1 (counts, importance weights); the draw by
+    weight must still pick each member with its share, and the last member is reachable."""
+    p = tmp_path / "hand.ensemble.csv"
+    p.write_text("weight,behaviour.hiring.intercept\n2,-2.5\n3,-2.0\n15,-1.5\n", encoding="utf-8")
+    read_ensemble.cache_clear()
+    ens = read_ensemble(str(p))
+    assert ens.weights.sum() == pytest.approx(1.0)
+    assert ens.weights.tolist() == pytest.approx([0.1, 0.15, 0.75])
+    draws = np.bincount([ens.member(11, r) for r in range(4000)], minlength=3) / 4000
+    assert draws == pytest.approx([0.1, 0.15, 0.75], abs=0.03)
+
+
 @pytest.mark.parametrize("text, words", [
     ("weight,hiring.intercept\n1,2\n", [":1:", "behaviour"]),
     ("weight,behaviour.hiring.intercept\n1,2\n1\n", [":3:", "expected 2 values"]),

@@ -57,7 +57,7 @@ def dispatchers() -> list:
         search,
         separations,
     )
-    found = list(week.PHASES) + [week.make_batch]
+    found = list(week.PHASES) + [week.run_span, week.make_batch]
     for mod in (rng, choice, programme, search, hiring, internships, matching, agencies, separations, income,
                 arrivals, recorder, week):
         for value in vars(mod).items():
@@ -100,7 +100,7 @@ def keep_fresh() -> None:
 def is_cached() -> bool:
     """Whether every phase of the week has cached machine code (its index file exists)."""
     from . import week
-    kernels: list[Any] = [*week.PHASES, week.make_batch]
+    kernels: list[Any] = [*week.PHASES, week.run_span, week.make_batch]
     return all(os.path.exists(d._cache._cache_file._index_path) for d in kernels)
 
 
@@ -176,10 +176,10 @@ def warm(message=None) -> float:
                 compile_group(0)
                 if helper is not None:
                     helper.wait()
+    import numpy as np
+
     from . import week
-    B = toy_batch()
-    for phase in week.PHASES:
-        phase(B, 0, 1, 0)
+    week.run_span(toy_batch(), np.array([[0, 1]], np.int64), 0, 1)  # loads the phases, then the driver
     return time.perf_counter() - t0
 
 

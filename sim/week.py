@@ -81,20 +81,17 @@ def make_batch(people, munis, employers, agencies, agreements, worlds, week_of_y
 
 
 def run_weeks(B, people: np.ndarray, t0: int, t1: int, threads: int | None = None) -> None:
-    """Weeks t0..t1 - 1 of every world, phase by phase (each phase a compiled kernel over a range
-    of worlds, called from here: a kernel that called the others would compile the whole week
-    again). Worlds never share anything, so they run in groups small enough to stay in the
-    processor's cache through a week's phases, and, with several threads, each thread runs its own
+    """Weeks t0..t1 - 1 of every world, in one compiled call per thread (`run_span`: no Python
+    between weeks or phases; it calls the phases' own cached kernels, so it compiles in about a
+    second). Worlds never share anything, so they run in groups small enough to stay in the
+    processor's cache through all their weeks, and, with several threads, each thread runs its own
     contiguous share of the worlds (about as many people each; the kernels release the GIL): the
     results are the same whatever the grouping or the number of threads. `people[w]` is world w's
     first row (W + 1 offsets)."""
     n_threads = THREADS if threads is None else threads
 
     def run(first: int, last: int) -> None:
-        for g0, g1 in cache_groups(people, first, last):
-            for t in range(t0, t1):
-                for phase in PHASES:
-                    phase(B, g0, g1, t)
+        run_span(B, np.array(cache_groups(people, first, last), np.int64), t0, t1)
 
     parts = split_worlds(people, n_threads)
     if len(parts) == 1:
@@ -103,6 +100,21 @@ def run_weeks(B, people: np.ndarray, t0: int, t1: int, threads: int | None = Non
     futures = [_executor(len(parts)).submit(run, first, last) for first, last in parts]
     for f in futures:
         f.result()
+
+
+@njit(cache=True, nogil=True)
+def run_span(B: Batch, groups: np.ndarray, t0: int, t1: int) -> None:
+    """Weeks t0..t1 - 1 of each group of worlds (rows of (first, last) world), one group after
+    another: a group's people stay in the cache through all its weeks."""
+    for k in range(groups.shape[0]):
+        g0, g1 = groups[k, 0], groups[k, 1]
+        for t in range(t0, t1):
+            arrivals(B, g0, g1, t)
+            programme(B, g0, g1, t)
+            internships(B, g0, g1, t)
+            matching(B, g0, g1, t)
+            separations(B, g0, g1, t)
+            close_week(B, g0, g1, t)
 
 
 # Worlds of a group hold about this many people at most (132 bytes each, with the recorder's

@@ -11,26 +11,44 @@ import numpy as np
 from sim.config import Scenario, load_scenario, scenario_from_dict
 
 
+# The most refugees one copy of the typical municipality takes: above it, its staff would pass
+# the schema's bounds for one municipality (1,000 coaches), so a larger run is several copies.
+PER_MUNICIPALITY = 100_000
+
+
 def scaled_typical_dict(refugees: int, years: int) -> dict:
     """typical_2006 with `refugees` arrivals spread evenly over `years`, as raw scenario data.
 
     Every employer kind's count, the staffing agency's hires and the staff are scaled by the
     same factor as the arrivals (typical_2006 settles 50 a year), so the labour market, the
     internship places and the staff per refugee stay those of typical_2006 at any size: a larger
-    run is more of the same municipality, not a more crowded one.
+    run is more of the same municipality, not a more crowded one. Above PER_MUNICIPALITY refugees
+    the run is that many equal copies of the scaled municipality (`typical_1`, `typical_2`, ...),
+    each with its own employers and agency.
     """
     base = load_scenario("typical_2006")
-    factor = refugees / (50 * years)
+    copies = -(-refugees // PER_MUNICIPALITY)
+    each = refugees / copies
+    factor = each / (50 * years)
     data = base.model_dump(by_alias=True)
     data["simulation"]["years"] = years
-    data["municipalities"]["typical"]["arrivals"] = {"per_year": refugees / years}
+    muni = data["municipalities"]["typical"]
+    muni["arrivals"] = {"per_year": each / years}
     for e in data["employers"].values():
         e["count"] = max(1, round(e["count"] * factor))
     for a in data["staffing_agencies"].values():
         a["hires_per_year"] *= factor
-    staff = data["municipalities"]["typical"]["staff"]
     for k in ("coaches", "internship_coordinators"):
-        staff[k] *= factor
+        muni["staff"][k] *= factor
+    if copies == 1:
+        return data
+    import copy
+    names = [f"typical_{c + 1}" for c in range(copies)]
+    data["municipalities"] = {n: copy.deepcopy(muni) for n in names}
+    data["employers"] = {f"{k}_{n}": {**copy.deepcopy(e), "municipality": n}
+                         for n in names for k, e in data["employers"].items()}
+    data["staffing_agencies"] = {f"{k}_{n}": {**copy.deepcopy(a), "municipalities": [n], "partner_municipalities": []}
+                                 for n in names for k, a in data["staffing_agencies"].items()}
     return data
 
 

@@ -167,9 +167,9 @@ class Population:
         some Swedish (the start of a dynamic attribute)."""
         b = scenario.behaviour
         ti_arrival = drawn.get("ti_arrival", np.zeros(0, np.int32)).astype(np.int32)
-        order = np.argsort(ti_arrival, kind="stable")
+        order = np.argsort(ti_arrival, kind="stable").astype(np.int32)  # int32: less memory at 1,000,000
         rank = np.empty_like(order)
-        rank[order] = np.arange(self.n)
+        rank[order] = np.arange(self.n, dtype=np.int32)
 
         def take(key, dtype):
             return drawn.pop(key).astype(dtype, copy=False)[order] if key in drawn else np.zeros(0, dtype)

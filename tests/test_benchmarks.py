@@ -28,7 +28,7 @@ TINY = bench.Plan(quick=True, population_sizes=(200,), population_years=1, popul
                   falkenberg_years=1, falkenberg_repeats=1, national_arrivals_per_year=300,
                   national_years=1, sweep_runs=2, sweep_years=1, sweep_workers=1, replicates_repeats=1,
                   generation_candidates=1, generation_groups=1, generation_replicates=1, mesa_replicates=2,
-                  mesa_replicates_years=1)
+                  mesa_replicates_years=1, explorer_repeats=1, explorer_replicates=2, shipped_calibration=False)
 
 
 def test_bench_plumbing_gives_every_key_with_its_type():
@@ -38,12 +38,18 @@ def test_bench_plumbing_gives_every_key_with_its_type():
         sizes = TINY.population_sizes if key == "refugee_weeks_per_s" else TINY.mesa_sizes
         assert set(result[key]) == {str(n) for n in sizes}
         assert all(isinstance(v, float) and math.isfinite(v) and v > 0 for v in result[key].values())
-    for key in ("bytes_per_refugee", "falkenberg_run_s", "national_run_s", "sweep_runs_per_s",
-                "falkenberg_20_replicates_s", "calibration_generation_s", "mesa_ratio_replicates"):
+    timed = ("falkenberg_run_s", "national_run_s", "sweep_runs_per_s", "falkenberg_20_replicates_s",
+             "calibration_generation_s", "mesa_ratio_replicates", "million_run_s", "explorer_change_s")
+    for key in ("bytes_per_refugee", *timed):
         assert isinstance(result[key], float) and math.isfinite(result[key]), key
-    for key in ("falkenberg_run_s", "national_run_s", "sweep_runs_per_s", "falkenberg_20_replicates_s",
-                "calibration_generation_s", "mesa_ratio_replicates"):
+    for key in timed:
         assert result[key] > 0
+        # every timed row is also a multiple of the Mesa reference measured in the same run
+        assert isinstance(result["relative_to_mesa"][key], float) and result["relative_to_mesa"][key] > 0, key
+    assert result["relative_to_mesa"]["bytes_per_refugee"] is None
+    assert result["shipped_calibration_s"] is None  # not measured in this plan, and says so
+    assert result["details"]["shipped_calibration_s"]["skipped"]
+    assert result["reference_refugee_weeks_per_s"] > 0 and result["kernels_ready_s"] >= 0
     assert result["details"]["calibration_generation_s"]["runs"] == 1
     assert result["quick"] is True
     assert result["reduced"] and all(isinstance(r, str) for r in result["reduced"])
@@ -54,7 +60,8 @@ def test_bench_plumbing_gives_every_key_with_its_type():
     assert result["details"]["sweep_runs_per_s"]["runs"] == 2
     text = bench.table(result)
     for name in ("refugee-weeks per second", "Mesa reference", "bytes per refugee", "Falkenberg",
-                 "national", "sweep", "20 Falkenberg replicates", "calibration generation", "Mesa, replicates"):
+                 "national", "sweep", "20 Falkenberg replicates", "calibration generation", "Mesa, replicates",
+                 "large run", "explorer", "shipped calibration", "x Mesa"):
         assert name in text
 
 

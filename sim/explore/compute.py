@@ -266,7 +266,10 @@ def _drop(pool: _Pool) -> None:
 
 
 def start_workers(workers: int) -> None:
-    """Start (and warm) the pool a refresh will use, so that the first one is not slow."""
+    """Compile or load the kernels, and start (and warm) the pool a refresh will use, so that the
+    first refresh is not slow."""
+    from .. import compiled
+    compiled.ready()  # before the workers start: they load what this compiled
     STOPPING.clear()
     if workers > 1:
         _pool(workers).warm()

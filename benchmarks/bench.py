@@ -610,6 +610,8 @@ def relative(result: dict) -> dict:
             out[key] = {n: v / ref for n, v in value.items()}
         elif key in ("mesa_ratio", "mesa_ratio_replicates"):
             out[key] = value  # measured against the reference side by side already
+        elif key == "bytes_per_refugee":
+            out[key] = None  # memory does not drift with the machine's load
         elif key == "sweep_runs_per_s":
             out[key] = d[key]["refugee_weeks"] / d[key]["wall_s"] / ref
         elif "refugee_weeks" in d.get(key, {}) and value is not None and value > 0:

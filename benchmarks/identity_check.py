@@ -6,7 +6,6 @@ municipality and agency array.
 
     python benchmarks/identity_check.py --save /tmp/perf-baseline.pkl   # on the reference code
     python benchmarks/identity_check.py --check /tmp/perf-baseline.pkl  # after a change
-    python benchmarks/identity_check.py --check /tmp/perf-baseline.pkl --lazy-min 1  # lazy draws
 
 `--check` compares: integers, booleans and strings exactly; floats exactly or within 1e-12
 relative (summation order). Array dtypes may differ (compacted storage); values may not.
@@ -212,14 +211,9 @@ def main() -> int:
     g.add_argument("--check", type=Path)
     g.add_argument("--worlds", action="store_true", help="many worlds in one run against each world alone")
     ap.add_argument("--quick", action="store_true", help="skip the 20,000-refugee case")
-    ap.add_argument("--lazy-min", type=int, default=None,
-                    help="set sim.rng.LAZY_MIN_COLUMNS (1: every weekly block generated row by row)")
     args = ap.parse_args()
     if args.worlds:
         return check_worlds()
-    if args.lazy_min is not None:
-        import sim.rng
-        sim.rng.LAZY_MIN_COLUMNS = args.lazy_min
     res = run_all(args.quick)
     if args.save:
         args.save.parent.mkdir(parents=True, exist_ok=True)

@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from sim.config import Scenario, load_scenario, scenario_from_dict
-
 
 # The most refugees one copy of the typical municipality takes: above it, its staff would pass
 # the schema's bounds for one municipality (1,000 coaches), so a larger run is several copies.
@@ -42,7 +43,6 @@ def scaled_typical_dict(refugees: int, years: int) -> dict:
         muni["staff"][k] *= factor
     if copies == 1:
         return data
-    import copy
     names = [f"typical_{c + 1}" for c in range(copies)]
     data["municipalities"] = {n: copy.deepcopy(muni) for n in names}
     data["employers"] = {f"{k}_{n}": {**copy.deepcopy(e), "municipality": n}

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import time
 from typing import TYPE_CHECKING
+
+# When this process first imported the package: cached kernels written after it were compiled from
+# the sources this process runs (`sim.compiled.keep_fresh` keeps them).
+IMPORTED = time.time()
 
 __version__ = "0.2.0"
 __all__ = ["IntroductionModel", "Scenario", "ScenarioError", "State", "load_scenario", "__version__"]

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from . import IMPORTED
+
 HERE = Path(__file__).resolve().parent
 # The sources the compiled kernels depend on (a change to any of them changes the machine code).
 SOURCES = sorted([*HERE.glob("processes/*.py"), HERE / "rng.py", HERE / "recorder.py", HERE / "week.py",
@@ -78,8 +80,11 @@ def cache_folders() -> set[Path]:
 
 def keep_fresh() -> None:
     """Remove the kernels' cached machine code when any source they are built from has changed
-    since it was written (numba itself checks only each kernel's own file)."""
+    since it was written (numba itself checks only each kernel's own file). Code this process
+    wrote (kernels with a signature compile as their module is imported) is from the current
+    sources and is kept."""
     digest = sources_digest()
+    started = time.time()
     for folder in cache_folders():
         stamp = folder / STAMP
         try:
@@ -90,7 +95,7 @@ def keep_fresh() -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for f in folder.iterdir():
-                if f.suffix in (".nbi", ".nbc"):
+                if f.suffix in (".nbi", ".nbc") and f.stat().st_mtime < min(started, IMPORTED):
                     f.unlink(missing_ok=True)
             stamp.write_text(digest)
         except OSError:

@@ -181,11 +181,17 @@ def warm(message=None) -> float:
                 compile_group(0)
                 if helper is not None:
                     helper.wait()
+                _drive()  # the driver too, before another process may look
+    _drive()
+    return time.perf_counter() - t0
+
+
+def _drive() -> None:
+    """Run the week's driver on a toy world: loads the phases and compiles (or loads) the driver."""
     import numpy as np
 
     from . import week
-    week.run_span(toy_batch(), np.array([[0, 1]], np.int64), 0, 1)  # loads the phases, then the driver
-    return time.perf_counter() - t0
+    week.run_span(toy_batch(), np.array([[0, 1]], np.int64), 0, 1)
 
 
 def _start_helper() -> subprocess.Popen | None:

@@ -84,7 +84,6 @@ def keep_fresh() -> None:
     wrote (kernels with a signature compile as their module is imported) is from the current
     sources and is kept."""
     digest = sources_digest()
-    started = time.time()
     for folder in cache_folders():
         stamp = folder / STAMP
         try:
@@ -95,7 +94,7 @@ def keep_fresh() -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for f in folder.iterdir():
-                if f.suffix in (".nbi", ".nbc") and f.stat().st_mtime < min(started, IMPORTED):
+                if f.suffix in (".nbi", ".nbc") and f.stat().st_mtime < IMPORTED:
                     f.unlink(missing_ok=True)
             stamp.write_text(digest)
         except OSError:

@@ -195,7 +195,8 @@ def close_week(B: Batch, first: int, last: int, t: int) -> None:
         record_panels(B, w, b, t)
 
 
-# The week's phases, in order (`sim.model.IntroductionModel`'s docstring).
+# The week's phases, in order (`sim.model.IntroductionModel`'s docstring): the order `run_span`
+# calls them in (tests/test_compiled.py checks that the two agree).
 PHASES = (arrivals, programme, internships, matching, separations, close_week)
 
 # Cached kernels built from sources that have changed since are removed before any is loaded.

@@ -104,3 +104,12 @@ def test_a_change_of_any_kernel_source_removes_the_cached_code(tmp_path, monkeyp
     monkeypatch.setattr(compiled, "sources_digest", lambda: "after")
     compiled.keep_fresh()
     assert not (folder / "matching.matching-55.py311.nbi").exists() and (folder / compiled.STAMP).read_text() == "after"
+
+
+def test_the_driver_runs_the_phases_in_their_order():
+    import inspect
+    import re
+
+    from sim import week
+    called = re.findall(r"^\s+(\w+)\(B, g0, g1, t\)", inspect.getsource(week.run_span.py_func), re.M)
+    assert called == [p.py_func.__name__ for p in week.PHASES]

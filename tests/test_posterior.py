@@ -64,6 +64,18 @@ def test_emulator_learns_a_known_function_and_says_how_far_to_trust_it():
     assert em.variance[0] == pytest.approx(0.1 ** 2 + em.emulator_var[0])
 
 
+def test_emulators_fitted_on_a_pool_are_those_fitted_in_turn():
+    rng = np.random.default_rng(2)
+    X = rng.random((60, 2))
+    Y = np.column_stack([np.sin(3 * X[:, 0]), X[:, 1] ** 2]) + rng.normal(0, 0.02, (60, 2))
+    targets = [_target("a", 0.5, 0.1), _target("b", 0.5, 0.1)]
+    alone = Emulators(X, Y, np.ones(60, bool), targets, {}, seed=3)
+    pooled = Emulators(X, Y, np.ones(60, bool), targets, {}, seed=3, workers=2)
+    Xt = rng.random((50, 2))
+    assert np.array_equal(alone.predict(Xt), pooled.predict(Xt))
+    assert np.array_equal(alone.variance, pooled.variance)
+
+
 def test_truncated_prior_draws_stay_in_the_bounds():
     spec = SimpleNamespace(parameters={
         "behaviour.a.x": SimpleNamespace(low=0.0, high=1.0, prior=SimpleNamespace(mean=0.9, sd=0.5)),

@@ -302,7 +302,7 @@ class HistoryMatching:
     def fit_emulators(self, latest_wave: int) -> None:
         d = self.design
         self.emulators = Emulators(d.X, d.means, d.wave == latest_wave, self.targets, self.spec.weights,
-                                   self.spec.seed)
+                                   self.spec.seed, self.workers)
 
     def wave_summary(self, wave: int) -> dict:
         assert self.emulators is not None

@@ -59,6 +59,11 @@ def month_marks(n_weeks: int) -> np.ndarray:
     return out
 
 
+def _world_field(name: str) -> property:
+    """A field of the worlds' records (the kernels count into them), one row per world."""
+    return property(lambda self: self.worlds[name])
+
+
 def _summed(name: str) -> property:
     """A read-only sum over the worlds (the first axis) of the per-world counts `name`: an array
     for counts by route or week, a number for a count a world."""
@@ -122,29 +127,12 @@ class Recorder:
     # by route, the national instruments (hires, and those that would have happened without the
     # instrument), and for the job-finding rate in the first three years after the permit, job
     # starts and weeks without work (present, not in education).
-    @property
-    def internships_started_w(self) -> np.ndarray:
-        return self.worlds["internships_started"]
-
-    @property
-    def hires_route_w(self) -> np.ndarray:
-        return self.worlds["hires_route"]
-
-    @property
-    def contacts_route_w(self) -> np.ndarray:
-        return self.worlds["contacts_route"]
-
-    @property
-    def instruments_w(self) -> np.ndarray:
-        return self.worlds["instruments"]
-
-    @property
-    def job_starts_w(self) -> np.ndarray:
-        return self.worlds["job_starts"]
-
-    @property
-    def weeks_without_work_w(self) -> np.ndarray:
-        return self.worlds["weeks_without_work"]
+    internships_started_w = _world_field("internships_started")
+    hires_route_w = _world_field("hires_route")
+    contacts_route_w = _world_field("contacts_route")
+    instruments_w = _world_field("instruments")
+    job_starts_w = _world_field("job_starts")
+    weeks_without_work_w = _world_field("weeks_without_work")
 
     @property
     def other_hires(self) -> np.ndarray:

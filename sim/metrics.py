@@ -76,16 +76,11 @@ def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float:
     """Median time to event with right-censoring; NaN if the curve never falls to one half."""
     if len(durations) == 0:
         return float("nan")
-    times = np.unique(durations[observed])
-    at_risk_sorted = np.sort(durations)
-    surv = 1.0
-    for tt in times:
-        at_risk = len(at_risk_sorted) - np.searchsorted(at_risk_sorted, tt, side="left")
-        events = np.count_nonzero(observed & (durations == tt))
-        surv *= 1.0 - events / max(at_risk, 1)
-        if surv <= 0.5:
-            return float(tt)
-    return float("nan")
+    times, events = np.unique(durations[observed], return_counts=True)
+    at_risk = len(durations) - np.searchsorted(np.sort(durations), times, side="left")
+    surv = np.cumprod(1.0 - events / np.maximum(at_risk, 1))  # the product-limit estimate, in time order
+    below = np.flatnonzero(surv <= 0.5)
+    return float(times[below[0]]) if len(below) else float("nan")
 
 
 def run_figures(model) -> dict:

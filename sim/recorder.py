@@ -138,18 +138,10 @@ class Recorder:
     def other_hires(self) -> np.ndarray:
         return self.munis["other_hires"]
 
-    @property
-    def internships_ended_w(self) -> np.ndarray:
-        return self.internships_ended
-
-    @property
-    def jobs_after_internship_w(self) -> np.ndarray:
-        return self.jobs_after_internship
-
     # --- sums over the worlds (one world: its own counts) ---
     internships_started_by_sector_public = _summed("internships_started_w")
-    internships_ended_by_week = _summed("internships_ended_w")
-    jobs_after_internship_by_week = _summed("jobs_after_internship_w")
+    internships_ended_by_week = _summed("internships_ended")
+    jobs_after_internship_by_week = _summed("jobs_after_internship")
     hires_route = _summed("hires_route_w")
     contacts_route = _summed("contacts_route_w")
     job_starts_window = _summed("job_starts_w")
@@ -191,8 +183,8 @@ class Recorder:
         """Share of internships followed by paid work (at the host or elsewhere) within
         JOB_AFTER_INTERNSHIP_WEEKS of their end, among those that ended early enough to know."""
         last = max(self.t + 1 - JOB_AFTER_INTERNSHIP_WEEKS, 0)
-        ended = int(self.internships_ended_w[:, :last].sum())
-        return float(self.jobs_after_internship_w[:, :last].sum() / ended) if ended else None
+        ended = int(self.internships_ended[:, :last].sum())
+        return float(self.jobs_after_internship[:, :last].sum() / ended) if ended else None
 
     def cost_totals(self) -> np.ndarray:
         """Payments summed over weeks: (municipality, payment kind)."""

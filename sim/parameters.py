@@ -67,15 +67,3 @@ def parameter_rows(scenarios: list["Scenario"]) -> np.ndarray:
         rows[w] = tuple(values)
     return rows
 
-
-def field_of(path: str) -> str:
-    """The record field of a dotted scenario path (`behaviour.hiring.intercept` ->
-    `hiring_intercept`); a KeyError for a path that is not a scalar parameter."""
-    section, _, rest = path.partition(".")
-    prefixes = {s: p for s, _, p in SECTIONS}
-    if section not in prefixes:
-        raise KeyError(path)
-    name = prefixes[section] + rest.replace(".", "_")
-    if name not in (DTYPE.names or ()):
-        raise KeyError(path)
-    return name

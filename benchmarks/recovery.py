@@ -9,8 +9,9 @@ waves are re-derived and every point read back; nothing new is simulated for the
 each of `--fits` true parameter sets, drawn from the shipped posterior ensemble:
 
 1. simulates the targets' figures with the model itself (not the emulators), `--replicates`
-   replicates on seeds the design did not use, and adds an observation error of each target's
-   tolerance: these are the synthetic observed figures (every target as a value, none one-sided);
+   replicates on seeds the design did not use, and adds an observation error of each target's own
+   (its source's sampling error and its family's discrepancy): these are the synthetic observed
+   figures (every target as a value, none one-sided);
 2. fits them back exactly as `calibrate` fits the real ones (the posterior on the emulators by
    emcee), with the variance of the synthetic figures' own replicate mean added to the likelihood;
 3. asks whether each parameter's central 90 % posterior interval holds its true value.

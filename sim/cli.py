@@ -7,12 +7,13 @@
     python run.py show FILE                   every resolved value, where it came from, its source
     python run.py sweep SWEEP.yaml [--workers N] [--scheduler ADDRESS|local] [--out DIR] [--fresh]
     python run.py calibrate SPEC.yaml         fit behavioural parameters (a posterior ensemble, or a point); a report
-    python run.py check TARGETS.yaml          exit 0 if every target is inside its tolerance, 1 if not
+    python run.py check TARGETS.yaml          exit 0 if every observed figure is inside its 90 % predictive interval, 1 if not
     python run.py sensitivity SPEC.yaml       Morris (or Sobol) sensitivity of the headline outputs
     python run.py explore [SCENARIO] [--port N]  a page in the browser: levers and the comparison, live
 
 Options of run and compare: --replicates N, --seed S, --years Y, --workers W,
---set key.path=value (repeatable), --parameters ensemble|point, --out DIR, --json, --quiet.
+--set key.path=value (repeatable), --parameters ensemble|point, --seeds-per-member K, --out DIR,
+--json, --quiet.
 Bad input exits with code 2 and one line per problem, never a traceback, and writes nothing.
 """
 
@@ -137,10 +138,11 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
     with StagedFolder(final) as tmp:
         try:
             runs = run_comparison(scenarios, args.replicates, seed=base_seed, workers=args.workers,
-                                  progress=progress, parameters=args.parameters)
+                                  progress=progress, parameters=args.parameters, seeds_per_member=args.seeds_per_member)
         finally:
             progress.close()
-        summary = summary_of(names, scenarios, [r["figures"] for r in runs], args.parameters, base_seed)
+        summary = summary_of(names, scenarios, [r["figures"] for r in runs], args.parameters, base_seed,
+                             args.seeds_per_member)
         write_comparison(tmp, names, loaded, runs, summary, base_seed=base_seed, started=started, argv=argv,
                          note=progress.note)
     if args.json:
@@ -179,7 +181,7 @@ def _effects(args, argv: list[str]) -> int:
                                            progress=progress, parameters=args.parameters)
         finally:
             progress.close()
-        result["uncertainty"] = uncertainty([base, other], args.parameters, seed, args.replicates)
+        result["uncertainty"] = uncertainty([base, other], args.parameters, seed, args.replicates, seeds_per_member=1)
         result = clean_json(result)
         markdown = effects.to_markdown(result)
         (tmp / "effects.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
@@ -249,7 +251,8 @@ def _explore(args) -> int:
     from .explore.server import serve
     try:
         serve(args.port, scenario=args.scenario, replicates=args.replicates, seed=args.seed,
-              parameters=args.parameters, results=args.results, workers=args.workers,
+              parameters=args.parameters, seeds_per_member=args.seeds_per_member, results=args.results,
+              workers=args.workers,
               announce=lambda text: print(text, flush=True))
     except KeyboardInterrupt:
         pass

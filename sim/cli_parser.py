@@ -52,11 +52,19 @@ def _set_pair(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+# 2 is sim.ranges.SEEDS_PER_MEMBER, not imported here: `--help` answers without NumPy.
+SEEDS_PER_MEMBER = 2
 RUN_DEFAULTS = {"replicates": 10, "seed": None, "years": None, "workers": min(2, os.cpu_count() or 1),
-                "overrides": None, "out": None, "json": False, "quiet": False, "parameters": "ensemble"}
+                "overrides": None, "out": None, "json": False, "quiet": False, "parameters": "ensemble",
+                "seeds_per_member": SEEDS_PER_MEMBER}
+SEEDS_PER_MEMBER_HELP = ("replicates that share one parameter set drawn from the posterior ensemble, each with its "
+                         f"own seed (default {SEEDS_PER_MEMBER}): the spread within these groups is the chance of one "
+                         "cohort, which separates a difference's expected effect (parameter uncertainty, large "
+                         "population) from what one municipality of the simulated size may see; 1 gives every "
+                         "replicate its own draw, and no expected-effect range")
 
 
-def _run_options(p: argparse.ArgumentParser, top: bool = False) -> None:
+def _run_options(p: argparse.ArgumentParser, top: bool = False, members: bool = True) -> None:
     """The options of run and compare. On a subcommand they default to 'not given', so that the
     same option placed before the subcommand (run.py --seed 7 run X) is not overwritten."""
     d = (lambda k: RUN_DEFAULTS[k]) if top else (lambda k: argparse.SUPPRESS)
@@ -72,6 +80,9 @@ def _run_options(p: argparse.ArgumentParser, top: bool = False) -> None:
                         "ensemble, so ranges include parameter uncertainty; point: every replicate at the fitted "
                         "point estimate (ranges are replicate noise only)")
     p.add_argument("--out", type=Path, default=d("out"), help="results folder (default results/<name>-<time>)")
+    if members:
+        p.add_argument("--seeds-per-member", type=_int_at_least(1), default=d("seeds_per_member"), metavar="K",
+                       help=SEEDS_PER_MEMBER_HELP)
     p.add_argument("--json", action="store_true", default=d("json"), help="also print the summary as JSON")
     p.add_argument("--quiet", action="store_true", default=d("quiet"),
                    help="no progress bar and no table; print the report's path")
@@ -114,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("scenario", help="the scenario whose levers are examined (a file or a built-in name)")
     e.add_argument("--against", required=True, metavar="BASE",
                    help="the base scenario: each lever is switched on alone in it, and off alone in SCENARIO")
-    _run_options(e)
+    _run_options(e, members=False)  # one draw per replicate: docs/EFFECTS.md's design (sim/effects.py)
     s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
     s.add_argument("file", help="a scenario file or the name of a built-in scenario")
     s.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=[], metavar="KEY.PATH=VALUE",
@@ -131,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--seed", type=_int_between(0, 2**32 - 1), default=None, help="base seed (default: the base scenario's)")
     x.add_argument("--parameters", choices=["ensemble", "point"], default="ensemble",
                    help="ensemble (default) or point, as for compare")
+    x.add_argument("--seeds-per-member", type=_int_at_least(1), default=SEEDS_PER_MEMBER, metavar="K",
+                   help=SEEDS_PER_MEMBER_HELP)
     x.add_argument("--workers", type=_int_at_least(1), default=min(2, os.cpu_count() or 1),
                    help="worker processes for a refresh (default 2; the results do not depend on it)")
     x.add_argument("--results", type=Path, default=Path("results"),

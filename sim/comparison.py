@@ -2,6 +2,11 @@
 the paired differences from the first, what the ranges include) and the results folder with its
 report. One module, so that the command line and the explorer show the same numbers from the
 same code.
+
+Each difference has two ranges (`sim.ranges`): the expected effect (parameter uncertainty, at a
+large population) under `expected_effect`, and what one municipality of the simulated size may see
+(adding the chance of one cohort) under `one_municipality`, whose mean, lo and hi are also the
+difference's own keys, as before there were two.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import json
 import math
 from pathlib import Path
 from typing import Callable
+
+from .ranges import SEEDS_PER_MEMBER
 
 
 def clean_json(obj):
@@ -24,31 +31,39 @@ def clean_json(obj):
     return obj
 
 
-def uncertainty(scenarios, parameters: str, base_seed: int, replicates: int) -> dict:
+def uncertainty(scenarios, parameters: str, base_seed: int, replicates: int,
+                seeds_per_member: int = SEEDS_PER_MEMBER) -> dict:
     """What the ranges of a run hold: the parameter mode, the ensemble used (if any), the member
-    each replicate ran with, and the sentence that says it."""
+    each replicate ran with (replicate r: the draw for (base seed, r // seeds_per_member)), the
+    sentence that says it, and the two ranges of a difference in words (`ranges`)."""
     from .ensemble import Members
-    members = Members(parameters)
+    from .ranges import design_text, draws
+    members = Members(parameters, seeds_per_member)
     ens = next((e for e in (members.ensemble(s) for s in scenarios) if e is not None), None)
     return {"parameters": parameters, "ensemble": None if ens is None else ens.path,
             "sets": None if ens is None else len(ens),
-            "members": None if ens is None else [ens.member(base_seed, r) for r in range(replicates)],
-            "text": members.describe(scenarios, replicates)}
+            "members": None if ens is None else [members.member(ens, base_seed, r) for r in range(replicates)],
+            "seeds_per_member": members.seeds_per_member,
+            "parameter_draws": None if ens is None else draws(replicates, members.seeds_per_member),
+            "text": members.describe(scenarios, replicates),
+            "ranges": design_text(replicates, members.seeds_per_member, ens is not None)}
 
 
 def summary_of(names: list[str], scenarios: list, figures: list[list[dict]], parameters: str,
-               base_seed: int) -> dict:
+               base_seed: int, seeds_per_member: int = SEEDS_PER_MEMBER) -> dict:
     """`summary.json` of a comparison: per scenario its figures over replicates, per other
-    scenario its paired differences from the first, and what the ranges include."""
+    scenario its paired differences from the first (each with its two ranges), and what the
+    ranges include. `seeds_per_member` is the K the runs were made with (`sim.ranges`)."""
     from .results import differences
     from .runner import summarise
     replicates = len(figures[0]) if figures else 0
+    about = uncertainty(scenarios, parameters, base_seed, replicates, seeds_per_member)
     summaries = [summarise(name, f, s.display_title, s.simulation.years)
                  for name, s, f in zip(names, scenarios, figures)]
-    diffs = [{"scenario": name, "baseline": names[0], "differences": differences(figures[0], f)}
+    diffs = [{"scenario": name, "baseline": names[0],
+              "differences": differences(figures[0], f, seeds_per_member, about["ensemble"] is not None)}
              for name, f in zip(names[1:], figures[1:])]
-    return clean_json({"scenarios": summaries, "differences": diffs,
-                       "uncertainty": uncertainty(scenarios, parameters, base_seed, replicates)})
+    return clean_json({"scenarios": summaries, "differences": diffs, "uncertainty": about})
 
 
 def write_comparison(tmp: Path, names: list[str], loaded: list[tuple], runs: list[dict], summary: dict, *,
@@ -71,7 +86,8 @@ def write_comparison(tmp: Path, names: list[str], loaded: list[tuple], runs: lis
     write_summary(tmp, summary)
     write_metadata(tmp, seeds={"base_seed": base_seed,
                                "replicate_seeds": [replicate_seed(base_seed, r) for r in range(replicates)],
-                               "parameter_sets": summary["uncertainty"]["members"]},
+                               "parameter_sets": summary["uncertainty"]["members"],
+                               "seeds_per_member": summary["uncertainty"].get("seeds_per_member", 1)},
                    started=started, finished=dt.datetime.now().astimezone(), argv=argv,
                    scenarios=names, replicates=replicates)
     note("drawing plots and writing the report")

@@ -123,7 +123,9 @@ def lever_effects(base: Scenario, other: Scenario, replicates: int, seed: int, y
     variants = [base, other]
     variants += [scenario_from_dict(_set(da, lv.path, lv.other)) for lv in levers]
     variants += [scenario_from_dict(_set(db, lv.path, lv.base)) for lv in levers]
-    figs = run_figures_of(variants, replicates, seed, years, workers, progress, parameters)
+    # One draw from the ensemble per replicate (seeds_per_member=1), as docs/EFFECTS.md was made: its
+    # ranges are what one municipality may see; `compare` gives the expected effect apart (sim.ranges).
+    figs = run_figures_of(variants, replicates, seed, years, workers, progress, parameters, seeds_per_member=1)
     base_f, other_f = figs[0], figs[1]
     on = figs[2:2 + len(levers)]
     off = figs[2 + len(levers):]

@@ -3,10 +3,13 @@
 A Bayesian calibration (`run.py calibrate` with `method: history_matching`) leaves a few hundred
 parameter sets drawn from the posterior, in a CSV file that the fitted-parameters file names
 (`calibration: {ensemble: shipped.ensemble.csv}`). When a scenario rests on such a file, replicate r
-of a run, a comparison, a sweep or a check runs with member k_r of the ensemble, drawn by weight
-from (base seed, r) alone. Every scenario of a comparison therefore runs replicate r with the same
-parameter set and the same random numbers (paired), and a difference's range holds both what we do
-not know about the parameters and the chance of a single run. `--parameters point` runs every
+of a sweep or a check runs with member k_r of the ensemble, drawn by weight from (base seed, r)
+alone; a run, a comparison and the explorer group their replicates by K (`--seeds-per-member`,
+`sim.ranges`): replicate r runs the member drawn for (base seed, r // K), so K consecutive
+replicates share a parameter set, each with its own seed. Every scenario of a comparison runs
+replicate r with the same parameter set and the same random numbers (paired), so a difference's
+range over replicates holds both what we do not know about the parameters and the chance of a
+single run, and the spread within the groups separates the two (`sim.ranges`). `--parameters point` runs every
 replicate at the fitted file's own values (the point estimate), as before ensembles existed: faster
 to read, but its ranges are replicate noise alone.
 
@@ -166,16 +169,19 @@ def with_values(scenario: "Scenario", values: dict[str, float]) -> "Scenario":
 class Members:
     """Which parameter set each replicate of a scenario runs with."""
 
-    def __init__(self, mode: str = "ensemble"):
+    def __init__(self, mode: str = "ensemble", seeds_per_member: int = 1):
         if mode not in PARAMETER_MODES:
             raise ValueError(f"parameters: expected one of {', '.join(PARAMETER_MODES)}, not {mode!r}")
+        if int(seeds_per_member) < 1:
+            raise ValueError(f"seeds_per_member: expected 1 or more, not {seeds_per_member!r}")
         self.mode = mode
+        self.seeds_per_member = int(seeds_per_member)  # K: replicate r uses the draw for (base seed, r // K)
         self._bound: tuple[Ensemble | None, dict[str, Any]] | None = None
 
     def bound_to(self, scenario: "Scenario") -> "Members":
         """These members with the scenario's ensemble and fitted values read now, here: for workers
         (a remote Dask worker) that have the scenarios but not the files."""
-        out = Members(self.mode)
+        out = Members(self.mode, self.seeds_per_member)
         ens = self.ensemble(scenario)
         out._bound = (ens, {} if ens is None or scenario.parameters is None else _fitted_point(scenario.parameters))
         return out
@@ -184,6 +190,10 @@ class Members:
         if self._bound is not None:
             return self._bound[0]
         return None if self.mode == "point" else ensemble_of(scenario)
+
+    def member(self, ens: Ensemble, base_seed: int, replicate: int) -> int:
+        """The member replicate r runs: the ensemble's draw for (base seed, r // K)."""
+        return ens.member(base_seed, int(replicate) // self.seeds_per_member)
 
     def scenario(self, scenario: "Scenario", base_seed: int, replicate: int) -> "Scenario":
         """The scenario replicate r runs: with member k_r's values where the scenario still has the
@@ -196,7 +206,7 @@ class Members:
         else:
             assert scenario.parameters is not None
             fitted = _fitted_point(scenario.parameters)
-        k = ens.member(base_seed, replicate)
+        k = self.member(ens, base_seed, replicate)
         values = {n: v for n, v in ens.values_of(k).items()
                   if n in fitted and behaviour_value(scenario.behaviour, n.removeprefix("behaviour.")) == fitted[n]}
         return with_values(scenario, values) if values else scenario
@@ -211,9 +221,12 @@ class Members:
                     f"parameters ({why}): they show the chance of a single run only, not what we do not know "
                     "about the parameters.")
         e = ens[0]
-        text = (f"Ranges are the 5th to 95th percentiles over {replicates} replicates, each with its own set of "
+        from .ranges import draws_words
+        k = self.seeds_per_member
+        each, draws = ("its own set", "") if k == 1 else ("a set", f"; {draws_words(replicates, k)}")
+        text = (f"Ranges are the 5th to 95th percentiles over {replicates} replicates, each with {each} of "
                 f"behavioural parameters drawn from the calibration's posterior ({len(e)} sets in "
-                f"{Path(e.path).name}), the same set and the same random numbers for every scenario: they include "
+                f"{Path(e.path).name}{draws}), the same set and the same random numbers for every scenario: they include "
                 "what the calibration leaves uncertain about the parameters as well as the chance of a single "
                 "run. They do not include doubts about the model's structure.")
         without = [s.name for s in scenarios if self.ensemble(s) is None]

@@ -30,6 +30,10 @@ ROWS = [
     Row("self-sufficient at 24 months", ("self_sufficiency", "24")),
     Row("self-sufficient at 36 months", ("self_sufficiency", "36")),
     Row("self-sufficient at 60 months", ("self_sufficiency", "60")),
+    Row("in work or education, off support, at 12 months", ("occupied_off_support", "12")),
+    Row("in work or education, off support, at 24 months", ("occupied_off_support", "24")),
+    Row("in work or education, off support, at 36 months", ("occupied_off_support", "36")),
+    Row("on support, no work or education, at 24 months", ("passive_support", "24")),
     Row("employed at 12 months", ("employment", "12")),
     Row("employed at 24 months", ("employment", "24")),
     Row("employed at 36 months", ("employment", "36")),
@@ -141,3 +145,37 @@ def verdicts(titles: list[str], diffs: list[dict], years: list[int | None] | Non
         if parts:
             out.append(f"{title}, compared with {titles[0]}: " + "; ".join(parts) + ".")
     return out
+
+
+def expected_of(d: dict | None) -> dict | None:
+    """A difference's expected effect (parameter uncertainty, large population; `sim.ranges`), or
+    None in a summary from before it was given."""
+    x = (d or {}).get("expected_effect")
+    return x if isinstance(x, dict) else None
+
+
+def format_expected(d: dict | None, pct: bool = True) -> str:
+    """A difference's expected effect as the tables show it: '+19 (+15…+23)'; with no range
+    (too few parameter draws or seeds to estimate one) the mean and '(no range)'; '–' for none."""
+    x = expected_of(d)
+    if not x or x.get("mean") is None:
+        return "–"
+    if x.get("lo") is None or x.get("hi") is None:
+        return format_range({**x, "lo": x["mean"], "hi": x["mean"]}, pct, signed=True).split(" (")[0] + " (no range)"
+    return format_range(x, pct, signed=True)
+
+
+def excludes_zero(d: dict | None) -> bool:
+    """Whether a range lies wholly on one side of 0."""
+    if not d or d.get("lo") is None or d.get("hi") is None:
+        return False
+    return d["lo"] > 0 or d["hi"] < 0
+
+
+def shows_expected(diffs: list[dict], uncertainty: dict | None) -> bool:
+    """Whether the tables give the expected effect beside what one municipality may see: the runs
+    drew parameter sets from an ensemble, and some figure has an expected-effect range (it needs
+    enough parameter draws, `sim.ranges.MIN_DRAWS`). Otherwise the notes say why it is not shown."""
+    if not (uncertainty or {}).get("ensemble"):
+        return False
+    return any((expected_of(row.get(d["differences"])) or {}).get("lo") is not None for d in diffs for row in ROWS)

@@ -1,5 +1,5 @@
 """The results of a finished run, from what the recorder kept (`sim/recorder.py` says what is
-recorded and defines employment and self-sufficiency): rates by months since arrival, the headline
+recorded and defines employment, self-sufficiency and being off support): rates by months since arrival, the headline
 figures, Kaplan-Meier medians, and tidy tables of the panels.
 """
 
@@ -26,6 +26,28 @@ from .states import (  # noqa: F401 (COSTS and STATE_PAYMENTS re-exported)
 # "unsubsidised work").
 DERIVED_CHANNELS = {"employed_unsubsidised": ("employed", "state_subsidised_job")}
 HEADLINE_MONTHS = [6, 12, 18, 24, 30, 36, 48, 60]
+
+# The outcomes by months since arrival, each with its definition in plain words (the report, the
+# explorer and the calibration's outputs show these; docs/ODD.md 1.2 and 4.11 give them in full).
+# Self-sufficiency's threshold and duration are settings (`metrics.self_sufficiency`), so its text
+# names them in general.
+OCCUPIED_OFF_SUPPORT_DEFINITION = (
+    "in work (any paid work in the week, a subsidised job or extra work included) or in regular "
+    "education (komvux, vocational, university), and paid neither the introduction allowance nor "
+    "social assistance that week (the municipalities' \"egen försörjning\"; work topped up by social "
+    "assistance, or a subsidised job on the allowance, does not count)")
+PASSIVE_SUPPORT_DEFINITION = (
+    "paid the introduction allowance or social assistance that week, with neither paid work nor "
+    "regular education (SFI, guidance or an internship on the allowance during the introduction "
+    "period; social assistance without activity after it)")
+OUTCOME_DEFINITIONS = {
+    "employed": "any paid work in the week (a job, an agency job, a subsidised job, own business or "
+                "extra work), the register's one-hour measure",
+    "self_sufficient": "own work income at or above the living-cost threshold for the set number of "
+                       "weeks running, whether or not support is still paid",
+    "occupied_off_support": OCCUPIED_OFF_SUPPORT_DEFINITION,
+    "passive_support": PASSIVE_SUPPORT_DEFINITION,
+}
 
 
 # --- results: tables and figures from a finished run ----------------------------------------
@@ -107,6 +129,9 @@ def run_figures(model) -> dict:
         "female": at_months(rates(rec.panel, CHANNELS.index("self_sufficient"), female_mask)),
         "male": at_months(rates(rec.panel, CHANNELS.index("self_sufficient"), ~female_mask)),
     }
+    # In work or education and off allowance and social assistance; on support without either.
+    out["occupied_off_support"] = at_months(rates(rec.panel, "occupied_off_support"))
+    out["passive_support"] = at_months(rates(rec.panel, "passive_support"))
     arr = P.ti_arrival[:n]
     left = P.ti_left[:n]
     # First-year measures: people whose first year lies inside the run and who stayed that year.

@@ -27,7 +27,9 @@ MIN_OBSERVED = 30
 LABELS = {
     "self_sufficient": "Self-sufficient",
     "employed": "Employed (any paid work)",
-    "passive": "Passive support", "guidance_upskilling": "Guidance, courses, SFI",
+    "occupied_off_support": "In work or education, off support",
+    "passive_support": "On support, no work or education",
+    "passive": "Passive (social assistance, no activity)", "guidance_upskilling": "Guidance, courses, SFI",
     "internship_subsidy": "Internship or subsidised job", "job": "Job", "education": "Education",
     "no_support": "No support", "left": "Moved away or left",
 }
@@ -72,15 +74,23 @@ def _axes(ax, title: str) -> None:
     ax.grid(True, color="0.85", linewidth=0.6)
 
 
+OUTCOMES = ("self_sufficient", "employed", "occupied_off_support", "passive_support")
+
+
 def plot_outcomes(by_month: pd.DataFrame, scenarios: list[str], path: Path, titles: dict[str, str] | None = None) -> Path:
+    """Self-sufficient and employed (top), in work or education off support and on support
+    without either (bottom), by months since arrival. A results folder from before the last two
+    were recorded draws the top row only."""
     titles = titles or {}
-    fig, axes = subplots(1, 2, figsize=(10, 4))
-    for ax, metric in zip(axes, ("self_sufficient", "employed")):
+    metrics = [m for m in OUTCOMES if m in by_month.columns]
+    rows = (len(metrics) + 1) // 2
+    fig, axes = subplots(rows, 2, figsize=(10, 4 * rows), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics):
         c = rate_curves(by_month, metric)
         for i, s in enumerate(scenarios):
             _curve(ax, c[c["scenario"] == s], i, titles.get(s, s))
         _axes(ax, LABELS[metric])
-    legend(axes[0], fontsize=8, loc="upper left")
+    legend(axes[0, 0], fontsize=8, loc="upper left")
     return save_figure(fig, path)
 
 

@@ -13,7 +13,11 @@ Definitions:
 - employed: any paid work in the week (a job of any kind, own business, or extra work), as in
   Swedish register statistics (one hour in the reference week; docs/SOURCES.md);
 - self-sufficient: work income at least `threshold_share_of_living_costs` times the person's living
-  costs for `min_weeks` consecutive weeks (mechanism 8); both settings are in `metrics`.
+  costs for `min_weeks` consecutive weeks (mechanism 8); both settings are in `metrics`;
+- occupied off support: in work (as employed) or in regular education, and paid neither the
+  introduction allowance nor social assistance this week (the municipal sense of "egen
+  försörjning"); passive support: paid one of them this week with neither work nor regular
+  education (`states.CHANNELS`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ from .states import (
     KORA_OF_STATE,
     N_STATES,
     OBSERVED,
+    OCCUPIED_OFF_SUPPORT,
+    ON_SUPPORT,
+    PASSIVE_SUPPORT,
     PAYMENTS,
     PERMIT_CHANNELS,
     PRESENT,
@@ -251,4 +258,12 @@ def _count(panel, p, month: int, every_channel: bool) -> None:
         cell[SFI_PASSED] += p.ti_sfi_passed >= 0
         cell[HAD_CONTACT] += p.ti_first_contact >= 0
         cell[SFI_COURSE] += p.ti_first_sfi_course >= 0
+        # This week's state and this week's payment (`income.support`, paid before the panel is
+        # filled): work topped up by social assistance, or a subsidised job on the allowance, is
+        # occupied but not off support.
+        occupied = WORKING[s] or p.extra_work or s == EDUCATION
+        supported = p.support > 0.0
+        cell[OCCUPIED_OFF_SUPPORT] += occupied and not supported
+        cell[PASSIVE_SUPPORT] += supported and not occupied
+        cell[ON_SUPPORT] += supported
         cell[FIRST_STATE_CHANNEL + s] += 1

@@ -13,16 +13,19 @@ import yaml
 
 from .config.annotate import field_description, flatten
 from .config.inert import inert_levers
-from .headline import ROWS, other_horizon, ranges_text, spread_words, title_of, verdicts
+from .headline import ROWS, expected_of, other_horizon, ranges_text, shows_expected, spread_words, title_of, verdicts
+from .metrics import OCCUPIED_OFF_SUPPORT_DEFINITION, PASSIVE_SUPPORT_DEFINITION
 from .page import e, img_inline, page
 from .plots import make_plots
 from .sources import expand
 
 PLOT_TEXT = {
-    "outcomes": "Share self-sufficient and employed by months since arrival. Lines are means over "
-                "replicates; shaded bands the 5th–95th percentile range.",
-    "by_sex": "The same for women and men.",
-    "by_education": "The same by education at arrival. A month is drawn only where at least 30 people of "
+    "outcomes": "Share self-sufficient and employed (top), and in work or education off support and on "
+                "support with neither work nor education (bottom), by months since arrival (definitions "
+                "under the headline figures). Lines are means over replicates; shaded bands the 5th–95th "
+                "percentile range.",
+    "by_sex": "Self-sufficient and employed, for women and men.",
+    "by_education": "Self-sufficient and employed by education at arrival. A month is drawn only where at least 30 people of "
                     "the group were observed (on average over replicates); a panel that says \"too few people\" "
                     "had fewer in every month.",
     "weeks_in_state": "How the first three years are spent (mean weeks per person), as in the Danish "
@@ -49,13 +52,39 @@ def _fmt_diff(v: float | None, kind: str) -> str:
     return f"{round(100 * v):+d} pts" if kind == "pct" else f"{round(v):+,d}".replace(",", " ")
 
 
+def _diff_cell(d: dict | None, kind: str) -> str:
+    """A difference's mean with its range in small print ('–' for none; 'no range' without one)."""
+    d = d or {}
+    if d.get("mean") is None:
+        return "<td class='num'>–</td>"
+    rng = ("no range" if d.get("lo") is None or d.get("hi") is None
+           else f"{_fmt_diff(d.get('lo'), kind)} to {_fmt_diff(d.get('hi'), kind)}")
+    return f"<td class='num'>{_fmt_diff(d.get('mean'), kind)} <span class='small'>({rng})</span></td>"
+
+
+def ranges_note(summary: dict) -> str:
+    """The two ranges of a difference in words (`sim.ranges`), for the headline table."""
+    words = (summary.get("uncertainty") or {}).get("ranges") or {}
+    if not summary.get("differences") or not words:
+        return ""
+    return "<p>Each difference has two ranges. " + " ".join(
+        e(words[k]) for k in ("expected_effect", "one_municipality") if words.get(k)) + "</p>"
+
+
 def headline_table(summary: dict) -> str:
-    """Every row of the terminal's table (sim/headline.py), with the scenarios' titles."""
+    """Every row of the terminal's table (sim/headline.py), with the scenarios' titles; each
+    difference with its expected effect (parameter uncertainty, large population) and what one
+    municipality of the simulated size may see (`sim.ranges`)."""
     scen = summary["scenarios"]
     titles = [title_of(s) for s in scen]
     head = "".join(f"<th>{e(t)}</th>" for t in titles)
     diffs = summary.get("differences", [])
-    head += "".join(f"<th>{e(t)} − {e(titles[0])}</th>" for t in titles[1:1 + len(diffs)])
+    both = shows_expected(diffs, summary.get("uncertainty"))
+    for t in titles[1:1 + len(diffs)]:
+        pair = f"{e(t)} − {e(titles[0])}"
+        head += (f"<th>{pair}: expected effect <span class='small'>(parameter uncertainty, large population)"
+                 f"</span></th><th>{pair}: what one municipality of this size may see <span class='small'>"
+                 "(adds the chance of one cohort)</span></th>" if both else f"<th>{pair}</th>")
     rows = []
     for row in ROWS:
         cells = []
@@ -66,12 +95,12 @@ def headline_table(summary: dict) -> str:
         for i, dd in enumerate(diffs, start=1):
             horizon = other_horizon(scen[0].get("years"), scen[i].get("years"))
             if row.kind == "sek" and horizon:
-                cells.append(f"<td class='num small'>not comparable: {e(horizon)}</td>")
+                cells.append(f"<td class='num small'{' colspan=2' if both else ''}>not comparable: {e(horizon)}</td>")
                 continue
             d = row.get(dd["differences"]) or {}
-            rng = (f" <span class='small'>({_fmt_diff(d.get('lo'), row.kind)} to {_fmt_diff(d.get('hi'), row.kind)})</span>"
-                   if d.get("mean") is not None else "")
-            cells.append(f"<td class='num'>{_fmt_diff(d.get('mean'), row.kind)}{rng}</td>")
+            if both:
+                cells.append(_diff_cell(expected_of(d), row.kind))
+            cells.append(_diff_cell(d, row.kind))
         label = row.label[0].upper() + row.label[1:]
         rows.append(f"<tr><th>{e(label)}</th>{''.join(cells)}</tr>")
     return f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>"
@@ -88,11 +117,16 @@ def municipality_tables(folder: Path, summary: dict, labels: dict[str, dict[str,
         d = by_month[by_month["scenario"] == s["scenario"]]
         if d["municipality"].nunique() < 2:
             continue
-        g = d.groupby(["replicate", "municipality", "months_since_arrival"])[["observed", "employed", "self_sufficient"]].sum()
+        # A results folder from before the off-support outcome was recorded has no such column.
+        off = "occupied_off_support" in d.columns
+        cols = ["observed", "employed", "self_sufficient"] + (["occupied_off_support"] if off else [])
+        g = d.groupby(["replicate", "municipality", "months_since_arrival"])[cols].sum()
+        shown = [("self_sufficient", 12), ("self_sufficient", 24), ("employed", 12), ("employed", 24), ("employed", 36)]
+        shown += [("occupied_off_support", 12), ("occupied_off_support", 24)] if off else []
         rows = []
         for muni in dict.fromkeys(d["municipality"]):
             cells = []
-            for col, month in (("self_sufficient", 12), ("self_sufficient", 24), ("employed", 12), ("employed", 24), ("employed", 36)):
+            for col, month in shown:
                 try:
                     x = g.xs((muni, month), level=("municipality", "months_since_arrival"))
                 except KeyError:
@@ -111,12 +145,15 @@ def municipality_tables(folder: Path, summary: dict, labels: dict[str, dict[str,
             rows.append(f"<tr><th>{e(name)}</th><td class='num'>{n}</td>{''.join(cells)}</tr>")
         pooled = [_fmt((s["self_sufficiency"].get(m) or {}).get("mean"), "pct") for m in ("12", "24")]
         pooled += [_fmt((s["employment"].get(m) or {}).get("mean"), "pct") for m in ("12", "24", "36")]
+        if off:
+            pooled += [_fmt(((s.get("occupied_off_support") or {}).get(m) or {}).get("mean"), "pct") for m in ("12", "24")]
         rows.append(f"<tr><th>All, pooled</th><td class='num'>{s['refugees']}</td>"
                     + "".join(f"<td class='num'>{v}</td>" for v in pooled) + "</tr>")
         out.append(f"<h3>{e(title_of(s))}, by municipality of residence</h3><table><tr><th></th>"
                    "<th>refugees</th><th>Self-sufficient at 12 months</th><th>at 24 months</th>"
-                   "<th>Employed at 12 months</th><th>at 24 months</th><th>at 36 months</th></tr>"
-                   + "".join(rows) + "</table>")
+                   "<th>Employed at 12 months</th><th>at 24 months</th><th>at 36 months</th>"
+                   + ("<th>In work or education, off support, at 12 months</th><th>at 24 months</th>" if off else "")
+                   + "</tr>" + "".join(rows) + "</table>")
     return "".join(out)
 
 
@@ -333,8 +370,11 @@ whose range does not include 0 is larger than {e(spread_words(summary))}. {e(ran
 A positive difference means more people in work (or more spending per refugee) than in the baseline; a
 negative one, fewer (or less spending).
 <b>Employed</b> means any paid work in the week (as in Swedish register statistics); <b>self-sufficient</b>
-means own work income at or above {e(ss_text)} for at least {ss['min_weeks']} weeks running. "–" means beyond
-the simulated period.</p>
+means own work income at or above {e(ss_text)} for at least {ss['min_weeks']} weeks running, whether or not
+support is still paid. <b>In work or education, off support</b> means {e(OCCUPIED_OFF_SUPPORT_DEFINITION)}:
+the sense of "own support" in the municipalities' own figures. <b>On support, no work or education</b>
+(passive support) means {e(PASSIVE_SUPPORT_DEFINITION)}. "–" means beyond the simulated period.</p>
+{ranges_note(summary)}
 {headline_table(summary)}
 {municipality_tables(folder, summary, labels)}
 

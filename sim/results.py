@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from .metrics import HEADLINE_MONTHS, PAYMENTS
+from .ranges import SEEDS_PER_MEMBER, two_ranges
 from .states import KORA_CATEGORIES, N_STATES, SEX_NAMES, STATE_NAMES
-from .stats import paired_interval
 
-BY_MONTH_COLUMNS = ["observed", "employed", "self_sufficient", "had_contact", "sfi_passed"]
+BY_MONTH_COLUMNS = ["observed", "employed", "self_sufficient", "had_contact", "sfi_passed", "occupied_off_support",
+                    "passive_support"]
 
 
 def timeseries_long(model) -> pd.DataFrame:
@@ -64,8 +65,15 @@ class ScenarioRuns:
     by_month: list[pd.DataFrame] = field(default_factory=list)
 
 
-def differences(base: list[dict], other: list[dict]) -> dict:
-    """Each headline figure's difference (other - base) with an interval over paired replicates."""
+def differences(base: list[dict], other: list[dict], seeds_per_member: int = SEEDS_PER_MEMBER,
+                parameter_uncertainty: bool = True) -> dict:
+    """Each headline figure's difference (other - base) over paired replicates, with its two ranges
+    (`sim.ranges.two_ranges`): the expected effect, and what one municipality may see (also the
+    figure's own mean, lo and hi). `seeds_per_member` is the K the replicates were run with;
+    `parameter_uncertainty` whether they drew parameter sets from an ensemble."""
+    def paired_interval(a: list, b: list) -> dict:
+        return two_ranges(a, b, seeds_per_member, parameter_uncertainty)
+
     def months(key, sub=None):
         get = (lambda r: r[key]) if sub is None else (lambda r: r[key][sub])
         return {str(m): paired_interval([get(r)[str(m)] for r in base], [get(r)[str(m)] for r in other])
@@ -79,6 +87,8 @@ def differences(base: list[dict], other: list[dict]) -> dict:
         "employment": months("employment"),
         "employment_by_sex": {s: months("employment_by_sex", s) for s in ("female", "male")},
         "employment_unsubsidised": months("employment_unsubsidised"),
+        "occupied_off_support": months("occupied_off_support"),
+        "passive_support": months("passive_support"),
         "employment_during_year": {str(k): paired_interval([r["employment_during_year"].get(str(k)) for r in base],
                                                            [r["employment_during_year"].get(str(k)) for r in other])
                                    for k in range(1, 6)},

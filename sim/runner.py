@@ -1,8 +1,10 @@
 """Replicates: each scenario run with the same replicate seeds (common random numbers), and their
 figures summarised as a mean with a 5th-95th percentile interval.
 
-A replicate's seed derives from (base seed, replicate number) through NumPy's SeedSequence, so the
-figures are the same whether replicates run in one process or many, in any order.
+A replicate's seed derives from (base seed, replicate number) through NumPy's SeedSequence, and its
+parameter set (with a posterior ensemble) from (base seed, replicate number // K), K replicates
+sharing one draw (`--seeds-per-member`, `sim.ranges`), so the figures are the same whether replicates
+run in one process or many, in any order.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .config import Scenario
 from .config.arrivals import expected_arrivals
 from .ensemble import Members
 from .metrics import HEADLINE_MONTHS
+from .ranges import SEEDS_PER_MEMBER
 from .results import by_month_table, timeseries_long
 from .states import KORA_CATEGORIES
 from .stats import interval
@@ -162,42 +165,47 @@ def _map(jobs: list[tuple], workers: int, progress: Callable[[int], None] | None
 
 
 def replicate_jobs(scenarios: list[Scenario], replicates: int, base: int, years: int | None,
-                   parameters: str = "ensemble") -> list[tuple]:
+                   parameters: str = "ensemble", seeds_per_member: int = SEEDS_PER_MEMBER) -> list[tuple]:
     """Jobs (scenario, seed, years), scenario by scenario then replicate by replicate: replicate r
     of every scenario has seed `replicate_seed(base, r)` and, where the scenario rests on a
-    posterior ensemble and `parameters` is 'ensemble', the ensemble's member for (base, r)
-    (`sim.ensemble`): paired parameter sets and random numbers."""
-    members = Members(parameters)
+    posterior ensemble and `parameters` is 'ensemble', the ensemble's member for
+    (base, r // seeds_per_member) (`sim.ensemble`, `sim.ranges`): paired parameter sets and random
+    numbers, K consecutive replicates sharing a parameter set with their own seeds."""
+    members = Members(parameters, seeds_per_member)
     return [(members.scenario(s, base, r), replicate_seed(base, r), years) for s in scenarios for r in range(replicates)]
 
 
 def run_replicates(scenario: Scenario, replicates: int, seed: int | None = None,
                    years: int | None = None, workers: int = 1,
-                   progress: Callable[[int], None] | None = None, parameters: str = "ensemble") -> list[dict]:
+                   progress: Callable[[int], None] | None = None, parameters: str = "ensemble",
+                   seeds_per_member: int = SEEDS_PER_MEMBER) -> list[dict]:
     """Figures of each replicate; replicate r's seed is `replicate_seed(seed, r)`."""
     base = scenario.simulation.seed if seed is None else seed
-    return _map(replicate_jobs([scenario], replicates, base, years, parameters), workers, progress)
+    return _map(replicate_jobs([scenario], replicates, base, years, parameters, seeds_per_member), workers, progress)
 
 
 def run_figures_of(scenarios: list[Scenario], replicates: int, seed: int, years: int | None = None,
                    workers: int = 1, progress: Callable[[int], None] | None = None,
-                   parameters: str = "ensemble") -> list[list[dict]]:
+                   parameters: str = "ensemble", seeds_per_member: int = SEEDS_PER_MEMBER) -> list[list[dict]]:
     """Every scenario's figures per replicate, all with the same replicate seeds (no tables)."""
-    flat = _map(replicate_jobs(scenarios, replicates, seed, years, parameters), workers, progress)
+    flat = _map(replicate_jobs(scenarios, replicates, seed, years, parameters, seeds_per_member), workers, progress)
     return [flat[i * replicates:(i + 1) * replicates] for i in range(len(scenarios))]
 
 
 def run_comparison(scenarios: list[Scenario], replicates: int, seed: int | None = None,
                    years: int | None = None, workers: int = 1,
-                   progress: Callable[[int], None] | None = None, parameters: str = "ensemble") -> list[dict]:
+                   progress: Callable[[int], None] | None = None, parameters: str = "ensemble",
+                   seeds_per_member: int = SEEDS_PER_MEMBER) -> list[dict]:
     """Every scenario with the same replicate seeds (common random numbers) and, with an
-    ensemble, the same parameter sets; tables kept.
+    ensemble, the same parameter sets (replicate r: the draw for (base seed, r // seeds_per_member));
+    tables kept.
 
     The base seed is `seed`, or the first scenario's, for all scenarios alike; returns, per
     scenario, {"figures": [...], "timeseries": [...], "by_month": [...]} in replicate order.
     """
     base = scenarios[0].simulation.seed if seed is None else seed
-    flat = _map(replicate_jobs(scenarios, replicates, base, years, parameters), workers, progress, tables=True)
+    flat = _map(replicate_jobs(scenarios, replicates, base, years, parameters, seeds_per_member), workers, progress,
+                tables=True)
     out = []
     for i in range(len(scenarios)):
         chunk = flat[i * replicates:(i + 1) * replicates]
@@ -223,6 +231,8 @@ def summarise(name: str, runs: list[dict], title: str | None = None, years: int 
         "employment_by_sex": {s: by_month("employment_by_sex", s) for s in ("female", "male")},
         "self_sufficiency_by_sex": {s: by_month("self_sufficiency_by_sex", s) for s in ("female", "male")},
         "employment_unsubsidised": by_month("employment_unsubsidised"),
+        "occupied_off_support": by_month("occupied_off_support"),
+        "passive_support": by_month("passive_support"),
         "employment_during_year": {str(k): interval([r["employment_during_year"].get(str(k)) for r in runs])
                                    for k in range(1, 6)},
         "labour_market_contact_year1": interval([r["labour_market_contact_year1"] for r in runs]),

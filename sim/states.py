@@ -100,8 +100,20 @@ NYSTARTSJOBB, NYSTARTSJOBB_DEADWEIGHT, INSTEGSJOBB, INSTEGSJOBB_DEADWEIGHT = ran
 # (municipality * 2 + female) * 4 + education.
 GROUPS_PER_MUNICIPALITY = 2 * len(EDUCATION_NAMES)
 
-# Panel channels: counts of people at a month mark, then one per state.
-CHANNELS = (["observed", "employed", "self_sufficient", "sfi_passed", "had_contact", "sfi_course"]
+# Panel channels: counts of people at a month mark, then one per state. Support is this week's
+# payment to the person (`income.support`: introduction allowance or social assistance, > 0):
+# - occupied_off_support: in work (any paid work, extra work included) or in regular education
+#   (EDUCATION), and paid neither allowance nor social assistance this week (the municipal sense of
+#   "egen försörjning": seed 000's Falkenberg, seed 001's "sysselsatta i arbete eller utbildning");
+# - passive_support: paid allowance or social assistance this week, with neither work nor regular
+#   education (on the allowance in SFI, guidance or an internship during the period; on social
+#   assistance without activity after it, or before a first job);
+# - on_support: paid allowance or social assistance this week (so that the two above, people
+#   occupied but on support, on_support - passive_support, and people with neither work,
+#   education nor support, observed - occupied_off_support - on_support, add up to observed).
+CHANNELS = (["observed", "employed", "self_sufficient", "sfi_passed", "had_contact", "sfi_course",
+             "occupied_off_support", "passive_support", "on_support"]
             + [f"state_{s}" for s in STATE_NAMES])
-OBSERVED, EMPLOYED, SELF_SUFFICIENT, SFI_PASSED, HAD_CONTACT, SFI_COURSE, FIRST_STATE_CHANNEL = range(7)
+OBSERVED, EMPLOYED, SELF_SUFFICIENT, SFI_PASSED, HAD_CONTACT, SFI_COURSE, OCCUPIED_OFF_SUPPORT, PASSIVE_SUPPORT, \
+    ON_SUPPORT, FIRST_STATE_CHANNEL = range(10)
 PERMIT_CHANNELS = ["observed", "employed", "self_sufficient"]

@@ -15,29 +15,51 @@ def block(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
 
 def table(summaries: list[dict], diffs: list[dict] | None = None, uncertainty: dict | None = None) -> str:
     """The verdicts first; then the headline figures, one column per scenario, and each
-    scenario's difference from the first."""
-    from .headline import ROWS, other_horizon, ranges_text, spread_words, title_of, verdicts
+    scenario's difference from the first: its expected effect (parameter uncertainty, large
+    population), then what one municipality of the simulated size may see (`sim.ranges`)."""
+    from .headline import (
+        ROWS,
+        format_expected,
+        other_horizon,
+        ranges_text,
+        shows_expected,
+        spread_words,
+        title_of,
+        verdicts,
+    )
     from .headline import format_range as _fmt
+    from .ranges import EXPECTED, ONE_MUNICIPALITY
     titles = [title_of(s) for s in summaries]
     lines = []
     if diffs:
         lines += verdicts(titles, diffs, [s.get("years") for s in summaries],
                           spread_words({"uncertainty": uncertainty})) + [""]
     lines += block(titles, [(row.label, [_fmt(row.get(s), row.kind == "pct") for s in summaries]) for row in ROWS])
+    words = (uncertainty or {}).get("ranges") or {}
     if diffs:
-        lines.append("")
-        def diff_cell(row, i, d):
+        def diff_cell(row, i, d, expected: bool = False):
             horizon = other_horizon(summaries[0].get("years"), summaries[i].get("years"))
             if row.kind == "sek" and horizon:
                 return f"not comparable ({horizon})"
+            if expected:
+                return format_expected(row.get(d["differences"]), row.kind == "pct")
             return _fmt(row.get(d["differences"]), row.kind == "pct", signed=True)
-        lines += block([f"{t} − {titles[0]}" for t in titles[1:]],
-                        [(row.label, [diff_cell(row, i, d) for i, d in enumerate(diffs, start=1)]) for row in ROWS])
+        pairs = [f"{t} − {titles[0]}" for t in titles[1:]]
+        # Two ranges for each difference (sim.ranges): the expected effect first, then what one
+        # municipality of the simulated size may see; a summary from before has the second only.
+        kinds = [True, False] if shows_expected(diffs, uncertainty) else [False]
+        for expected in kinds:
+            title = EXPECTED if expected else ONE_MUNICIPALITY
+            lines += ["", title[0].upper() + title[1:] + ":"]
+            lines += block(pairs, [(row.label, [diff_cell(row, i, d, expected) for i, d in enumerate(diffs, start=1)])
+                                   for row in ROWS])
     reps = summaries[0]["replicates"] if summaries else 0
     lines.append(f"Shares in per cent{' (differences in percentage points)' if diffs else ''}, spending in SEK per "
                  f"refugee; mean over {reps} replicates{' (the same seeds for every scenario)' if diffs else ''} with "
                  "the 5th…95th percentile in brackets; '–' = beyond the simulated period. "
                  + ranges_text({"uncertainty": uncertainty}))
+    if diffs and words:
+        lines.append(" ".join(words[k] for k in ("expected_effect", "one_municipality") if words.get(k)))
     return "\n".join(lines)
 
 

@@ -280,8 +280,10 @@ def test_progress_rises_to_one_and_a_cached_base_is_not_run_again(monkeypatch):
     seen: list[float] = []
     first = compute.explore(base, variant, settings, progress=seen.append, charts=True)
     assert seen == sorted(seen) and seen[-1] == 1.0
-    assert set(first.charts) == {"outcomes", "weeks_in_state", "spending", "state_payments"}
-    assert first.charts["outcomes"].startswith("<svg") and first.charts["outcomes"].count("<polyline") == 4
+    assert set(first.charts) == {"outcomes", "outcomes_occupied_off_support", "outcomes_passive_support",
+                                 "weeks_in_state", "spending", "state_payments"}
+    for chart in ("outcomes", "outcomes_occupied_off_support", "outcomes_passive_support"):
+        assert first.charts[chart].startswith("<svg") and first.charts[chart].count("<polyline") == 4
     other = load_scenario("typical_2006", SHORT + levers.variant_overrides(base, {"typical:hours_per_week": 35}))
     ran = []
     real = compute.simulate

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.headline import ROWS, format_range
+from sim.headline import ROWS, format_expected, format_range
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(os.environ.get("EXPLORER_TEST_OUT", ROOT / "results" / "test-artifacts" / "explorer"))
@@ -224,6 +224,8 @@ def test_the_explorer_in_a_browser(explorer, tmp_path):
         assert shown[row.label]["base"] == format_range(row.get(summary["scenarios"][0]), row.kind == "pct"), row.label
         assert shown[row.label]["variant"] == format_range(row.get(summary["scenarios"][1]), row.kind == "pct"), row.label
         assert shown[row.label]["difference"] == format_range(row.get(diff), row.kind == "pct", signed=True), row.label
+        # The expected effect (parameter uncertainty, large population) beside it, as compare's table gives it.
+        assert shown[row.label]["expected"] == format_expected(row.get(diff), row.kind == "pct"), row.label
 
     # Ctrl-C stops the server cleanly: exit 0, no traceback.
     proc.send_signal(signal.SIGINT)

@@ -16,14 +16,19 @@ import yaml
 
 from sim.calibration import posterior as posterior_module
 from sim.calibration.emulator import Emulators, target_errors
+from sim.calibration.observation import DISCREPANCY
 from sim.calibration.posterior import HistoryMatching, Prior
 from sim.calibration.spec import load_spec
 from sim.config import ScenarioError, load_scenario
 from sim.ensemble import Ensemble, Members, read_ensemble, with_values, write_ensemble
+from sim.ranges import SEEDS_PER_MEMBER
 from sim.runner import replicate_seed, run_comparison, run_one
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT = "extends: {base}\nname: short\nsimulation: {{years: 2, seed: 3}}\n"
+
+# What stands behind a test figure: 400 people, a binomial error.
+SOURCE = {"population": {"design": "register", "n": 400}, "uncertainty": {"binomial": True, "basis": "test"}}
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -32,8 +37,11 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 # --- emulators ----------------------------------------------------------------------------------
 
-def _target(tid, observed, tolerance, kind="value"):
-    return SimpleNamespace(id=tid, observed=observed, tolerance=tolerance, kind=kind)
+def _target(tid, observed, source_se, kind="value"):
+    """A target whose observation error is its source's (sd `source_se`) and the effects family's
+    discrepancy, on an unbounded scale."""
+    return SimpleNamespace(id=tid, observed=observed, tolerance=source_se, kind=kind, scale="identity",
+                           source_se=source_se, family_name="effects")
 
 
 def test_one_sided_errors_are_zero_inside_their_bound():
@@ -60,8 +68,8 @@ def test_emulator_learns_a_known_function_and_says_how_far_to_trust_it():
     sd = float(np.sqrt(em.emulator_var[0]))
     assert rmse / 3 < sd < 3 * rmse
     assert 0.01 < np.sqrt(em.models[0].noise_var) < 0.04
-    # The likelihood's variance: tolerance^2 + the emulator's.
-    assert em.variance[0] == pytest.approx(0.1 ** 2 + em.emulator_var[0])
+    # The likelihood's variance: the source's and the discrepancy's (no tolerance), + the emulator's.
+    assert em.variance[0] == pytest.approx(0.1 ** 2 + DISCREPANCY["effects"] ** 2 + em.emulator_var[0])
 
 
 def test_emulators_fitted_on_a_pool_are_those_fitted_in_turn():
@@ -168,7 +176,8 @@ def test_replicates_draw_members_and_keep_a_scenarios_own_values(fitted_with_ens
 
 
 def test_comparison_pairs_parameter_sets_and_seeds(fitted_with_ensemble, tmp_path):
-    """Replicate r of every scenario runs member k_r with seed r: each equals that run alone."""
+    """Replicate r of every scenario runs member k_r (the draw for (seed, r // K)) with seed r: each
+    equals that run alone."""
     _, scen = fitted_with_ensemble
     other = tmp_path / "other.yaml"
     other.write_text(f"extends: {scen}\nname: other\nmunicipalities: {{falkenberg: {{staff: {{coaches: 0}}}}}}\n")
@@ -178,7 +187,7 @@ def test_comparison_pairs_parameter_sets_and_seeds(fitted_with_ensemble, tmp_pat
     assert ens is not None
     for s, res in ((a, out[0]), (b, out[1])):
         for r in range(3):
-            alone = run_one(with_values(s, ens.values_of(ens.member(5, r))), replicate_seed(5, r))
+            alone = run_one(with_values(s, ens.values_of(ens.member(5, r // SEEDS_PER_MEMBER))), replicate_seed(5, r))
             assert alone["employment"] == res["figures"][r]["employment"]
     point = run_comparison([a], 3, seed=5, workers=1, parameters="point")[0]
     assert point["figures"][0]["employment"] == run_one(a, replicate_seed(5, 0))["employment"]
@@ -186,7 +195,7 @@ def test_comparison_pairs_parameter_sets_and_seeds(fitted_with_ensemble, tmp_pat
 
 def test_compare_says_what_its_ranges_include(fitted_with_ensemble, tmp_path):
     _, scen = fitted_with_ensemble
-    for mode, words in (("ensemble", "own set of behavioural parameters drawn from the calibration's posterior"),
+    for mode, words in (("ensemble", "set of behavioural parameters drawn from the calibration's posterior"),
                         ("point", "chance of a single run only")):
         out = tmp_path / mode
         r = cli("run", str(scen), "--replicates", "3", "--workers", "1", "--parameters", mode, "--out", str(out),
@@ -205,21 +214,22 @@ def test_check_with_an_ensemble_gives_predictive_intervals(fitted_with_ensemble,
     targets = tmp_path / "t.yaml"
     targets.write_text(yaml.safe_dump({"replicates": 8, "targets": [
         {"id": "emp12", "scenario": str(scen), "metric": "employment", "month": 12, "observed": 0.3,
-         "tolerance": 0.3, "definition": "test", "source": "test"}]}))
+         "tolerance": 0.3, "definition": "test", "source": "test", **SOURCE}]}))
     r = cli("check", str(targets), "--workers", "1", "--json", cwd=tmp_path)
-    rows = json.loads(r.stdout)
+    rows = json.loads(r.stdout)["rows"]
     assert rows[0]["parameters"] == "ensemble"
-    lo, hi = rows[0]["predictive_lo"], rows[0]["predictive_hi"]
-    assert lo < rows[0]["simulated"] < hi and hi - lo > 0.2  # the tolerance widens it
+    lo, hi = rows[0]["predictive_90"]
+    # The source's error (binomial on 400: 2.3 points) and the discrepancy widen it, the tolerance does not.
+    assert lo < rows[0]["simulated"] < hi and hi - lo < 0.3
     p = cli("check", str(targets), "--workers", "1", "--json", "--parameters", "point", cwd=tmp_path)
-    assert json.loads(p.stdout)[0]["parameters"] == "point"
+    assert json.loads(p.stdout)["rows"][0]["parameters"] == "point"
     # Another fitted file and its ensemble, for scenarios that name none (also as the old spelling).
     plain = tmp_path / "plain.yaml"
     plain.write_text(SHORT.format(base=ROOT / "scenarios" / "falkenberg.yaml") + "parameters: null\n")
     targets.write_text(targets.read_text().replace(str(scen), str(plain)))
     for option in ("--fitted", "--parameters"):
         f = cli("check", str(targets), "--workers", "1", "--json", option, str(fitted), cwd=tmp_path)
-        assert json.loads(f.stdout)[0]["parameters"] == "ensemble", f.stderr
+        assert json.loads(f.stdout)["rows"][0]["parameters"] == "ensemble", f.stderr
     bad = cli("check", str(targets), "--parameters", "median", cwd=tmp_path)
     assert bad.returncode == 2 and "expected 'ensemble', 'point' or a fitted file" in bad.stderr
     assert "Traceback" not in bad.stderr
@@ -233,13 +243,16 @@ def _tiny_hm_spec(tmp_path: Path) -> Path:
     targets = tmp_path / "targets.yaml"
     targets.write_text(yaml.safe_dump({"replicates": 2, "targets": [
         {"id": "emp18", "scenario": str(scen), "metric": "employment", "month": 18, "observed": 0.6,
-         "tolerance": 0.03, "definition": "test", "source": "test"},
+         "tolerance": 0.03, "definition": "test", "source": "test", **SOURCE,
+         "population": {"design": "register", "n": 4000}},
         # Out of the model's reach in these bounds (under 45 % needs an intercept below -4): shown, not fitted.
         {"id": "emp18_low", "scenario": str(scen), "metric": "employment", "month": 18, "observed": 0.2,
-         "tolerance": 0.03, "definition": "test", "source": "test"}]}))
+         "tolerance": 0.03, "definition": "test", "source": "test", **SOURCE}]}))
     spec = {"name": "tiny", "targets": [{"file": str(targets)}],
             "parameters": {"behaviour.hiring.intercept": {"low": -4.0, "high": 0.0, "prior": {"mean": -2.0, "sd": 1.5}},
                            "behaviour.passivity.care_reactivation_multiplier": {"low": 0.0, "high": 1.0}},
+            # A smaller discrepancy than the shipped levels' (0.15 on the logit scale), so one figure pins the intercept.
+            "discrepancy": {"levels": 0.05},
             "weights": {"emp18_low": 0.0}, "replicates": 2, "seed": 4, "method": "history_matching", "waves": 2, "points_per_wave": 12,
             "ensemble_size": 20, "mcmc": {"walkers": 16, "steps": 300}}
     p = tmp_path / "spec.yaml"
@@ -324,21 +337,20 @@ def test_shipped_ensemble_covers_the_fitted_parameters_within_their_bounds():
 def test_predictive_interval_is_the_mixture_quantile():
     from scipy.stats import norm
 
-    from sim.stats import predictive_interval
-    # One simulated value: the interval is that value plus or minus 1.645 observation sds.
-    lo, hi = predictive_interval([0.3], 0.1)
-    assert lo == pytest.approx(0.3 - norm.ppf(0.95) * 0.1) and hi == pytest.approx(0.3 + norm.ppf(0.95) * 0.1)
-    # Two far-apart values: each holds half the mass, so the 5th percentile is that of the lower
-    # value's normal at 10 %.
-    lo, hi = predictive_interval([0.0, 10.0, None], 1.0)
-    assert lo == pytest.approx(norm.ppf(0.10)) and hi == pytest.approx(10 + norm.ppf(0.90))
-    assert predictive_interval([None], 1.0) is None
+    from sim.calibration.observation import Predictive
+    # One member on an unbounded scale: the interval is its figure plus or minus 1.645 error sds.
+    lo, hi = Predictive(np.array([0.3]), "identity", 0.1, 0.0).interval(0.9)
+    assert lo == pytest.approx(0.3 - norm.ppf(0.95) * 0.1, abs=1e-4) and hi == pytest.approx(0.3 + norm.ppf(0.95) * 0.1, abs=1e-4)
+    # Two far-apart members: each holds half the mass, so the 5th percentile is that of the lower
+    # member's normal at 10 %.
+    lo, hi = Predictive(np.array([0.0, 10.0]), "identity", 1.0, 0.0).interval(0.9)
+    assert lo == pytest.approx(norm.ppf(0.10), abs=1e-3) and hi == pytest.approx(10 + norm.ppf(0.90), abs=1e-3)
 
 
 def test_one_sided_targets_are_held_by_an_interval_reaching_their_side():
     from sim.calibration.targets import Target
     at_most = Target(id="a", scenario="x", metric="employment", month=12, observed=0.5, tolerance=0.1,
-                     kind="at_most", definition="d", source="s")
+                     kind="at_most", definition="d", source="s", **SOURCE)
     assert at_most.held_by(0.2, 0.45) and at_most.held_by(0.4, 0.9) and not at_most.held_by(0.55, 0.9)
     value = at_most.model_copy(update={"kind": "value"})
     assert value.held_by(0.4, 0.6) and not value.held_by(0.2, 0.45)
@@ -405,7 +417,7 @@ def test_the_sampler_finds_a_known_posterior(tmp_path):
     hm = HistoryMatching(spec, targets, store=tmp_path / "s.jsonl")
 
     class Gaussian:  # likelihood N(0.3, 0.05) in the unit-scaled intercept
-        def log_likelihood(self, X, observed=None, kinds=None, extra_var=None):
+        def log_likelihood(self, X, observed=None, kinds=None, extra_var=None, weights=None):
             return -0.5 * ((X[:, 0] - 0.3) / 0.05) ** 2
     hm.emulators = Gaussian()  # type: ignore[assignment]
     s = hm.sample_posterior(seed=5)

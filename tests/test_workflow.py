@@ -40,7 +40,9 @@ def test_compare_writes_a_complete_results_folder(tmp_path):
     assert [s["scenario"] for s in summary["scenarios"]] == ["typical_2006", "ten_proposals"]
     [diff] = summary["differences"]
     assert diff["baseline"] == "typical_2006" and diff["scenario"] == "ten_proposals"
-    assert set(diff["differences"]["self_sufficiency"]["24"]) == {"mean", "lo", "hi"}
+    # The one-municipality range as the figure's own keys, and both ranges by name (sim/ranges.py).
+    assert set(diff["differences"]["self_sufficiency"]["24"]) == {"mean", "lo", "hi", "expected_effect",
+                                                                  "one_municipality"}
     ts = pd.read_csv(out / "timeseries.csv.gz")
     assert list(ts.columns) == ["scenario", "replicate", "week", "municipality", "group", "metric", "value"]
     assert set(ts["group"]) == {"all", "female", "male"} and set(ts["replicate"]) == {0, 1}
@@ -62,8 +64,10 @@ def test_a_scenario_compared_with_itself_differs_by_exactly_zero(tmp_path):
     assert [s["scenario"] for s in summary["scenarios"]] == ["typical_2006", "typical_2006 (2)"]
     assert (out / "scenario-typical_2006 (2).yaml").exists()
     d = summary["differences"][0]["differences"]
-    assert d["self_sufficiency"]["24"] == {"mean": 0.0, "lo": 0.0, "hi": 0.0}
-    assert d["employment"]["12"] == {"mean": 0.0, "lo": 0.0, "hi": 0.0}
+    for leaf in (d["self_sufficiency"]["24"], d["employment"]["12"]):
+        assert {k: leaf[k] for k in ("mean", "lo", "hi")} == {"mean": 0.0, "lo": 0.0, "hi": 0.0}
+        assert leaf["one_municipality"] == {"mean": 0.0, "lo": 0.0, "hi": 0.0}
+        assert leaf["expected_effect"]["mean"] == 0.0  # its range needs two parameter draws: more replicates
 
 
 def test_run_prints_the_issue_2_json_and_writes_a_folder(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from sim.config import load_scenario
 from sim.ensemble import Members
 from sim.model import IntroductionModel
+from sim.ranges import SEEDS_PER_MEMBER
 from sim.results import timeseries_long
 from sim.runner import blocks_of, replicate_seed, run_comparison, run_one, with_years
 from sim.worlds import Worlds, batch_key
@@ -98,8 +99,9 @@ def test_replicates_and_comparisons_do_not_depend_on_workers_or_blocks():
         assert a["figures"] == b["figures"]
         for x, y in zip(a["timeseries"] + a["by_month"], b["timeseries"] + b["by_month"]):
             pd.testing.assert_frame_equal(x, y, check_exact=True)
-    # ... and equal the runs one by one (replicate 3 with the ensemble's parameter set for (4, 3))
-    assert one[1]["figures"][3] == run_one(Members().scenario(scen[1], 4, 3), replicate_seed(4, 3))
+    # ... and equal the runs one by one (replicate 3 with the ensemble's parameter set for (4, 3 // K))
+    members = Members(seeds_per_member=SEEDS_PER_MEMBER)
+    assert one[1]["figures"][3] == run_one(members.scenario(scen[1], 4, 3), replicate_seed(4, 3))
 
 
 def test_blocks_group_by_batch_key_and_respect_the_caps():

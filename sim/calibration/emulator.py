@@ -13,9 +13,10 @@ How far to trust an emulator is measured, not assumed: over the latest wave's po
 where the posterior is, the larger of its own variance for the expected figure and its leave-one-out
 squared error (closed form for a Gaussian process) less the noise of a design point. The likelihood
 of an observed figure y at parameters x is then Gaussian in the error (emulated - observed, zero
-inside a one-sided bound), with variance tolerance^2 (the target's tolerance as observation error
-and discrepancy) + that emulator variance; a target's weight w multiplies its log-likelihood (w = 0
-shows a figure without fitting it).
+inside a one-sided bound), with variance the observation error's (the source's sampling error plus
+the family's model discrepancy, in the figure's units at the observed value; observation.py) + that
+emulator variance; a target's weight w multiplies its log-likelihood (w = 0 shows a figure without
+fitting it). No tolerance enters it.
 """
 
 from __future__ import annotations
@@ -95,11 +96,18 @@ def _fit_job(job: tuple) -> TargetEmulator:
         return fit_target(*job)
 
 
+def observation_vars(targets: list, discrepancy: dict[str, float] | None = None) -> np.ndarray:
+    """Each target's observation-error variance in its units: the source's plus its family's discrepancy."""
+    from .observation import DISCREPANCY, observation_var_natural
+    disc = {**DISCREPANCY, **(discrepancy or {})}
+    return np.array([observation_var_natural(t.scale, t.observed, t.source_se, disc[t.family_name]) for t in targets])
+
+
 class Emulators:
     """The targets' emulators together, and the log-likelihood of the observed figures."""
 
     def __init__(self, X: np.ndarray, Y: np.ndarray, latest: np.ndarray, targets: list, weights: dict[str, float],
-                 seed: int, workers: int = 1):
+                 seed: int, workers: int = 1, discrepancy: dict[str, float] | None = None):
         self.ids = [t.id for t in targets]
         # The fits are independent (each its own seed), so they may run on a pool of `workers`
         # processes: the same emulators, in about 1/workers of the time (a fit at 480 points takes
@@ -111,11 +119,15 @@ class Emulators:
         else:
             self.models = [_fit_job(job) for job in jobs]
         self.observed = np.array([t.observed for t in targets])
-        self.tolerance = np.array([t.tolerance for t in targets])
+        self.observation_var = observation_vars(targets, discrepancy)
         self.kinds = np.array([KIND_CODE[t.kind] for t in targets])
         self.weights = np.array([weights.get(t.id, 1.0) for t in targets])
         self.emulator_var = np.array([m.variance for m in self.models])
-        self.variance = self.tolerance ** 2 + self.emulator_var
+        self.variance = self.observation_var + self.emulator_var
+
+    @property
+    def observation_sd(self) -> np.ndarray:
+        return np.sqrt(self.observation_var)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(points, targets) emulated figures."""
@@ -130,8 +142,9 @@ class Emulators:
         return target_errors(self.predict(X), obs, self.kinds if kinds is None else kinds) / np.sqrt(var)
 
     def log_likelihood(self, X: np.ndarray, observed: np.ndarray | None = None, kinds: np.ndarray | None = None,
-                       extra_var: np.ndarray | None = None) -> np.ndarray:
-        return -0.5 * (self.z(X, observed, kinds, extra_var) ** 2 @ self.weights)
+                       extra_var: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        w = self.weights if weights is None else weights
+        return -0.5 * (self.z(X, observed, kinds, extra_var) ** 2 @ w)
 
     def implausibility(self, X: np.ndarray) -> np.ndarray:
         """History matching's implausibility: the largest |z| over the fitted targets (weight > 0)."""

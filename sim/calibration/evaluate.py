@@ -19,7 +19,7 @@ import numpy as np
 from ..config import Scenario
 from ..config.loader import Sources, apply_overrides, load_scenario_with_sources, scenario_from_dict
 from ..runner import _worker_signals, blocks_of, process_context, replicate_seed, run_worlds, with_years
-from .outputs import measure, months_needed
+from .outputs import measure, months_needed, people_behind
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,12 @@ def scenario_at(group: RunGroup, values: dict[str, Any]) -> Scenario:
 
 def _run_jobs(jobs: list) -> list[tuple]:
     """Runs (key, scenario, seed, targets) that share a batch key, as the worlds of one batch ->
-    each run's figure per target id."""
-    return run_worlds([(scenario, seed) for _, scenario, seed, _ in jobs],
-                      lambda world, i: (jobs[i][0], measure(world, jobs[i][3])))
+    each run's figure per target id, and the people behind it (under 'id#people')."""
+    def read(world, i):
+        figs = measure(world, jobs[i][3])
+        figs.update({f"{t.id}#people": people_behind(world, t) for t in jobs[i][3]})
+        return jobs[i][0], figs
+    return run_worlds([(scenario, seed) for _, scenario, seed, _ in jobs], read)
 
 
 class Evaluator:
@@ -131,20 +134,29 @@ class Evaluator:
 
     def run(self, points: list[dict[str, Any]], seeds: list[int] | None = None,
             progress: Callable[[int], None] | None = None,
-            seeds_per_point: list[list[int]] | None = None) -> list[dict[str, list[float | None]]]:
+            seeds_per_point: list[list[int]] | None = None, only: list[str] | None = None,
+            people: dict | None = None) -> list[dict[str, list[float | None]]]:
         """For each point, each target's figure in each replicate (replicate order); an effect or
         a spread combines its scenarios' values replicate by replicate (same seeds). Every point
-        runs with `seeds` (default: the evaluator's), or point k with `seeds_per_point[k]`."""
+        runs with `seeds` (default: the evaluator's), or point k with `seeds_per_point[k]`. With
+        `only` (target ids), just the groups those targets read run (the others' figures are None);
+        a `people` dict is filled with people[k][tid] = per replicate, the people behind each of
+        the target's scenarios' figures."""
         seeds = self.seeds if seeds is None else seeds
         per_point = seeds_per_point or [seeds] * len(points)
+        wanted = None if only is None else set(only)
         jobs = []
         for k, values in enumerate(points):
             for g, group in enumerate(self.groups):
+                if wanted is not None and not wanted & set(group.target_ids):
+                    continue
                 scenario = scenario_at(group, values)
                 tg = [self.targets[i].target for i in group.target_ids]
                 jobs += [((k, g, r), scenario, s, tg) for r, s in enumerate(per_point[k])]
         parts = [{tid: [[None] * len(t.scenario_paths) for _ in per_point[k]] for tid, t in self.targets.items()}
                  for k in range(len(points))]
+        counts = [{tid: [[0] * len(t.scenario_paths) for _ in per_point[k]] for tid, t in self.targets.items()}
+                  for k in range(len(points))]
         # Dask spreads blocks over however many threads the cluster has: blocks for 8 of them at least.
         spread = max(self.workers, 8) if self._dask is not None else self.workers
         blocks = [[jobs[i] for i in b] for b in blocks_of([(j[1], None) for j in jobs], spread)]
@@ -159,8 +171,11 @@ class Evaluator:
             for (k, g, r), figs in done:
                 for tid, j in self.groups[g].components:
                     parts[k][tid][r][j] = figs[tid]
+                    counts[k][tid][r][j] = figs[f"{tid}#people"]
             if progress:
                 progress(len(done))
+        if people is not None:
+            people.update(enumerate(counts))
         return [{tid: [self.targets[tid].target.combine(v) for v in per_rep[tid]] for tid in per_rep}
                 for per_rep in parts]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..config.annotate import unflatten
+from .observation import DISCREPANCY
 
 
 def _nested(values: dict[str, float]) -> dict:
@@ -109,6 +110,9 @@ def posterior_fitted_yaml(spec, spec_file: str, analysis: dict, log, command: st
         "ensemble": ensemble_file, "ensemble_size": ensemble_size,
         "waves": len(log.waves), "design_points": int(sum(w["points"] for w in log.waves)),
         "replicates_per_point": spec.replicates, "seed": spec.seed,
+        # the observation error's model-discrepancy sd per family, on the targets' scales
+        "discrepancy": {**DISCREPANCY, **spec.discrepancy},
+        "in_sample": {k: analysis.get("summary", {}).get(k) for k in ("scored", "inside_50", "inside_90")},
         "mcmc": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in analysis["mcmc"].items()},
         "libraries": versions(), "wall_s": round(wall_s, 1),
         "design_points_from_store": log.from_store,  # simulated by an earlier call: not in wall_s

@@ -5,15 +5,17 @@ panel; see `sim/metrics.py`), optionally for one sex or one municipality, and av
 of months when a source gives one ("after two to two and a half years"). Run outputs are the
 figures of `metrics.run_figures` (first-year shares, KORA measures, internships ...).
 
-Employment and self-sufficiency are different outputs with different definitions (docs/ODD.md 1.2, "Two
-outcomes"); a target names exactly one of them.
+Employment, self-sufficiency and being occupied off support are different outputs with different
+definitions (docs/ODD.md 1.2, "Three outcomes"); a target names exactly one of them. A source's "egen
+försörjning" in the municipal sense (in work or education, off allowance and social assistance) is
+`occupied_off_support`; own work income covering living costs is `self_sufficiency`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..metrics import rates, run_figures
+from ..metrics import OCCUPIED_OFF_SUPPORT_DEFINITION, PASSIVE_SUPPORT_DEFINITION, rates, run_figures
 from ..states import KORA_CATEGORIES
 
 # name -> (what it is, unit). Monthly outputs need `month` or `months`.
@@ -27,6 +29,8 @@ MONTHLY = {
                                 "'unsubsidised work')", "share"),
     "subsidised_job": ("share in a subsidised job (instegsjobb, wage subsidy)", "share"),
     "sfi_course": ("share who have passed an SFI course here", "share"),
+    "occupied_off_support": (f"share {OCCUPIED_OFF_SUPPORT_DEFINITION}", "share"),
+    "passive_support": (f"share {PASSIVE_SUPPORT_DEFINITION}", "share"),
 }
 RUN = {
     "labour_market_contact_year1": ("share with an internship or work in the first year after arrival", "share"),
@@ -58,7 +62,8 @@ for _k in KORA_CATEGORIES:
 METRICS = {**MONTHLY, **RUN}
 CHANNEL_OF = {"employment": "employed", "self_sufficiency": "self_sufficient", "sfi_passed": "sfi_passed",
               "had_contact": "had_contact", "employment_unsubsidised": "employed_unsubsidised",
-              "subsidised_job": "state_subsidised_job", "sfi_course": "sfi_course"}
+              "subsidised_job": "state_subsidised_job", "sfi_course": "sfi_course",
+              "occupied_off_support": "occupied_off_support", "passive_support": "passive_support"}
 
 
 def figure_text(v: float | None, metric: str, comparison: str, relative: bool, signed: bool = False) -> str:
@@ -104,6 +109,29 @@ def measure(model, targets: list, figures: dict | None = None) -> dict[str, floa
             figures = run_figures(model)
         out[tg.id] = _run_output(model, figures, tg.metric)
     return out
+
+
+def people_behind(model, tg) -> int:
+    """How many simulated people stand behind a target's figure in this run (its denominator): those
+    observed at the months read, those whose first year or KORA window lies inside the run, or (for
+    other run figures) everyone who arrived. What `check` sets beside the source's population."""
+    P, rec = model.population, model.recorder
+    n = P.n_arrived
+    if tg.metric in MONTHLY:
+        mask = _group_mask(model, tg.sex, tg.municipality)
+        p = rec.panel if mask is None else rec.panel[mask]
+        obs = p[:, :, 0].sum(axis=0)
+        got = [int(obs[m]) for m in tg.month_list if m < len(obs)]
+        return int(round(float(np.mean(got)))) if got else 0
+    arr, left, T = P.ti_arrival[:n], P.ti_left[:n], model.n_weeks
+    if tg.metric.startswith("employment_during_year."):
+        end = arr + 52 * int(tg.metric.split(".", 1)[1])
+        return int(np.count_nonzero((end <= T) & ((left < 0) | (left >= end))))
+    if tg.metric.endswith("_year1"):
+        return int(np.count_nonzero((arr + 52 <= T) & ((left < 0) | (left - arr >= 52))))
+    if tg.metric.startswith(("weeks_in_state_first_3_years", "ever_in_state_first_3_years", "job_3_weeks")):
+        return int(np.count_nonzero(arr + model.config.metrics.kora_window_weeks <= T))
+    return int(n)
 
 
 def _run_output(model, figures: dict, metric: str) -> float | None:

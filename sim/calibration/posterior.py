@@ -32,7 +32,6 @@ from typing import Any, Callable
 import numpy as np
 
 from ..runner import replicate_seed
-from ..stats import predictive_interval
 from .emulator import Emulators
 from .evaluate import Evaluator, build_groups
 from .outputs import figure_text
@@ -302,7 +301,7 @@ class HistoryMatching:
     def fit_emulators(self, latest_wave: int) -> None:
         d = self.design
         self.emulators = Emulators(d.X, d.means, d.wave == latest_wave, self.targets, self.spec.weights,
-                                   self.spec.seed, self.workers)
+                                   self.spec.seed, self.workers, self.spec.discrepancy)
 
     def wave_summary(self, wave: int) -> dict:
         assert self.emulators is not None
@@ -315,24 +314,26 @@ class HistoryMatching:
                 "non_implausible_share": float(np.mean(imp < self.spec.cutoff)),
                 "emulator_rmse": {t: m.loo_rmse_all for t, m in zip(self.ids, self.emulators.models)},
                 "emulator_sd_latest": {t: math.sqrt(m.loo_var) for t, m in zip(self.ids, self.emulators.models)},
-                "emulator_sd_over_tolerance": {t.id: math.sqrt(m.loo_var) / t.tolerance
-                                               for t, m in zip(self.targets, self.emulators.models)},
+                "emulator_sd_over_observation_sd": {t.id: math.sqrt(m.loo_var) / sd for t, m, sd in
+                                                    zip(self.targets, self.emulators.models,
+                                                        self.emulators.observation_sd)},
                 "best_design_point": self.values(self.design.X[best:best + 1])[0]}
 
     # --- the posterior ---
     def log_posterior(self, X: np.ndarray, observed: np.ndarray | None = None, kinds: np.ndarray | None = None,
-                      extra_var: np.ndarray | None = None, temper: float = 1.0) -> np.ndarray:
+                      extra_var: np.ndarray | None = None, temper: float = 1.0,
+                      weights: np.ndarray | None = None) -> np.ndarray:
         assert self.emulators is not None
         lp = self.prior.log_density(X)
         ok = np.isfinite(lp)
         out = np.full(len(X), -np.inf)
         if ok.any():
-            out[ok] = lp[ok] + temper * self.emulators.log_likelihood(X[ok], observed, kinds, extra_var)
+            out[ok] = lp[ok] + temper * self.emulators.log_likelihood(X[ok], observed, kinds, extra_var, weights)
         return out
 
     def sample_posterior(self, temper: float = 1.0, seed: int | None = None, steps: int | None = None,
                          observed: np.ndarray | None = None, kinds: np.ndarray | None = None,
-                         extra_var: np.ndarray | None = None) -> PosteriorSample:
+                         extra_var: np.ndarray | None = None, weights: np.ndarray | None = None) -> PosteriorSample:
         """emcee's affine-invariant ensemble sampler on the emulated posterior, all walkers evaluated
         together (vectorised); walkers start at the best design points, the first half of the
         chain is dropped as burn-in."""
@@ -346,7 +347,7 @@ class HistoryMatching:
         seed = self.spec.seed if seed is None else seed
 
         def logp(X):
-            return self.log_posterior(np.atleast_2d(X), observed, kinds, extra_var, temper)
+            return self.log_posterior(np.atleast_2d(X), observed, kinds, extra_var, temper, weights)
 
         rng = np.random.default_rng([seed, 14])
         cand = np.vstack([self.design.X, self.prior.sample(4 * walkers, rng)])
@@ -390,29 +391,30 @@ class HistoryMatching:
         return out
 
     # --- what the posterior says ---
-    def analyse(self, sample: PosteriorSample, X: np.ndarray, point: int, sims: np.ndarray) -> dict[str, Any]:
+    def analyse(self, sample: PosteriorSample, X: np.ndarray, point: int, rows: dict[str, dict]) -> dict[str, Any]:
         """Targets against their posterior predictive intervals, marginals against priors, flags and
-        conflicts; `sims` are the members' real figures (members, targets, replicates)."""
+        conflicts; `rows` are the fit targets checked for real with the ensemble (check.check_loaded,
+        each at its source's size), whose members are rows X[row['_member_index']]."""
         assert self.emulators is not None
         em = self.emulators
         rng = np.random.default_rng([self.spec.seed, 16])
         result: dict[str, Any] = {"targets": {}, "parameters": {}, "warnings": [], "conflicts": []}
-        flat = sims.reshape(len(X), len(self.ids), -1).transpose(1, 0, 2).reshape(len(self.ids), -1)
         for j, t in enumerate(self.targets):
-            xs = flat[j][np.isfinite(flat[j])]
-            if not len(xs):
+            r = rows[t.id]
+            if r.get("simulated") is None:
                 result["targets"][t.id] = {"mean": None}
                 continue
-            lo, hi = predictive_interval(xs, t.tolerance, PPI[1] - PPI[0]) or (np.nan, np.nan)  # a new observation's range
-            sim_lo, sim_hi = np.quantile(xs, PPI)
-            inside = t.held_by(lo, hi)
-            emu = em.predict(X)[:, j]
+            emu = em.predict(X[r["_member_index"]])[:, j]
             result["targets"][t.id] = {
-                "mean": float(np.mean(xs)), "lo": float(lo), "hi": float(hi), "sim_lo": float(sim_lo),
-                "sim_hi": float(sim_hi), "inside_ppi": bool(inside), "weight": float(em.weights[j]),
+                "mean": r["simulated"], "lo": r["predictive_90"][0], "hi": r["predictive_90"][1],
+                "sim_lo": r["parameter_range"][0], "sim_hi": r["parameter_range"][1],
+                "inside_ppi": bool(r["inside_90"]), "inside_50": bool(r["inside_50"]), "z": r["z"],
+                "crps": r["crps"], "log_score": r["log_score"], "weight": float(em.weights[j]),
+                "observation_sd": float(em.observation_sd[j]),
                 "emulator_sd": float(math.sqrt(em.emulator_var[j])),
-                "emulator_bias": float(np.nanmean(emu - np.nanmean(sims[:, j, :], axis=1))),
-                "design_closest": self._closest(j, t)}
+                "emulator_bias": float(np.nanmean(emu - np.array([np.nan if v is None else v for v in r["member_means"]]))),
+                "design_closest": self._closest(j, t),
+                "check": {k: v for k, v in r.items() if not k.startswith("_")}}
         prior_draws = self.prior.sample(20_000, rng)
         V = self.prior.to_values(X)
         P = self.prior.to_values(prior_draws)
@@ -447,12 +449,13 @@ class HistoryMatching:
 
     def _why(self, j: int, t, row: dict, conflicts: list[dict]) -> str:
         closest = row["design_closest"]
+        reachable = closest is not None and abs(t.error(closest)) <= 1.645 * row["observation_sd"]
 
         def f(v):
             return figure_text(v, t.metric, t.comparison, t.relative)
         sign = {"value": "", "at_most": "at most ", "at_least": "at least "}[t.kind]
         seen = f"observed {sign}{f(t.observed)}, posterior predictive {f(row['lo'])} to {f(row['hi'])}"
-        if closest is not None and not t.inside(closest):
+        if closest is not None and not reachable:
             return (f"{seen}; no parameter set in the bounds reaches it (the nearest of {len(self.design.X)} "
                     f"simulated points gives {f(closest)}): the model's mechanisms, not its parameters, keep it away.")
         against = [c["other"] if c["target"] == t.id else c["target"] for c in conflicts
@@ -486,6 +489,60 @@ class HistoryMatching:
                     out.append({"target": self.ids[a], "other": self.ids[b], "cosine": cos})
         return out
 
+    # --- cross-validation ---
+    def folds(self) -> list[str]:
+        """The folds of the fitted targets (weight > 0), in the order they first appear."""
+        assert self.emulators is not None
+        return list(dict.fromkeys(t.fold_name for t, w in zip(self.targets, self.emulators.weights) if w > 0))
+
+    def cross_validate(self, members: int, seed: int, workers: int = 1,
+                       progress: Callable[[dict], None] | None = None) -> dict[str, Any]:
+        """Each fold left out in turn: the posterior refitted on the emulators without it (its targets
+        at weight 0), then its targets predicted, first on the emulators (every draw of the refitted
+        posterior) and then for real (check_loaded: `members` draws, each at its sources' size).
+        The real runs' coverage and scores are the out-of-sample figures."""
+        from ..ensemble import Ensemble
+        from .check import check_loaded, summary
+        from .observation import DISCREPANCY, Predictive, score_target
+        assert self.emulators is not None
+        em = self.emulators
+        disc = {**DISCREPANCY, **self.spec.discrepancy}
+        base = dict(self.spec.base_parameters) or None
+        out: dict[str, Any] = {"folds": [], "members": members}
+        all_real: list[dict] = []
+        all_emulated: list[dict] = []
+        for k, fold in enumerate(self.folds()):
+            idx = [j for j, t in enumerate(self.targets) if t.fold_name == fold and em.weights[j] > 0]
+            w = em.weights.copy()
+            w[idx] = 0.0
+            sample = self.sample_posterior(seed=seed + 2000 + k, weights=w)
+            X, weights, _ = self.ensemble(sample)
+            emulated = []
+            pred_all = em.predict(X)
+            for j in idx:
+                t = self.targets[j]
+                pred = Predictive(pred_all[:, j], t.scale, math.sqrt(t.source_se ** 2 + em.emulator_var[j]),
+                                  disc[t.family_name], at=t.observed)
+                emulated.append({"id": t.id, "simulated": pred.expected, **score_target(pred, t.observed, t.kind)})
+            ens = Ensemble(f"(cross-validation without {fold})", tuple(self.names), self.prior.to_values(X),
+                           weights / weights.sum(), ())
+            real, runs = check_loaded([self.targets[j] for j in idx], members, seed + 3000 + k, workers, base,
+                                      ens=ens, discrepancy=self.spec.discrepancy, as_fitted=True)
+            all_real += real
+            real = [{key: v for key, v in r.items() if not key.startswith("_")} for r in real]
+            all_emulated += emulated
+            out["folds"].append({"fold": fold, "targets": [self.targets[j].id for j in idx], "runs": runs,
+                                 "emulated": emulated, "real": real,
+                                 "parameters_median": dict(zip(self.names, np.median(self.prior.to_values(X), axis=0).tolist()))})
+            if progress:
+                progress({"kind": "fold", "done": k + 1, "total": len(self.folds()), "fold": fold})
+        out["summary_real"] = summary(all_real)
+        out["summary_emulated"] = {
+            "scored": len(all_emulated), "inside_50": sum(r["inside_50"] for r in all_emulated),
+            "inside_90": sum(r["inside_90"] for r in all_emulated),
+            "mean_abs_z": float(np.mean([abs(r["z"]) for r in all_emulated])) if all_emulated else None}
+        return out
+
     # --- recovery ---
     def recovery(self, truths: np.ndarray, seed: int, replicates: int,
                  progress: Callable[[dict], None] | None = None) -> dict[str, Any]:
@@ -502,7 +559,7 @@ class HistoryMatching:
         covered = np.zeros((len(truths), len(self.names)), dtype=bool)
         width = np.zeros((len(truths), len(self.names)))
         for i, x in enumerate(truths):
-            obs = means[i] + rng.normal(0.0, self.emulators.tolerance)
+            obs = means[i] + rng.normal(0.0, self.emulators.observation_sd)
             obs = np.where(np.isfinite(obs), obs, self.emulators.observed)
             s = self.sample_posterior(seed=seed + 1000 + i, observed=obs, kinds=kinds, extra_var=extra)
             lo, hi = np.quantile(s.X, [0.05, 0.95], axis=0)

@@ -18,33 +18,35 @@ from .outputs import METRICS, figure_text
 from .report import _where
 
 
-def _z(t, v):
-    return None if v is None else (v - t.observed) / t.tolerance
+def _z(t, v, sd):
+    return None if v is None else (v - t.observed) / sd
 
 
 def plot_predictive(targets: list, analysis: dict, path: Path) -> Path:
-    """Each target: the 90 % posterior predictive interval (thin) and the model's own 90 % range
-    (thick), in units of the tolerance around the observed value (0)."""
+    """Each target: the 90 % posterior predictive interval (thin) and the ensemble's 90 % range of
+    the expected figure (thick), in units of the target's observation error (the source's and the
+    discrepancy) around the observed value (0)."""
     fig, ax = subplots(figsize=(9, 0.42 * len(targets) + 1.6))
     ax.axvline(0, color="#555", linewidth=0.8)
-    ax.axvspan(-1, 1, color="#e8f0e8", zorder=0, label="within the tolerance")
+    ax.axvspan(-1, 1, color="#e8f0e8", zorder=0, label="within one observation error")
     for i, t in enumerate(targets):
         r = analysis["targets"].get(t.id, {})
         if r.get("mean") is None:
             continue
+        sd = r["observation_sd"]
         colour = "#999" if r["weight"] == 0 else (COLOURS[0] if r["inside_ppi"] else "#c0392b")
-        ax.plot([_z(t, r["lo"]), _z(t, r["hi"])], [i, i], color=colour, linewidth=1.2,
+        ax.plot([_z(t, r["lo"], sd), _z(t, r["hi"], sd)], [i, i], color=colour, linewidth=1.2,
                 label="90 % posterior predictive" if i == 0 else None)
-        ax.plot([_z(t, r["sim_lo"]), _z(t, r["sim_hi"])], [i, i], color=colour, linewidth=4, alpha=0.7,
-                label="90 % of simulated values" if i == 0 else None)
-        ax.plot(_z(t, r["mean"]), i, "o", color="white", markeredgecolor=colour)
+        ax.plot([_z(t, r["sim_lo"], sd), _z(t, r["sim_hi"], sd)], [i, i], color=colour, linewidth=4, alpha=0.7,
+                label="90 % of the expected figure" if i == 0 else None)
+        ax.plot(_z(t, r["mean"], sd), i, "o", color="white", markeredgecolor=colour)
         if t.kind != "value":
             ax.annotate("≤ bound" if t.kind == "at_most" else "≥ bound", (0, i), xytext=(4, 3),
                         textcoords="offset points", fontsize=7, color="#555")
     ax.set_yticks(range(len(targets)), [t.id + (" (weight 0)" if analysis["targets"].get(t.id, {}).get("weight") == 0
                                                 else "") for t in targets], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("(simulated - observed) / tolerance; the observed value at 0")
+    ax.set_xlabel("(simulated - observed) / observation error; the observed value at 0")
     ax.set_title("Targets: observed against the posterior predictive (red: outside its 90 % interval)", fontsize=10)
     legend(ax, frameon=False, loc="lower right", fontsize=8)
     return save_figure(fig, path)
@@ -114,7 +116,7 @@ def _target_rows(targets: list, analysis: dict) -> str:
         def f(v, t=t, signed=False):
             return figure_text(v, t.metric, t.comparison, t.relative, signed)
         obs = {"value": "", "at_most": "≤ ", "at_least": "≥ "}[t.kind] + f(t.observed)
-        tol = f(t.tolerance, signed=True).replace("+", "")
+        tol = f(r["observation_sd"], signed=True).replace("+", "") if r.get("mean") is not None else ""
         if r.get("mean") is None:
             rows.append(f"<tr><td><b>{e(t.id)}</b></td><td></td><td class='num'>{e(obs)}</td><td colspan=4>not measured</td></tr>")
             continue
@@ -133,8 +135,8 @@ def _target_rows(targets: list, analysis: dict) -> str:
 
 
 def _least_sure(wave: dict, n: int = 4) -> str:
-    """A wave's least sure emulators: leave-one-out error in units of each target's tolerance."""
-    ratio = wave["emulator_sd_over_tolerance"]
+    """A wave's least sure emulators: leave-one-out error in units of each target's observation error."""
+    ratio = wave["emulator_sd_over_observation_sd"]
     return ", ".join(f"{k} {v:.2g}" for k, v in sorted(ratio.items(), key=lambda kv: -kv[1])[:n])
 
 
@@ -145,20 +147,54 @@ def _held_out_section(held_out: list[dict]) -> str:
     for block in held_out:
         rows = []
         for r in block["rows"]:
-            def f(v, r=r):
-                return figure_text(v, r["metric"], r["comparison"], r["relative"])
-            held = r["inside_predictive"]
+            def f(v, r=r, signed=False):
+                return figure_text(v, r["metric"], r["comparison"], r["relative"], signed)
+            held = r.get("inside_90")
             sign = {"value": "", "at_most": "≤ ", "at_least": "≥ "}[r["kind"]]
+            lo, hi = r.get("predictive_90") or (None, None)
             rows.append(f"<tr><td><b>{e(r['id'])}</b><br><span class='small'>{e(r['scenario'])}</span></td>"
-                        f"<td class='num'>{e(sign + f(r['observed']))}</td><td class='num'>{e(f(r['simulated']))}</td>"
-                        f"<td class='num'>{e(f(r['predictive_lo']))} to {e(f(r['predictive_hi']))}</td>"
+                        f"<td class='num'>{e(sign + f(r['observed']))}<br><span class='small'>± "
+                        f"{e(f(r.get('source_se'), signed=True).replace('+', ''))}</span></td>"
+                        f"<td class='num'>{e(f(r.get('simulated')))}</td>"
+                        f"<td class='num'>{e(f(lo))} to {e(f(hi))}</td>"
+                        f"<td class='num'>{'' if r.get('z') is None else format(r['z'], '+.1f')}</td>"
                         f"<td>{'holds it' if held else '<b>outside</b>'}</td></tr>")
         n = len(block["rows"])
-        held_n = sum(bool(r["inside_predictive"]) for r in block["rows"])
-        out.append(f"<h3><code>{e(block['file'])}</code>: {held_n} of {n} observed values inside the 90 % predictive "
-                   f"interval</h3><table><tr><th>target</th><th>observed</th><th>posterior mean</th>"
-                   f"<th>90 % predictive</th><th></th></tr>{''.join(rows)}</table>")
+        sm = block.get("summary", {})
+        out.append(f"<h3><code>{e(block['file'])}</code>: {sm.get('inside_50', 0)} of {n} observed values inside the "
+                   f"50 % predictive interval, {sm.get('inside_90', 0)} inside the 90 % one</h3><table><tr><th>target</th>"
+                   f"<th>observed ± source's error</th><th>posterior mean</th>"
+                   f"<th>90 % predictive</th><th>z</th><th></th></tr>{''.join(rows)}</table>")
     return "".join(out)
+
+
+def _cross_validation_section(cv: dict | None, in_sample: dict) -> str:
+    if not cv:
+        return ("<h2>Cross-validation</h2><p>Not run (<code>run.py calibrate SPEC --cross-validate</code> leaves out "
+                "each fold of targets in turn and predicts it).</p>")
+    rows = []
+    for f in cv["folds"]:
+        for r, m in zip(f["real"], f["emulated"]):
+            lo, hi = r.get("predictive_90") or (None, None)
+
+            def v(x, r=r):
+                return figure_text(x, r["metric"], r["comparison"], r["relative"])
+            rows.append(f"<tr><td>{e(f['fold'])}</td><td>{e(r['id'])}</td><td class='num'>{e(v(r['observed']))}</td>"
+                        f"<td class='num'>{e(v(r.get('simulated')))}</td><td class='num'>{e(v(lo))} to {e(v(hi))}</td>"
+                        f"<td class='num'>{'' if r.get('z') is None else format(r['z'], '+.1f')}</td>"
+                        f"<td>{'yes' if r.get('inside_50') else 'no'}</td><td>{'yes' if r.get('inside_90') else '<b>no</b>'}</td>"
+                        f"<td class='num'>{m['z']:+.1f}</td></tr>")
+    sr, se = cv["summary_real"], cv["summary_emulated"]
+    return f"""<h2>Cross-validation: each fold predicted by a fit that did not see it</h2>
+<p>Each fold of fitted targets (a study or a source) is left out in turn: the posterior is sampled again on the
+emulators with its targets at weight 0, and its targets are predicted with {cv['members']} draws of that posterior,
+run for real at their sources' sizes. Out of sample, {sr['inside_50']} of {sr['scored']} observed figures are inside
+their 50 % predictive interval and {sr['inside_90']} inside the 90 % one (mean |z| {sr['mean_abs_z']:.2f}); in sample,
+{in_sample.get('inside_50')} and {in_sample.get('inside_90')} of {in_sample.get('scored')} (mean |z|
+{in_sample.get('mean_abs_z') or 0:.2f}). The emulators alone predict {se['inside_50']} and {se['inside_90']} of
+{se['scored']}.</p>
+<table><tr><th>left out</th><th>target</th><th>observed</th><th>predicted</th><th>90 % predictive</th><th>z</th>
+<th>in 50 %</th><th>in 90 %</th><th>z on the emulators</th></tr>{''.join(rows)}</table>"""
 
 
 def build_posterior_report(folder: Path, spec, targets: list, analysis: dict, log, values: np.ndarray,
@@ -192,7 +228,8 @@ def build_posterior_report(folder: Path, spec, targets: list, analysis: dict, lo
     erows = "".join(
         f"<tr><td>{e(t.id)}</td><td class='num'>{analysis['targets'][t.id].get('emulator_sd', float('nan')):.3g}</td>"
         f"<td class='num'>{analysis['targets'][t.id].get('emulator_bias', float('nan')):+.3g}</td>"
-        f"<td class='num'>{t.tolerance:.3g}</td></tr>" for t in targets if analysis["targets"][t.id].get("mean") is not None)
+        f"<td class='num'>{analysis['targets'][t.id]['observation_sd']:.3g}</td></tr>" for t in targets
+        if analysis["targets"][t.id].get("mean") is not None)
     mc = analysis["mcmc"]
     tau = mc["autocorr_steps"]
     n_out = sum(1 for t in targets if not analysis["targets"].get(t.id, {}).get("inside_ppi", True))
@@ -203,8 +240,8 @@ def build_posterior_report(folder: Path, spec, targets: list, analysis: dict, lo
 own (from base seed {spec.seed}); a Gaussian-process emulator per target; the posterior sampled on the emulators with emcee
 ({mc['walkers']} walkers × {mc['steps']} steps, the second half kept; acceptance {mc['acceptance']:.2f};
 autocorrelation time {('%.0f steps' % tau) if tau else 'not estimated'});
-{len(values)} draws kept as the ensemble <code>{e(ensemble_file)}</code> (equal weights), each then simulated once
-on seeds the design did not use. Wall time {wall_s:.0f} s on {hm.workers} worker processes
+{len(values)} draws kept as the ensemble <code>{e(ensemble_file)}</code> (equal weights); {spec.report_replicates} of
+them then simulated for real on seeds the design did not use, each on as many seeds as its targets' sources need. Wall time {wall_s:.0f} s on {hm.workers} worker processes
 ({log.simulated} points simulated in this call, {log.from_store} read from the store, simulated by an earlier
 call whose time is not in this figure).
 The point estimate in <code>{e(fitted_file)}</code> (what <code>--parameters point</code> runs) is the draw with the
@@ -222,10 +259,13 @@ run. They do not hold doubts about the model's structure: a mechanism the model 
 
 <h2>Targets against the posterior predictive</h2>
 <p>The 90 % posterior predictive interval is where a new observation would fall if the model were right: the
-figure simulated with each parameter set of the ensemble (parameter uncertainty and the chance of a run), plus an
-observation error of the target's tolerance. {len(targets) - n_out} of {len(targets)} observed values are inside
-it. The model's own 90 % range (without the observation error) is beside it. Targets with weight 0 are shown,
-not fitted.</p>
+expected figure of each parameter set of the ensemble (its simulation noise taken out), plus the source's own
+sampling error and the family's model discrepancy, on a scale that keeps it in range (calibration/README.md).
+{len(targets) - n_out} of {len(targets)} observed values are inside it;
+{analysis.get('summary', {}).get('inside_50', 0)} of {len(targets)} inside the 50 % interval (a calibrated model:
+about half); mean |z| {analysis.get('summary', {}).get('mean_abs_z') or 0:.2f} (about 0.8). The ensemble's 90 % range
+of the expected figure is beside it. The observed figure's ± is the whole observation error. Targets with
+weight 0 are shown, not fitted.</p>
 <div class='wide'><table><tr><th>target</th><th>definition and source</th><th>observed</th><th>posterior mean</th>
 <th>90 % predictive</th><th>90 % of simulated</th><th></th></tr>{_target_rows(targets, analysis)}</table></div>
 {img_beside(figs['predictive'], 'targets against the posterior predictive')}
@@ -249,19 +289,21 @@ other moving away.</p>
 {('<table><tr><th>target</th><th>pulls against</th><th>cosine</th></tr>' + crow + '</table>') if crow else '<p>None.</p>'}
 
 <h2>Held-out checks (figures not fitted)</h2>
-<p>Each held-out targets file run with the new ensemble (replicate r with member k_r); the interval is the 90 %
-posterior predictive one, as above.</p>
+<p>Each held-out targets file run with the new ensemble, each target at its source's size; the interval is the
+90 % posterior predictive one, as above.</p>
 {_held_out_section(held_out)}
+
+{_cross_validation_section(analysis.get("cross_validation"), analysis.get("summary", {}))}
 
 <h2>Waves of history matching</h2>
 <p>After each wave, the share of the prior still plausible (implausibility, the largest error in units of the
 likelihood's standard deviation over the fitted targets, below {spec.cutoff:g}), and the targets whose emulators
-are least sure (leave-one-out error over the wave's points, in units of the target's tolerance).</p>
+are least sure (leave-one-out error over the wave's points, in units of the target's observation error).</p>
 <table><tr><th>wave</th><th>points</th><th>in all</th><th>still plausible</th><th>least sure emulators</th></tr>{wrows}</table>
 <p>How far to trust the emulators where the posterior is: their standard deviation there (the larger of the
 Gaussian process's own and its leave-one-out error less a point's noise; part of each target's likelihood), and
-their mean bias against the ensemble's real simulations, beside the tolerance.</p>
-<table><tr><th>target</th><th>emulator sd</th><th>emulated − simulated</th><th>tolerance</th></tr>{erows}</table>
+their mean bias against the ensemble's real simulations, beside the observation error.</p>
+<table><tr><th>target</th><th>emulator sd</th><th>emulated − simulated</th><th>observation error</th></tr>{erows}</table>
 
 <h2>Reproduce</h2><pre>{e(command)}</pre>
 """

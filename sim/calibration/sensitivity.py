@@ -72,7 +72,10 @@ def output_target(name: str, scenario: str, scenario_path: Path, years: int | No
     """An output as a target with no observed value, so it is measured like one."""
     m = OUTPUT_PATTERN.match(name)
     fields: dict[str, Any] = {"id": name, "scenario": scenario, "observed": 0.0, "tolerance": 1.0,
-                              "definition": "sensitivity output", "source": "-", "years": years}
+                              "definition": "sensitivity output", "source": "-", "years": years,
+                              # not compared with anything: placeholders for the fields a target must have
+                              "population": {"design": "register", "n": 1},
+                              "uncertainty": {"se": 1.0, "basis": "not a target: a sensitivity output"}}
     if m:
         fields.update(metric=m.group(1), month=int(m.group(2)))
     else:

@@ -93,12 +93,24 @@ class CalibrationSpec(Section):
     report_replicates: int = Field(20, ge=1, le=10000)
     slice_points: int = Field(7, ge=3, le=51, description="Points per parameter in the report's slices.")
     weights: dict[str, float] = {}
+    discrepancy: dict[str, float] = Field(
+        {}, description="history_matching: a family's model-discrepancy sd on its targets' scales, in place of "
+                        "the defaults (sim/calibration/observation.py DISCREPANCY).")
     start: dict[str, float] = Field(
         {}, description="A point (free parameter: value) placed in the first generation beside the "
                         "Latin-hypercube sample, e.g. an earlier fit; parameters not named start at "
                         "the middle of their bounds.")
     base_parameters: dict[str, Any] = Field(
         {}, description="Behavioural values held fixed at other than their defaults (path: value).")
+
+    @model_validator(mode="after")
+    def _discrepancy_families(self):
+        from .observation import FAMILIES
+        for name, sd in self.discrepancy.items():
+            if name not in FAMILIES or not 0 <= sd < 10:
+                raise ValueError(f"discrepancy: families are {', '.join(FAMILIES)}, each a sd from 0 to 10 "
+                                 f"(not {name}: {sd})")
+        return self
 
     @model_validator(mode="after")
     def _replicates_for_history_matching(self):

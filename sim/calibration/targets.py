@@ -9,13 +9,21 @@
         months: [24, 30]                # monthly outputs: `month: 24`, or a range averaged over
         sex: female                     # optional; and optional `municipality`
         observed: 0.80
-        tolerance: 0.05                 # inside when |simulated - observed| <= tolerance
+        tolerance: 0.05                 # the policy-relevance band: a difference that would matter
         kind: value                     # value | at_most | at_least (one-sided figures: "under half")
+        family: levels                  # levels | effects | denmark: the discrepancy term it shares
+        fold: falkenberg                # cross-validation leaves out one fold at a time
+        population: {design: claim, n: 100, period: "arrivals 2002-2004"}   # what stands behind it
+        uncertainty: {binomial: true, basis: "..."}   # or se: 0.02, or ci: [lo, hi] (level 0.95)
         definition: "have their own support after the introduction period of two to two and a half years"
         source: "seed 000 (Välkommen till jobbet!, 2007), Falkenberg"
 
 A target names one output with one definition; the definition the source gives is kept beside it so
-that nobody compares employment with self-sufficiency.
+that nobody compares employment with self-sufficiency. It also records what stands behind the
+observed figure (`population`: a trial's arms, a cohort's or register's count, by sex where the
+source splits them) and the source's own error (`uncertainty`), which `check` and `calibrate` use
+as the observation error (sim/calibration/observation.py); `tolerance` is only a policy-relevance
+band, never an error.
 
 Two more kinds compare scenarios, so that effects, not only levels, are fitted and checked:
 
@@ -39,6 +47,7 @@ mean over replicates of the paired difference (or ratio, or spread).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -49,6 +58,54 @@ from ..config.base import Section
 from ..config.errors import Problem, ScenarioError
 from ..config.loader import CALIBRATION_DIR, load_validated_file, resolve_scenario_path
 from .outputs import METRICS, MONTHLY
+
+
+class Population(Section):
+    """Who stands behind an observed figure."""
+
+    design: Literal["trial", "evaluation", "register", "survey", "claim"] = Field(
+        description="trial: randomised; evaluation: a quasi-experiment or a matched comparison; register: "
+                    "a count of a whole population; survey: a sample; claim: a municipality's own figure.")
+    n: int | None = Field(None, ge=1, description="People behind a level (the figure's denominator).")
+    arms: tuple[int, int] | None = Field(None, description="An effect: people in [treatment, control].")
+    men: int | None = Field(None, ge=0)
+    women: int | None = Field(None, ge=0)
+    period: str = Field("", description="When the people were observed.")
+    basis: str = Field("", description="Where the counts come from, or 'assumption: ...'.")
+
+    @model_validator(mode="after")
+    def _size(self):
+        if self.n is None and self.arms is None:
+            raise ValueError("give 'n' (people behind a level) or 'arms' ([treatment, control] of an effect)")
+        if self.arms is not None and min(self.arms) < 1:
+            raise ValueError("arms: [treatment, control], each at least 1 person")
+        return self
+
+    @property
+    def people(self) -> int:
+        """Everyone behind the figure (both arms of an effect)."""
+        return int(sum(self.arms)) if self.arms is not None else int(self.n or 0)
+
+
+class Uncertainty(Section):
+    """The source's own sampling error of the observed figure: one of `se`, `ci` or `binomial`."""
+
+    se: float | None = Field(None, gt=0, description="A standard error, in the figure's units.")
+    ci: tuple[float, float] | None = Field(None, description="A confidence interval [low, high] ...")
+    level: float = Field(0.95, gt=0, lt=1, description="... and its level.")
+    binomial: bool = Field(False, description="From the counts: sqrt(p(1-p)/n) for a share, and for a "
+                                              "difference of shares both arms' terms (with control_share).")
+    control_share: float | None = Field(None, ge=0, le=1, description="A binomial effect: the control arm's share.")
+    basis: str = Field(min_length=1, description="Published (where), or 'assumption: ...' and why.")
+
+    @model_validator(mode="after")
+    def _one(self):
+        given = [self.se is not None, self.ci is not None, self.binomial]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of 'se', 'ci' ([low, high]) or 'binomial: true'")
+        if self.ci is not None and self.ci[1] <= self.ci[0]:
+            raise ValueError("ci: [low, high] with low < high")
+        return self
 
 
 class Target(Section):
@@ -67,8 +124,15 @@ class Target(Section):
     sex: Literal["female", "male"] | None = None
     municipality: str | None = None
     observed: float
-    tolerance: float = Field(gt=0, description="Inside when the simulated mean is within this of the observed.")
+    tolerance: float = Field(gt=0, description="A policy-relevance band: a difference this large would matter. "
+                                               "Not an error: `uncertainty` is.")
     kind: Literal["value", "at_most", "at_least"] = "value"
+    family: Literal["levels", "effects", "denmark"] | None = Field(
+        None, description="The model-discrepancy term it shares (default: levels for a level, effects otherwise).")
+    fold: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$",
+                             description="Cross-validation: targets of one fold are left out together (default: the family).")
+    population: Population
+    uncertainty: Uncertainty
     definition: str = Field(min_length=1, description="The definition as the source gives it.")
     source: str = Field(min_length=1, description="Seed file or publication.")
     years: int | None = Field(None, ge=1, le=40, description="Run length; default: the scenario's, "
@@ -94,7 +158,47 @@ class Target(Section):
                              "municipality apply to monthly outputs only")
         if self.months is not None and self.months[1] < self.months[0]:
             raise ValueError("months: [first, last] with first <= last")
+        if self.uncertainty.binomial:
+            if METRICS[self.metric][1] != "share" or self.relative:
+                raise ValueError("uncertainty.binomial applies to shares and differences of shares; give se or ci")
+            if self.comparison == "effect" and (self.population.arms is None or self.uncertainty.control_share is None):
+                raise ValueError("a binomial error of an effect needs population.arms and uncertainty.control_share")
         return self
+
+    @property
+    def family_name(self) -> str:
+        return self.family or ("levels" if self.comparison == "level" else "effects")
+
+    @property
+    def fold_name(self) -> str:
+        return self.fold or self.family_name
+
+    @property
+    def source_se(self) -> float:
+        """The source's standard error of the observed figure, in its units."""
+        u, pop = self.uncertainty, self.population
+        if u.se is not None:
+            return float(u.se)
+        if u.ci is not None:
+            from scipy.stats import norm
+            return float((u.ci[1] - u.ci[0]) / (2 * norm.ppf(0.5 + u.level / 2)))
+        if self.comparison == "effect":
+            assert pop.arms is not None and u.control_share is not None  # validated
+            pc = u.control_share
+            pt = min(max(pc + self.observed, 0.0), 1.0)
+            return float(math.sqrt(pt * (1 - pt) / pop.arms[0] + pc * (1 - pc) / pop.arms[1]))
+        p = min(max(self.observed, 0.0), 1.0)
+        return float(math.sqrt(max(p * (1 - p), 1e-6) / pop.people))
+
+    @property
+    def binomial_n(self) -> int | None:
+        """The people a binomial level counts (its error follows the share), else None."""
+        return self.population.people if self.uncertainty.binomial and self.comparison == "level" else None
+
+    @property
+    def scale(self) -> str:
+        from .observation import scale_of
+        return scale_of(METRICS[self.metric][1], self.comparison, self.effect)
 
     @property
     def month_list(self) -> list[int]:

@@ -26,12 +26,27 @@ from ..config.errors import ScenarioError
 from ..config.loader import resolve_scenario_path, shipped_scenarios
 from ..config.paths import SCENARIO_DIR
 from ..config.schema import MAX_SEED
-from ..headline import ROWS, format_range, other_horizon, ranges_text, title_of
+from ..headline import (
+    ROWS,
+    excludes_zero,
+    expected_of,
+    format_expected,
+    format_range,
+    other_horizon,
+    ranges_text,
+    shows_expected,
+    title_of,
+)
+from ..metrics import OUTCOME_DEFINITIONS
 from ..page import e
+from ..plots import LABELS
+from ..ranges import EXPECTED, ONE_MUNICIPALITY
 from . import compute, levers
+from .charts import BESIDE_EMPLOYMENT
 
 # What `run.py explore` starts with (server.configure sets it before the first page).
 CONFIG: dict[str, Any] = {"scenario": "falkenberg", "replicates": 20, "seed": None, "parameters": "ensemble",
+                          "seeds_per_member": compute.SEEDS_PER_MEMBER,
                           "results": Path("results"), "workers": 1}
 PROGRESS_EVERY_S = 0.4
 _generation = itertools.count(1)
@@ -124,7 +139,8 @@ def write_report(ref: str, changes: tuple, settings: compute.Settings) -> Path:
 
     with StagedFolder(final) as tmp:
         runs = compute.comparison_runs([base, variant], settings, progress, workers=int(CONFIG["workers"]))
-        summary = summary_of(names, [base, variant], [r["figures"] for r in runs], settings.parameters, settings.seed)
+        summary = summary_of(names, [base, variant], [r["figures"] for r in runs], settings.parameters, settings.seed,
+                             settings.seeds_per_member)
         saved = tmp / f"{variant.name}.yaml"
         saved.write_text(levers.scenario_yaml(
             base, levers.extends_reference(resolve_scenario_path(ref), final / saved.name, SCENARIO_DIR),
@@ -138,7 +154,9 @@ def write_report(ref: str, changes: tuple, settings: compute.Settings) -> Path:
 
 def _run_options(settings: compute.Settings) -> list[str]:
     """`compare`'s options for the same runs as the page's."""
-    return ["--replicates", str(settings.replicates), "--seed", str(settings.seed), "--parameters", settings.parameters]
+    k = settings.seeds_per_member  # compare's default need not be said
+    return ["--replicates", str(settings.replicates), "--seed", str(settings.seed), "--parameters", settings.parameters,
+            *(["--seeds-per-member", str(k)] if k != compute.SEEDS_PER_MEMBER else [])]
 
 
 def save_scenario(base, ref: str, changes: dict, path_text: str, overwrite: bool,
@@ -224,23 +242,33 @@ CSS = """
 
 def headline_html(summary: dict) -> str:
     """The terminal's headline table for the base, the variant and their difference, every cell
-    formatted as `run.py compare` prints it; a difference whose range excludes 0 in bold."""
+    formatted as `run.py compare` prints it: the difference's expected effect (parameter
+    uncertainty, large population) and what one municipality of this size may see (adds the
+    chance of one cohort; `sim.ranges`), each in bold where its range excludes 0."""
     scen = summary["scenarios"]
     diff = summary["differences"][0]["differences"]
+    both = shows_expected(summary["differences"], summary.get("uncertainty"))
     titles = [title_of(s) for s in scen]
     horizon = other_horizon(scen[0].get("years"), scen[1].get("years"))
     rows = []
     for row in ROWS:
         d = row.get(diff) or {}
-        beyond = d.get("lo") is not None and (d["lo"] > 0 or d["hi"] < 0)
-        diff_text = (f"not comparable ({horizon})" if row.kind == "sek" and horizon
-                     else format_range(d, row.kind == "pct", signed=True))
+        if row.kind == "sek" and horizon:
+            expected_text = diff_text = f"not comparable ({horizon})"
+        else:
+            expected_text = format_expected(d, row.kind == "pct")
+            diff_text = format_range(d, row.kind == "pct", signed=True)
         cells = [format_range(row.get(s), row.kind == "pct") for s in scen]
         rows.append(f"<tr data-row='{e(row.label)}'><th>{e(row.label[0].upper() + row.label[1:])}</th>"
                     f"<td data-col='base'>{e(cells[0])}</td><td data-col='variant'>{e(cells[1])}</td>"
-                    f"<td data-col='difference' class='{'beyond' if beyond else ''}'>{e(diff_text)}</td></tr>")
+                    + (f"<td data-col='expected' class='{'beyond' if excludes_zero(expected_of(d)) else ''}'>"
+                       f"{e(expected_text)}</td>" if both else "")
+                    + f"<td data-col='difference' class='{'beyond' if excludes_zero(d) else ''}'>{e(diff_text)}</td></tr>")
     head = (f"<thead><tr><th></th><th>{e(titles[0])}</th><th>{e(titles[1])}</th>"
-            f"<th>difference</th></tr></thead>")
+            + (f"<th title='{e(EXPECTED)}'>expected effect<br><span class='small'>parameter uncertainty, large "
+               "population</span></th>" if both else "")
+            + f"<th title='{e(ONE_MUNICIPALITY)}'>one municipality of this size<br>"
+            "<span class='small'>adds the chance of one cohort</span></th></tr></thead>")
     return f"<table class='headline'>{head}<tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -337,7 +365,7 @@ def Page():
 
     run_seed = (base.simulation.seed if base is not None else 0) if seed.value is None else seed.value
     seed_ok = seed.value is None or 0 <= seed.value <= MAX_SEED
-    settings = compute.Settings(int(replicates.value), int(run_seed), parameters.value)
+    settings = compute.Settings(int(replicates.value), int(run_seed), parameters.value, int(CONFIG["seeds_per_member"]))
     key = tuple(sorted(levers.effective(base, changes.value).items())) if base is not None else ()
 
     solara.use_effect(lambda: save_messages.set(([], False)), [key])  # a message about other settings goes
@@ -450,6 +478,24 @@ def Notices(save_messages):
         Problems([str(p) for p in exc.problems] if isinstance(exc, ScenarioError) else [str(exc)])
 
 
+def outcome_definitions(beside: str) -> str:
+    """What the two curves mean: employment and the outcome chosen beside it."""
+    return "; ".join(f"<b>{e(LABELS[m])}</b>: {e(OUTCOME_DEFINITIONS[m])}" for m in ("employed", beside)) + "."
+
+
+@solara.component
+def OutcomeCurves(outcome):
+    """Employment and a chosen outcome beside it (self-sufficient, in work or education off
+    support, or on support without work or education), with the two definitions below."""
+    beside = solara.use_reactive("self_sufficient")
+    labels = {m: LABELS[m] for m in BESIDE_EMPLOYMENT}
+    by_label = {v: k for k, v in labels.items()}
+    solara.Select(label="Beside employment", values=list(labels.values()), value=labels[beside.value],
+                  on_value=lambda text: beside.set(by_label[text]), classes=["outcome-select"])
+    solara.HTML(tag="div", unsafe_innerHTML=outcome.charts[BESIDE_EMPLOYMENT[beside.value]], classes=["chart-outcomes"])
+    solara.HTML(tag="div", classes=["small", "outcome-definitions"], unsafe_innerHTML=outcome_definitions(beside.value))
+
+
 @solara.component
 def Results(key: tuple, settings, ref: str):
     # The last finished result stays on screen (faded while a newer one runs); a cancelled
@@ -489,13 +535,15 @@ def Results(key: tuple, settings, ref: str):
         for line in (outcome.verdicts if shown.described else []):
             solara.HTML(tag="div", classes=["verdict"], unsafe_innerHTML=e(line))
         solara.HTML(tag="h3", unsafe_innerHTML="By months since arrival")
-        solara.HTML(tag="div", unsafe_innerHTML=outcome.charts["outcomes"], classes=["chart-outcomes"])
+        OutcomeCurves(outcome)
         solara.HTML(tag="h3", unsafe_innerHTML="Headline figures")
         solara.HTML(tag="div", unsafe_innerHTML=headline_html(summary), classes=["headline-figures"])
         solara.HTML(tag="div", classes=["small"], unsafe_innerHTML=e(
             f"Shares in per cent (differences in percentage points), spending in SEK per refugee; mean over "
             f"{shown.settings.replicates} replicates with the 5th…95th percentile in brackets; a difference in bold "
-            f"is beyond the ranges' spread. " + ranges_text(summary)))
+            f"is beyond the ranges' spread. " + ranges_text(summary) + " " + " ".join(
+                ((summary.get("uncertainty") or {}).get("ranges") or {}).get(k, "")
+                for k in ("expected_effect", "one_municipality"))))
         solara.HTML(tag="h3", unsafe_innerHTML="Weeks in each state, first three years (mean)")
         solara.HTML(tag="div", unsafe_innerHTML=outcome.charts["weeks_in_state"], classes=["chart-weeks"])
         solara.HTML(tag="h3", unsafe_innerHTML="Spending on the introduction, thousand SEK per refugee")

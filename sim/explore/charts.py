@@ -59,15 +59,22 @@ def _panel(curves, metric: str, names: list[str], titles: list[str], x0: float) 
     return out
 
 
-def curves_svg(outcome) -> str:
-    """The employed and self-sufficient shares by months since arrival as an SVG the browser
+# The outcomes the page offers beside employment (the second panel of the curves), the first
+# shown by default: chart key, and the choice's label.
+BESIDE_EMPLOYMENT = {"self_sufficient": "outcomes", "occupied_off_support": "outcomes_occupied_off_support",
+                     "passive_support": "outcomes_passive_support"}
+
+
+def curves_svg(outcome, beside: str = "self_sufficient") -> str:
+    """The employed share and another outcome's (`beside`: self-sufficient, in work or education
+    off support, or on support without either) by months since arrival as an SVG the browser
     draws (the same curves and bands as the report's plot: sim/plots.rate_curves, months with at
     least 30 people observed); a legend below."""
     from ..page import e
     names = [s["scenario"] for s in outcome.summary["scenarios"]]
     titles = [title_of(s) for s in outcome.summary["scenarios"]]
     parts = []
-    for k, metric in enumerate(("employed", "self_sufficient")):
+    for k, metric in enumerate(("employed", beside)):
         parts += _panel(rate_curves(outcome.by_month, metric), metric, names, titles, 480.0 * k)
     key = "".join(
         f"<g transform='translate({60 + 330 * i},268)'><line x1='0' x2='28' y1='0' y2='0' stroke='{HEX[i % len(HEX)]}' "
@@ -77,8 +84,8 @@ def curves_svg(outcome) -> str:
     style = ("<style>.grid{stroke:#ddd;stroke-width:1}.ttl{font:600 13px sans-serif;text-anchor:middle}"
              ".xtick,.xlabel{font:11px sans-serif;text-anchor:middle}.ytick{font:11px sans-serif;text-anchor:end}"
              ".ylabel{font:11px sans-serif;text-anchor:middle}.key{font:12px sans-serif}</style>")
-    return (f"<svg viewBox='0 0 960 280' width='100%' role='img' aria-label='Employed and self-sufficient by months "
-            f"since arrival, with 5th to 95th percentile bands'>{style}{''.join(parts)}{key}</svg>")
+    return (f"<svg viewBox='0 0 960 280' width='100%' role='img' aria-label='Employed and {e(LABELS[beside].lower())} "
+            f"by months since arrival, with 5th to 95th percentile bands'>{style}{''.join(parts)}{key}</svg>")
 
 
 def _bars(rows: list[tuple[str, list[tuple[str, float]]]], colours: list[str], top: float, unit: str,
@@ -125,5 +132,6 @@ def costs_html(outcome, kinds: list[str]) -> str:
 
 
 def draw_all(outcome) -> dict[str, str]:
-    return {"outcomes": curves_svg(outcome), "weeks_in_state": weeks_in_state_html(outcome),
+    curves = {key: curves_svg(outcome, metric) for metric, key in BESIDE_EMPLOYMENT.items()}
+    return {**curves, "weeks_in_state": weeks_in_state_html(outcome),
             "spending": costs_html(outcome, COSTS), "state_payments": costs_html(outcome, STATE_PAYMENTS)}

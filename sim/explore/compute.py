@@ -19,6 +19,7 @@ import pandas as pd
 from ..comparison import summary_of
 from ..config import Scenario
 from ..headline import spread_words, title_of, verdicts
+from ..ranges import SEEDS_PER_MEMBER
 from ..results import by_month_table
 from ..runner import blocks_of, outputs_of, replicate_jobs, single_threaded, with_years
 from ..worlds import Worlds
@@ -33,6 +34,7 @@ class Settings:
     replicates: int = 20
     seed: int = 1
     parameters: str = "ensemble"
+    seeds_per_member: int = SEEDS_PER_MEMBER  # as `run.py compare --seeds-per-member` (sim.ranges)
 
 
 @dataclass
@@ -96,10 +98,11 @@ def _step_block(jobs: list[tuple], tick: Callable[[int], None] | None, tables: b
 def replicate_outputs(scenario: Scenario, settings: Settings, tick: Tick | None = None, workers: int = 1,
                       tables: bool = False) -> list[dict]:
     """Each replicate's outputs, in replicate order, as `run.py compare` runs them (replicate r:
-    seed and parameter set from (seed, r)), in batches of worlds: in this process, or split over
+    seed from (seed, r), parameter set from (seed, r // K)), in batches of worlds: in this process, or split over
     a pool of worker processes (the same numbers: a world is bit-identical however worlds are
     batched)."""
-    jobs = replicate_jobs([scenario], settings.replicates, settings.seed, None, settings.parameters)
+    jobs = replicate_jobs([scenario], settings.replicates, settings.seed, None, settings.parameters,
+                          settings.seeds_per_member)
     parts = [(b, [jobs[i] for i in b]) for b in blocks_of([(s, years) for s, _, years in jobs], workers=workers)]
     total = scenario.weeks * len(parts)
     if workers > 1 and 1 < len(parts) <= _SLOTS:
@@ -334,7 +337,8 @@ def explore(base: Scenario, variant: Scenario, settings: Settings, progress: Cal
             before += weights[part]
         t0 = time.perf_counter()
         figures = [s.figures for s in sides]
-        summary = summary_of(names, [base, variant], figures, settings.parameters, settings.seed)
+        summary = summary_of(names, [base, variant], figures, settings.parameters, settings.seed,
+                             settings.seeds_per_member)
         titles = [title_of(s) for s in summary["scenarios"]]
         lines = verdicts(titles, summary["differences"], [base.simulation.years, variant.simulation.years],
                          spread_words(summary))

@@ -307,12 +307,20 @@ def _cross_validation_table(cv: dict, in_sample: dict) -> str:
             lines.append(f"{f['fold'][:24]:24s} {r['id'][:40]:40s} {z:>7s} {'yes' if r.get('inside_50') else 'no':>4s} "
                          f"{'yes' if r.get('inside_90') else 'NO':>4s} {m['z']:>+10.1f}")
     sr, se = cv["summary_real"], cv["summary_emulated"]
-    lines.append(f"out of sample (real runs): {sr['inside_50']} of {sr['scored']} inside the 50 % interval, "
-                 f"{sr['inside_90']} inside the 90 %; mean |z| {sr['mean_abs_z']:.2f}. On the emulators: "
-                 f"{se['inside_50']} and {se['inside_90']} of {se['scored']}, mean |z| {se['mean_abs_z']:.2f}. In sample: "
-                 f"{in_sample['inside_50']} and {in_sample['inside_90']} of {in_sample['scored']}, mean |z| "
-                 f"{in_sample['mean_abs_z']:.2f}.")
+    lines.append(f"two-sided figures out of sample (real runs): {sr['inside_50']} of {sr['scored']} inside the 50 % "
+                 f"interval, {sr['inside_90']} inside the 90 %; mean |z| {_num(sr['mean_abs_z'])}; bounds held "
+                 f"{sr['bounds_held_90']} of {sr['bounds']}. On the emulators: {se['inside_50']} and {se['inside_90']} of "
+                 f"{se['scored']}, mean |z| {_num(se['mean_abs_z'])}. In sample: {in_sample['inside_50']} and "
+                 f"{in_sample['inside_90']} of {in_sample['scored']}, mean |z| {_num(in_sample['mean_abs_z'])}.")
     return "\n".join(lines)
+
+
+def _num(v) -> str:
+    return "–" if v is None else f"{v:.2f}"
+
+
+def _count(v) -> str:
+    return "an unknown number (too few runs measure it to tell)" if v is None else f"{v:,}"
 
 
 def base_parameters_or_none(spec) -> dict | None:
@@ -402,8 +410,9 @@ def check(args) -> int:
                                discrepancy=disc, max_seeds=args.max_seeds or MAX_SEEDS)
     summ = summary(rows)
     if args.json:
-        print(json.dumps({"rows": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
-                          "summary": summ, "runs": runs}, indent=2))
+        from .comparison import clean_json
+        print(json.dumps(clean_json({"rows": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
+                                     "summary": summ, "runs": runs}), indent=2, allow_nan=False))
     else:
         print(check_table(rows, summ, runs))
     return 0 if all(r.get("inside_90") for r in rows) else EXIT_OUTSIDE
@@ -437,13 +446,13 @@ def check_table(rows: list[dict], summ: dict, runs: int) -> str:
         if not r["sized"]:
             lines.append(f"{'':34s}   under-sized: the simulation's own chance {fmt(r['mc_sd'], unit=False)} exceeds the "
                          f"{fmt(r['mc_sd_needed'], unit=False)} its source needs; {r['simulated_people_per_member']:,} "
-                         f"simulated people per parameter set, {r.get('simulated_people_needed', 0):,} needed")
+                         f"simulated people per parameter set, {_count(r.get('simulated_people_needed'))} needed")
     n = summ["scored"]
     lines.append("")
-    lines.append(f"{summ['inside_50']} of {n} observed figures inside their 50 % predictive interval (a calibrated "
-                 f"model: about {n / 2:.0f}); {summ['inside_90']} of {n} inside the 90 % interval (about {0.9 * n:.0f}); "
-                 f"mean |z| {summ['mean_abs_z']:.2f} (about 0.8 if calibrated); mean log score "
-                 f"{summ['mean_log_score']:.2f}.")
+    lines.append(f"Two-sided figures: {summ['inside_50']} of {n} inside their 50 % predictive interval (a calibrated "
+                 f"model: about {n / 2:.0f}), {summ['inside_90']} of {n} inside the 90 % interval (about {0.9 * n:.0f}); "
+                 f"mean |z| {_num(summ['mean_abs_z'])} (about 0.8 if calibrated). One-sided bounds: "
+                 f"{summ['bounds_held_90']} of {summ['bounds']} held by the 90 % interval.")
     for fam, d in summ["discrepancy"].items():
         fit = "–" if d["residuals_fit"] is None else f"{d['residuals_fit']:.3g}"
         lines.append(f"discrepancy, {fam}: {d['used']:.3g} used (on the targets' scales); these residuals alone would fit {fit}")

@@ -226,7 +226,7 @@ def test_check_exit_codes(tmp_path, short):
     inside = cli("check", str(targets_file(tmp_path, short, tolerance=0.001, observed=round(expected, 3))),
                  "--workers", "1", cwd=tmp_path)
     assert inside.returncode == 0, inside.stdout + inside.stderr
-    assert "2 of 2 inside the 90 % interval" in inside.stdout
+    assert "1 of 1 inside the 90 % interval" in inside.stdout and "1 of 1 held by the 90 % interval" in inside.stdout
     outside = cli("check", str(targets_file(tmp_path, short, tolerance=0.9, observed=0.999)), "--workers", "1",
                   cwd=tmp_path)
     assert outside.returncode == 1 and "NO" in outside.stdout

@@ -155,3 +155,19 @@ def test_a_binomial_error_follows_the_members_share_near_the_edge():
     lo, hi = p.interval(0.90)
     assert 0.99 < lo < hi <= 1.0
     assert not score_target(p, 0.92, "value")["inside_90"]
+
+
+def test_quantiles_match_a_logit_normal_and_a_log_normal():
+    # One member, a pure error on the scale: the predictive is logit-normal (or log-normal), whose
+    # quantiles are known in closed form; the grid's inversion must give them.
+    from scipy.special import expit
+    from scipy.stats import norm
+    p = Predictive(np.array([0.3]), "logit", 0.0, 0.4)
+    for q in (0.05, 0.25, 0.5, 0.75, 0.95):
+        exact = expit(np.log(0.3 / 0.7) + 0.4 * norm.ppf(q))
+        assert p.quantile(q) == pytest.approx(exact, abs=1e-4)
+    w = Predictive(np.array([20.0]), "log", 0.0, 0.3)
+    assert w.interval(0.9)[0] == pytest.approx(20 * np.exp(-0.3 * 1.644854), rel=1e-4)
+    # A far miss reads as far as it is: 12 sd out on the scale is z = 12, not a clipped 6.
+    far = Predictive(np.array([0.5]), "logit", 0.0, 0.1)
+    assert far.z(float(expit(1.2))) == pytest.approx(12.0, rel=1e-3)

@@ -147,7 +147,7 @@ def test_a_targets_file_accepts_the_new_metric(tmp_path, falkenberg):
         t = {**base, "id": f"falkenberg_{metric}_24_30", "metric": metric, "months": [24, 30]}
         t.pop("month", None)
         targets.append(t)
-    targets.append({**targets[0], "id": "jamtland_off_support_12", "months": None, "month": 12,
+    targets.append({**targets[0], "id": "falkenberg_off_support_12", "months": None, "month": 12,
                     "municipality": "falkenberg"})
     targets[-1].pop("months")
     path = tmp_path / "off_support.yaml"
@@ -160,7 +160,7 @@ def test_a_targets_file_accepts_the_new_metric(tmp_path, falkenberg):
     assert got["falkenberg_occupied_off_support_24_30"] == pytest.approx(
         float(np.mean(rates(p, "occupied_off_support")[24:31])))
     assert got["falkenberg_passive_support_24_30"] == pytest.approx(float(np.mean(rates(p, "passive_support")[24:31])))
-    assert got["jamtland_off_support_12"] == pytest.approx(float(rates(p, "occupied_off_support")[12]))
+    assert got["falkenberg_off_support_12"] == pytest.approx(float(rates(p, "occupied_off_support")[12]))
 
 
 def test_the_explorer_offers_the_outcomes_beside_employment_with_their_definitions():

@@ -1,7 +1,7 @@
 """Check scenarios, as shipped (with the calibration they name), against a file of targets.
 
 This is how a calibration meets figures: each of `members` parameter sets from the posterior
-ensemble (the member for (seed, i), as in `run` and `compare`) runs every target's scenarios on
+ensemble (the member for (seed, i), as in `effects` and sweeps) runs every target's scenarios on
 several seeds, common to a target's scenarios, and the mean over a member's seeds is that member's
 expected figure. How many seeds is decided by the target, not by habit: a pilot of PILOT_SEEDS
 seeds per member measures the figure's run-to-run chance, and each target then gets as many seeds
@@ -55,7 +55,7 @@ def scenarios_ensemble(path, groups) -> Ensemble | None:
 
 
 def run_seed(base: int, member: int, j: int, members: int) -> int:
-    """Seed j of member i: seed 0 of member i is replicate i's seed, as in `run` and `compare`."""
+    """Seed j of member i: seed 0 of member i is replicate i's seed (`runner.replicate_seed`)."""
     return replicate_seed(base, j * members + member)
 
 
@@ -144,8 +144,9 @@ def summarise_target(t, M: np.ndarray, people: list[list[list[int]]], discrepanc
         **score, "_moment": moment_term(pred, t.observed) if t.kind == "value" else None,
         "member_means": [float(v) if has[i] else None for i, v in enumerate(_padded(means, has))],
     }
-    if not row["sized"] and np.isfinite(s2):
-        row["simulated_people_needed"] = int(math.ceil(per_member * (mc_sd / need) ** 2))
+    if not row["sized"]:  # None: the run sd could not be estimated, so neither can the need
+        row["simulated_people_needed"] = (int(math.ceil(per_member * (mc_sd / need) ** 2))
+                                          if np.isfinite(s2) and need > 0 else None)
     return row
 
 
@@ -156,10 +157,13 @@ def _padded(means: np.ndarray, has: np.ndarray) -> np.ndarray:
     return out
 
 
-def seeds_needed(row: dict) -> int:
-    """Seeds per member for the simulation's own chance to meet the need (from the pilot's run sd)."""
-    if row.get("run_sd") is None or not row.get("mc_sd_needed"):
-        return 0
+def seeds_needed(row: dict, have: int) -> int:
+    """Seeds per member for the simulation's own chance to meet the need (from the run sd so far);
+    twice as many as now when the run sd cannot be estimated yet (too few runs measure the figure)."""
+    if row.get("simulated") is None or row.get("run_sd") is None:
+        return 2 * have
+    if not row.get("mc_sd_needed"):
+        return have
     return int(math.ceil(1.1 * (row["run_sd"] / row["mc_sd_needed"]) ** 2))  # 10 % to spare
 
 
@@ -184,8 +188,7 @@ def check_loaded(targets: list, members: int, seed: int = 1, workers: int = 1,
             seeds = [[run_seed(seed, i, j, members) for j in range(first, last)] for i in range(members)]
             people: dict = {}
             raw = ev.run(points, seeds_per_point=seeds, progress=progress, only=ids, people=people)
-            made += members * (last - first) * len({g.name + str(g.years) for g in groups
-                                                   if set(g.target_ids) & set(ids)})
+            made += members * (last - first) * sum(1 for g in groups if set(g.target_ids) & set(ids))
             for tid in ids:
                 for i in range(members):
                     runs.values[tid][i] += raw[i][tid]
@@ -197,7 +200,7 @@ def check_loaded(targets: list, members: int, seed: int = 1, workers: int = 1,
             # at most TOP_UPS times; a target still short at max_seeds is marked under-sized.
             for _ in range(TOP_UPS):
                 now = {tid: summarise_target(by_id[tid], runs.matrix(tid), runs.people[tid], disc) for tid in ids}
-                k = min(max_seeds, max([have] + [seeds_needed(now[tid]) for tid in ids]))
+                k = min(max_seeds, max([have] + [seeds_needed(now[tid], have) for tid in ids]))
                 if k <= have:
                     break
                 add(ids, have, k)
@@ -219,18 +222,20 @@ def check_loaded(targets: list, members: int, seed: int = 1, workers: int = 1,
 
 
 def summary(rows: list[dict]) -> dict:
-    """The file's counts at 50 % and 90 % (a calibrated model has about half and nine in ten), the
-    mean absolute standardised residual and mean scores, and the discrepancy each family's
-    residuals would fit beside the one used."""
+    """The file's counts at 50 % and 90 % over its two-sided figures (a calibrated model has about
+    half and nine in ten) and their mean absolute standardised residual (about 0.8); one-sided
+    bounds are counted apart (a bound that is met is inside every interval, so it would flatter the
+    counts); the discrepancy each family's residuals would fit beside the one used. Scores in
+    different units (points, weeks) are not averaged together: each row has its own."""
     scored = [r for r in rows if r.get("simulated") is not None]
-    crps = [r["crps"] for r in scored if r.get("crps") is not None]
+    values = [r for r in scored if r["kind"] == "value"]
+    bounds = [r for r in scored if r["kind"] != "value"]
     fams = sorted({r["family"] for r in scored})
     return {
-        "targets": len(rows), "scored": len(scored),
-        "inside_50": sum(r["inside_50"] for r in scored), "inside_90": sum(r["inside_90"] for r in scored),
-        "mean_abs_z": float(np.mean([abs(r["z"]) for r in scored])) if scored else None,
-        "mean_log_score": float(np.mean([r["log_score"] for r in scored])) if scored else None,
-        "mean_crps_values": float(np.mean(crps)) if crps else None,
+        "targets": len(rows), "scored": len(values),
+        "inside_50": sum(r["inside_50"] for r in values), "inside_90": sum(r["inside_90"] for r in values),
+        "mean_abs_z": float(np.mean([abs(r["z"]) for r in values])) if values else None,
+        "bounds": len(bounds), "bounds_held_90": sum(r["inside_90"] for r in bounds),
         "under_sized": [r["id"] for r in scored if not r["sized"]],
         "undefined_runs": {r["id"]: r["undefined"]["runs"] for r in rows if r.get("undefined")},
         "discrepancy": {f: {"used": next(r["discrepancy"] for r in scored if r["family"] == f),

@@ -537,10 +537,11 @@ class HistoryMatching:
             if progress:
                 progress({"kind": "fold", "done": k + 1, "total": len(self.folds()), "fold": fold})
         out["summary_real"] = summary(all_real)
+        values = [r for r, t in zip(all_emulated, all_real) if t["kind"] == "value"]
         out["summary_emulated"] = {
-            "scored": len(all_emulated), "inside_50": sum(r["inside_50"] for r in all_emulated),
-            "inside_90": sum(r["inside_90"] for r in all_emulated),
-            "mean_abs_z": float(np.mean([abs(r["z"]) for r in all_emulated])) if all_emulated else None}
+            "scored": len(values), "inside_50": sum(r["inside_50"] for r in values),
+            "inside_90": sum(r["inside_90"] for r in values),
+            "mean_abs_z": float(np.mean([abs(r["z"]) for r in values])) if values else None}
         return out
 
     # --- recovery ---

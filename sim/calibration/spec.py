@@ -14,7 +14,9 @@
     report_replicates: 20                # replicates for the report, on seeds the fit did not use
     weights: {falkenberg_self_sufficiency_24_30: 1.0}   # optional, default 1
 
-The objective is the sum over targets of weight x ((simulated - observed) / tolerance)^2, plus, for
+The point fits (differential_evolution, powell; kept from before the Bayesian calibration, and still
+scaled by each target's tolerance) minimise the sum over targets of weight x ((simulated - observed) /
+tolerance)^2, plus, for
 a parameter with a prior, ((value - mean) / sd)^2. Under Gaussian errors with sd = tolerance that
 is -2 log posterior (up to a constant), which is what the report's uncertainty regions read.
 """

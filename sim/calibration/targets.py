@@ -1,7 +1,7 @@
 """Calibration targets as data: `calibration/targets/*.yaml`.
 
     description: Seed figures for the fit
-    replicates: 20                      # default replicates for `run.py check`
+    replicates: 20                      # parameter sets (ensemble members) `run.py check` draws
     targets:
       - id: falkenberg_self_sufficiency_24_30
         scenario: falkenberg            # a built-in scenario name or a path relative to this file
@@ -278,7 +278,8 @@ class Target(Section):
 
 class TargetFile(Section):
     description: str = ""
-    replicates: int = Field(20, ge=1, le=10000, description="Replicates per scenario for `run.py check`.")
+    replicates: int = Field(20, ge=1, le=10000, description="Parameter sets (ensemble members) `run.py check` "
+                                                            "draws; each runs as many seeds as its sources need.")
     targets: list[Target] = Field(min_length=1)
 
 

@@ -134,8 +134,7 @@ def run_figures(model) -> dict:
     out["passive_support"] = at_months(rates(rec.panel, "passive_support"))
     arr = P.ti_arrival[:n]
     left = P.ti_left[:n]
-    # First-year measures: people whose first year lies inside the run and who stayed that year.
-    year1 = (arr + 52 <= T) & ((left < 0) | (left - arr >= 52))
+    year1 = first_year_base(P, T)
 
     def share(mask, base):
         d = np.count_nonzero(base)
@@ -148,8 +147,7 @@ def run_figures(model) -> dict:
     out["sfi_completed_year1"] = share((P.ti_sfi_passed[:n] >= 0) & (P.ti_sfi_passed[:n] - arr < 52), year1)
     out["sfi_course_year1"] = share((P.ti_first_sfi_course[:n] >= 0) & (P.ti_first_sfi_course[:n] - arr < 52), year1)
     out["internship_year1"] = share((P.ti_first_internship[:n] >= 0) & (P.ti_first_internship[:n] - arr < 52), year1)
-    win = model.config.metrics.kora_window_weeks
-    full = arr + win <= T
+    full = kora_base(P, T, model.config.metrics.kora_window_weeks)
     out["job_3_weeks_within_3_years"] = share(P.kora_job[:n], full)
     if np.count_nonzero(full):
         w = P.kora_weeks[:n][full].mean(axis=0)
@@ -193,17 +191,36 @@ def run_figures(model) -> dict:
     return out
 
 
+def first_year_base(P, T: int) -> np.ndarray:
+    """First-year measures' people: those whose first year lies inside the run and who stayed that year."""
+    n = P.n_arrived
+    arr, left = P.ti_arrival[:n], P.ti_left[:n]
+    return (arr + 52 <= T) & ((left < 0) | (left - arr >= 52))
+
+
+def kora_base(P, T: int, window: int) -> np.ndarray:
+    """KORA's measures' people: those whose first `window` weeks lie inside the run."""
+    return P.ti_arrival[:P.n_arrived] + window <= T
+
+
+def year_base(P, T: int, k: int) -> np.ndarray:
+    """Year k's people: those whose year k since arrival lies wholly inside the run and who were
+    present at its end (the register's yearly measure)."""
+    n = P.n_arrived
+    end = P.ti_arrival[:n] + 52 * k
+    left = P.ti_left[:n]
+    return (end <= T) & ((left < 0) | (left >= end))
+
+
 def employment_during_year(model, T: int) -> dict[str, float | None]:
     """Share with any paid work during year k since arrival (k = 1, 2, ...), among those whose year
     k lies wholly inside the run and who were present at its end (the register's yearly measure);
     None for a year no one completed."""
     P = model.population
     n = P.n_arrived
-    arr, left = P.ti_arrival[:n], P.ti_left[:n]
     out: dict[str, float | None] = {}
     for k in range(1, MAX_YEARS_EMPLOYED + 1):
-        end = arr + 52 * k
-        base = (end <= T) & ((left < 0) | (left >= end))
+        base = year_base(P, T, k)
         d = np.count_nonzero(base)
         if d == 0 and k > T // 52:
             break

@@ -58,11 +58,9 @@ effect needs. Its range is rough with 5 draws; 40 replicates or more steady both
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from .stats import SUMMARY_INTERVAL, interval
+from .stats import SUMMARY_INTERVAL, interval, paired_by_replicate, shrink_means
 
 SEEDS_PER_MEMBER = 2  # replicates that share one draw from the ensemble, each with its own seed
 MIN_DRAWS = 5         # parameter sets (groups with a value) an expected-effect range needs at least
@@ -89,15 +87,6 @@ def draws_words(replicates: int, seeds_per_member: int) -> str:
     last = int(replicates) - (m - 1) * k
     text = f"{m} parameter set{'s' if m != 1 else ''}, each run with {k} seed{'s' if k != 1 else ''}"
     return text + (f" (the last with {last})" if m > 1 and last != k else "")
-
-
-def _valid(x) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
-
-
-def paired_by_replicate(a: list, b: list) -> list[tuple[int, float]]:
-    """(replicate, y - x) for the replicates where both scenarios have a value."""
-    return [(r, float(y) - float(x)) for r, (x, y) in enumerate(zip(a, b)) if _valid(x) and _valid(y)]
 
 
 def components(pairs: list[tuple[int, float]], seeds_per_member: int) -> dict | None:
@@ -134,10 +123,7 @@ def expected_interval(a: list, b: list, seeds_per_member: int, parameter_uncerta
     c = components(pairs, seeds_per_member)
     if c is None or len(c["means"]) < MIN_DRAWS:
         return {"mean": mean, "lo": None, "hi": None}
-    noise = c["within"] / c["sizes"]
-    total = c["between"] + noise
-    factor = np.sqrt(np.divide(c["between"], total, out=np.zeros_like(total), where=total > 0))
-    shrunk = mean + factor * (c["means"] - mean)
+    shrunk = shrink_means(c["means"], c["within"] / c["sizes"], centre=mean)
     lo, hi = np.percentile(shrunk, SUMMARY_INTERVAL)
     return {"mean": mean, "lo": float(min(lo, mean)), "hi": float(max(hi, mean))}
 

@@ -19,8 +19,31 @@ def interval(values: list[float | None]) -> dict[str, float | None]:
     return {"mean": float(xs.mean()), "lo": float(lo), "hi": float(hi)}
 
 
+def has_value(x) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+def paired_by_replicate(a: list, b: list) -> list[tuple[int, float]]:
+    """(replicate, y - x) for the replicates where both scenarios have a value."""
+    return [(r, float(y) - float(x)) for r, (x, y) in enumerate(zip(a, b)) if has_value(x) and has_value(y)]
+
+
 def paired_interval(a: list, b: list) -> dict:
     """Mean and interval of y - x over the replicates where both have a value."""
-    pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None
-             and not (isinstance(x, float) and np.isnan(x)) and not (isinstance(y, float) and np.isnan(y))]
-    return interval([y - x for x, y in pairs])
+    return interval([d for _, d in paired_by_replicate(a, b)])
+
+
+def shrink_means(means, noise_var, centre: float | None = None) -> np.ndarray:
+    """Group means with their noise taken out of their spread (the method of moments of a one-way
+    random-effects model): the between-group variance is the means' variance less their mean noise
+    variance (at least 0), and each mean moves toward `centre` (default their mean) by
+    sqrt(between / (between + its noise)). `noise_var` is one variance or one per group."""
+    m = np.asarray(means, dtype=float)
+    noise = np.broadcast_to(np.asarray(noise_var, dtype=float), m.shape)
+    c = float(m.mean()) if centre is None else centre
+    if len(m) < 2:
+        return m
+    between = max(0.0, float(np.var(m, ddof=1)) - float(np.mean(noise)))
+    total = between + noise
+    factor = np.sqrt(np.divide(between, total, out=np.ones_like(total), where=total > 0))
+    return c + factor * (m - c)

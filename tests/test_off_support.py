@@ -68,6 +68,22 @@ def test_off_support_is_bounded_by_work_and_education_and_the_groups_add_up(falk
     assert 0.0 < figures["occupied_off_support"]["24"] < figures["employment"]["24"] + education[24]
 
 
+def _placed(m, week: int, first_job: tuple[float, float]):
+    """The model after `week` weeks and one more, with person 0 in a job of (hours, wage)
+    `first_job`, person 1 in a well-paid full-time job and person 2 in regular education, set
+    before that last week's step."""
+    for _ in range(week):
+        m.step()
+    P = m.population
+    for who, (hours, wage) in ((0, first_job), (1, (40.0, 200.0))):
+        P.state[who], P.employer[who], P.job_hours[who], P.hourly_wage[who] = REGULAR_JOB, 0, hours, wage
+    P.state[2] = EDUCATION
+    P.ti_education_end[2] = 10_000
+    P.extra_work[:3] = False
+    m.step()
+    return m
+
+
 def test_work_topped_up_by_social_assistance_is_not_off_support_and_the_panel_counts_person_by_person():
     # A cohort at week 0 on a wage-like allowance for 8 weeks; at month 3 (week 13) the period is
     # over. Just before that week: person 0 in a low-paid job (1,000 SEK a week, below living costs:
@@ -78,18 +94,10 @@ def test_work_topped_up_by_social_assistance_is_not_off_support_and_the_panel_co
                   "municipalities.t.programme.allowance": "wage_like",
                   "municipalities.t.programme.programme_weeks": 8,
                   "national.living_costs_adult_sek_per_week": 1650})
-    m = model_of(data)
     month, week = 3, 13
     assert month_marks(60)[week] == month
-    for _ in range(week):
-        m.step()
+    m = _placed(model_of(data), week, first_job=(10.0, 100.0))
     P = m.population
-    for who, (hours, wage) in ((0, (10.0, 100.0)), (1, (40.0, 200.0))):
-        P.state[who], P.employer[who], P.job_hours[who], P.hourly_wage[who] = REGULAR_JOB, 0, hours, wage
-    P.state[2] = EDUCATION
-    P.ti_education_end[2] = 10_000
-    P.extra_work[:3] = False
-    m.step()
     assert m.t == week
     assert P.state[0] == REGULAR_JOB and P.support[0] == pytest.approx(650.0)  # in work, on social assistance
     assert P.state[1] == REGULAR_JOB and P.support[1] == 0.0
@@ -108,16 +116,8 @@ def test_work_topped_up_by_social_assistance_is_not_off_support_and_the_panel_co
     # Person 0 is employed but not off support; persons 1 and 2 are off support.
     assert occupied[0] and supported[0] and occupied[1] and not supported[1] and occupied[2] and not supported[2]
     # Without person 0's top-up the count would be one more: the same world with the job well paid.
-    m2 = model_of(data)
-    for _ in range(week):
-        m2.step()
+    m2 = _placed(model_of(data), week, first_job=(40.0, 200.0))
     Q = m2.population
-    for who, (hours, wage) in ((0, (40.0, 200.0)), (1, (40.0, 200.0))):
-        Q.state[who], Q.employer[who], Q.job_hours[who], Q.hourly_wage[who] = REGULAR_JOB, 0, hours, wage
-    Q.state[2] = EDUCATION
-    Q.ti_education_end[2] = 10_000
-    Q.extra_work[:3] = False
-    m2.step()
     assert np.array_equal(Q.state[3:n], st[3:]) and np.array_equal(Q.support[3:n], P.support[3:n])
     cell2 = m2.recorder.panel[:, month].sum(axis=0)
     assert cell2[C["occupied_off_support"]] == cell[C["occupied_off_support"]] + 1

@@ -21,6 +21,8 @@ from functools import cached_property
 
 import numpy as np
 
+from ..stats import shrink_means
+
 # One model-discrepancy sd per family, on the target's transformed scale (about a relative error:
 # 0.15 on the logit scale is some 3.5 points of a 50 % share, 0.15 on the log scale is 15 % of a
 # duration). Argued, not fitted to make a target pass (calibration/README.md, "Observation error
@@ -105,15 +107,9 @@ def slope(scale: str, x):
 # --- the predictive distribution -----------------------------------------------------------------
 
 def denoise(means: np.ndarray, mc_var: float) -> np.ndarray:
-    """Members' expected figures with their simulation noise taken out of the spread: deviations from
-    the ensemble mean shrunk so that their variance is the between-member variance less the noise
-    (method of moments). With no spread left beyond noise every member sits at the mean."""
-    m = np.asarray(means, dtype=float)
-    if len(m) < 2 or mc_var <= 0:
-        return m
-    var = float(np.var(m, ddof=1))
-    k = math.sqrt(max(0.0, 1.0 - mc_var / var)) if var > 0 else 0.0
-    return m.mean() + k * (m - m.mean())
+    """Members' expected figures with their simulation noise (variance `mc_var` each) taken out of
+    the spread (`stats.shrink_means`); with no spread left beyond noise every member sits at the mean."""
+    return shrink_means(means, mc_var)
 
 
 @dataclass(frozen=True)
@@ -149,15 +145,6 @@ class Predictive:
     @property
     def sds(self) -> np.ndarray:
         return np.sqrt(self.source_sds ** 2 + self.discrepancy ** 2)
-
-    def cdf(self, y: float) -> float:
-        """P(new observation <= y)."""
-        from scipy.stats import norm
-        u = float(forward(self.scale, y))
-        c, s = self.centres, self.sds
-        if np.all(s <= 0):
-            return float(np.mean(c <= u))
-        return float(np.mean(norm.cdf((u - c) / np.maximum(s, 1e-300))))
 
     @cached_property
     def _grid(self) -> tuple[np.ndarray, np.ndarray]:

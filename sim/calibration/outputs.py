@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..metrics import OCCUPIED_OFF_SUPPORT_DEFINITION, PASSIVE_SUPPORT_DEFINITION, rates, run_figures
+from ..metrics import (
+    OCCUPIED_OFF_SUPPORT_DEFINITION,
+    PASSIVE_SUPPORT_DEFINITION,
+    first_year_base,
+    kora_base,
+    rates,
+    run_figures,
+    year_base,
+)
 from ..states import KORA_CATEGORIES
 
 # name -> (what it is, unit). Monthly outputs need `month` or `months`.
@@ -123,14 +131,13 @@ def people_behind(model, tg) -> int:
         obs = p[:, :, 0].sum(axis=0)
         got = [int(obs[m]) for m in tg.month_list if m < len(obs)]
         return int(round(float(np.mean(got)))) if got else 0
-    arr, left, T = P.ti_arrival[:n], P.ti_left[:n], model.n_weeks
+    T = model.n_weeks
     if tg.metric.startswith("employment_during_year."):
-        end = arr + 52 * int(tg.metric.split(".", 1)[1])
-        return int(np.count_nonzero((end <= T) & ((left < 0) | (left >= end))))
+        return int(np.count_nonzero(year_base(P, T, int(tg.metric.split(".", 1)[1]))))
     if tg.metric.endswith("_year1"):
-        return int(np.count_nonzero((arr + 52 <= T) & ((left < 0) | (left - arr >= 52))))
+        return int(np.count_nonzero(first_year_base(P, T)))
     if tg.metric.startswith(("weeks_in_state_first_3_years", "ever_in_state_first_3_years", "job_3_weeks")):
-        return int(np.count_nonzero(arr + model.config.metrics.kora_window_weeks <= T))
+        return int(np.count_nonzero(kora_base(P, T, model.config.metrics.kora_window_weeks)))
     return int(n)
 
 

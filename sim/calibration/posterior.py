@@ -537,11 +537,9 @@ class HistoryMatching:
             if progress:
                 progress({"kind": "fold", "done": k + 1, "total": len(self.folds()), "fold": fold})
         out["summary_real"] = summary(all_real)
-        values = [r for r, t in zip(all_emulated, all_real) if t["kind"] == "value"]
-        out["summary_emulated"] = {
-            "scored": len(values), "inside_50": sum(r["inside_50"] for r in values),
-            "inside_90": sum(r["inside_90"] for r in values),
-            "mean_abs_z": float(np.mean([abs(r["z"]) for r in values])) if values else None}
+        # The emulated rows scored as the real ones are (their kind, family and size from those).
+        out["summary_emulated"] = summary([{**real, **emulated, "_moment": None}
+                                           for real, emulated in zip(all_real, all_emulated)])
         return out
 
     # --- recovery ---

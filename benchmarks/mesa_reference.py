@@ -79,6 +79,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.scenarios import scaled_typical_dict  # noqa: E402
+from sim import labour_market  # noqa: E402
 from sim.config import EDUCATION_LEVELS, Scenario, scenario_from_dict  # noqa: E402
 
 # States of a refugee in the reference (strings compare by identity; a Mesa user's usual choice).
@@ -193,8 +194,7 @@ class Employer(mesa.Agent):
         super().__init__(model)
         self.municipality = municipality
         self.sector = config.sector
-        scale = model.config.municipalities[municipality].labour_market.vacancy_scale
-        self.vacancies_per_week = config.vacancies_per_year * scale / 52.0
+        self.vacancies_per_week = config.vacancies_per_year / 52.0  # times the year's vacancy index
         self.hours = config.hours_per_week
         self.wage = config.hourly_wage_sek if config.hourly_wage_sek is not None else national.hourly_wage_sek
         self.min_swedish = config.min_swedish
@@ -209,7 +209,7 @@ class Employer(mesa.Agent):
     def post_vacancies(self) -> None:
         """Open this week's vacancies at the yearly rate (fractions carried over; nothing while a
         credit taken ahead for conversions is paid back)."""
-        self.vacancy_credit += self.vacancies_per_week
+        self.vacancy_credit += self.vacancies_per_week * self.model.vacancy_index[self.municipality]
         new = max(math.floor(self.vacancy_credit), 0)
         self.vacancy_credit -= new
         self.open_vacancies += new
@@ -217,18 +217,23 @@ class Employer(mesa.Agent):
     def conversion_room(self) -> bool:
         """An open vacancy, or one it would open within the conversion lead, taken ahead."""
         lead = self.model.internship_rules.conversion_lead_weeks
-        return self.open_vacancies > 0 or math.floor(self.vacancy_credit + lead * self.vacancies_per_week) >= 1
+        ahead = lead * self.vacancies_per_week * self.model.vacancy_index[self.municipality]
+        return self.open_vacancies > 0 or math.floor(self.vacancy_credit + ahead) >= 1
 
     def take_vacancy(self) -> None:
         if self.open_vacancies > 0:
             self.open_vacancies -= 1
         else:
             self.vacancy_credit -= 1
+        self.vacancy_credit += self.model.competition.new_job_share  # part of a newcomer's job is new
 
     def lose_vacancies_to_others(self, a: float) -> None:
         """Each vacancy still open goes to another applicant if it had one this week."""
         if self.open_vacancies > 0:
             self.open_vacancies -= int(self.rng.binomial(self.open_vacancies, -math.expm1(-a)))
+        if self.open_vacancies > 0:  # what no one here took lapses after vacancy_open_weeks on average
+            lapse = 1.0 / max(self.model.competition.vacancy_open_weeks, 1.0)
+            self.open_vacancies -= int(self.rng.binomial(self.open_vacancies, lapse))
 
     def accept_chance(self, person: Refugee, conversion: bool) -> float:
         """The logistic acceptance of `sim/processes/hiring.py` for one contact."""
@@ -453,9 +458,11 @@ class ReferenceModel(mesa.Model):
                     week = 52 * y + int(self.random.random() * 52)
                     self.arrivals.setdefault(week, []).append(name)
                     self.arrival_weeks.append(week)
-        lm = {name: m.labour_market for name, m in scenario.municipalities.items()}
-        self.other_applications = {name: m.labour_force * m.unemployment
-                                   * b.competition.applications_per_unemployed_week for name, m in lm.items()}
+        self.competition = b.competition
+        # The labour market year by year (sim/labour_market.py: the same paths as the model's).
+        self.market = labour_market.paths(scenario)
+        self.other_applications: dict[str, float] = {}
+        self.vacancy_index: dict[str, float] = {}
         self.others_per_vacancy: dict[str, float] = {}
         self.win_chance: dict[str, float] = {}
         self.job_board: dict[str, tuple[list[Employer], list[float]]] = {}
@@ -475,6 +482,11 @@ class ReferenceModel(mesa.Model):
         t = self.t
         for name in self.arrivals.pop(t, ()):
             Refugee(self, name, t)
+        year = min(t // 52, labour_market.MAX_YEARS - 1)
+        for k, name in enumerate(self.config.municipalities):
+            self.other_applications[name] = (self.market.labour_force[k, year] * self.market.unemployment[k, year]
+                                             * self.competition.applications_per_unemployed_week)
+            self.vacancy_index[name] = self.market.vacancy_index[k, year]
         employers = self.agents_by_type[Employer]
         employers.do("post_vacancies")
         self._advertise()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from . import labour_market
 from .config.schema import SECTORS, Scenario
 from .rng import NYSTARTSJOBB_TAKEUP, stream_key, uniforms
 from .states import EDUCATION_INDEX as EDU_INDEX
@@ -55,8 +56,14 @@ class MunicipalityTable:
         self.coordinators = arr(lambda m: m.staff.internship_coordinators)
         self.host_families = arr(lambda m: m.network.host_families)
         self.network_strength = arr(lambda m: m.network.employer_network_strength)
-        # Other job seekers of the local labour market, who compete for the same vacancies.
-        self.other_job_seekers = arr(lambda m: m.labour_market.labour_force * m.labour_market.unemployment)
+        # The labour market year by year; other job seekers (labour force x unemployment) compete
+        # for the same vacancies. The kernels set this year's values each week.
+        market = labour_market.paths(scenario)
+        self.unemployment_path = market.unemployment
+        self.labour_force_path = market.labour_force
+        self.vacancy_index_path = market.vacancy_index
+        self.other_job_seekers = market.other_job_seekers()[:, 0].copy()
+        self.vacancy_index = market.vacancy_index[:, 0].copy()
         self.three_year_agreement = arr(lambda m: m.three_year_agreement, bool)
         self.housing_capacity = arr(lambda m: np.inf if m.housing_capacity_per_year is None
                                     else m.housing_capacity_per_year)
@@ -94,8 +101,9 @@ class EmployerTable:
         nat = scenario.national
         sector = [SECTORS.index(e.sector) for _, e in rows]
         public = [e.public for _, e in rows]
-        scale = [scenario.municipalities[e.municipality].labour_market.vacancy_scale for _, e in rows]
-        vac = [e.vacancies_per_year * k for (_, e), k in zip(rows, scale)]
+        # Listed rates; the municipality's vacancy index of the year (vacancy_scale, the business
+        # cycle) multiplies them as they are posted (arrivals.post_vacancies).
+        vac = [e.vacancies_per_year for _, e in rows]
         hours = [e.hours_per_week for _, e in rows]
         wage = [e.hourly_wage_sek if e.hourly_wage_sek is not None else nat.hourly_wage_sek for _, e in rows]
         min_sw = [e.min_swedish for _, e in rows]
@@ -117,7 +125,7 @@ class EmployerTable:
                 mi.append(m_idx)
                 sector.append(SECTORS.index("public_administration"))
                 public.append(True)
-                vac.append(org.vacancies_per_staff_year * m.network.municipal_staff * m.labour_market.vacancy_scale)
+                vac.append(org.vacancies_per_staff_year * m.network.municipal_staff)
                 hours.append(org.hours_per_week)
                 wage.append(nat.hourly_wage_sek)
                 min_sw.append(org.min_swedish)

@@ -155,47 +155,67 @@ def _simulate(names: list[str], args, argv: list[str]) -> int:
     return 0
 
 
-def _effects(args, argv: list[str]) -> int:
-    from . import effects
+def _lever_study(args, argv: list[str], stem: str, scenarios: list, folder_name: str, runs: int, compute,
+                 module) -> int:
+    """What `effects` and `effects --doses` share: a staged results folder with `<stem>.json`,
+    `.md` and `.png` (the module's `to_markdown` and `plot`) and metadata; the markdown printed."""
     from .comparison import clean_json, uncertainty
-    from .config import load_scenario_with_sources
     from .output import StagedFolder, check_destination, default_folder, write_metadata
     from .runner import replicate_seed
+    started = dt.datetime.now().astimezone()
+    final = args.out if args.out is not None else default_folder(Path("results"), folder_name[:80], started)
+    check_destination(final)
+    seed = scenarios[0].simulation.seed if args.seed is None else args.seed
+    progress = Progress(runs * args.replicates, enabled=not args.quiet)
+    with StagedFolder(final) as tmp:  # taken before the work: a second run into it stops at once
+        try:
+            result = compute(seed, progress)
+        finally:
+            progress.close()
+        result["uncertainty"] = uncertainty(scenarios, args.parameters, seed, args.replicates, seeds_per_member=1)
+        result = clean_json(result)
+        markdown = module.to_markdown(result)
+        (tmp / f"{stem}.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+        (tmp / f"{stem}.md").write_text(markdown, encoding="utf-8")
+        module.plot(result, tmp / f"{stem}.png")
+        write_metadata(tmp, seeds={"base_seed": seed, "replicate_seeds": [replicate_seed(seed, r) for r in range(args.replicates)]},
+                       started=started, finished=dt.datetime.now().astimezone(), argv=argv,
+                       scenarios=[s.name for s in scenarios], replicates=args.replicates)
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    elif not args.quiet:
+        print(markdown)
+    print(f"{stem.capitalize()}: {final / (stem + '.md')} and {final / (stem + '.png')}",
+          file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _effects(args, argv: list[str]) -> int:
+    from . import doses, effects
+    from .config import load_scenario_with_sources
     overrides = list(args.overrides or [])
     if args.years is not None:
         overrides.append(("simulation.years", args.years))
+    if args.doses:  # each lever of one scenario at several levels (sim/doses.py)
+        base, _ = load_scenario_with_sources(args.scenario, overrides)
+        runs = 1 + sum(len(d.levels) + (1 if d.also else 0) for d in doses.DOSES)
+        return _lever_study(args, argv, "doses", [base], f"doses-{base.name}", runs,
+                            lambda seed, progress: doses.dose_response(
+                                base, args.replicates, seed, workers=args.workers, progress=progress,
+                                parameters=args.parameters), doses)
+    if args.against is None:
+        raise ScenarioError.single("--against", None, "", "missing: give --against BASE (the scenario the levers are "
+                                   "switched on in), or --doses")
     base, _ = load_scenario_with_sources(args.against, overrides)
     other, _ = load_scenario_with_sources(args.scenario, overrides)
     levers = effects.lever_differences(base, other)
     if not levers:
         raise ScenarioError.single(args.scenario, None, "", f"no lever differs from '{args.against}'")
-    started = dt.datetime.now().astimezone()
-    final = args.out if args.out is not None else default_folder(
-        Path("results"), f"effects-{other.name}-vs-{base.name}"[:80], started)
-    check_destination(final)
-    seed = base.simulation.seed if args.seed is None else args.seed
-    progress = Progress((2 + 2 * len(levers)) * args.replicates, enabled=not args.quiet)
-    with StagedFolder(final) as tmp:  # taken before the work: a second run into it stops at once
-        try:
-            result = effects.lever_effects(base, other, args.replicates, seed, workers=args.workers,
-                                           progress=progress, parameters=args.parameters)
-        finally:
-            progress.close()
-        result["uncertainty"] = uncertainty([base, other], args.parameters, seed, args.replicates, seeds_per_member=1)
-        result = clean_json(result)
-        markdown = effects.to_markdown(result)
-        (tmp / "effects.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
-        (tmp / "effects.md").write_text(markdown, encoding="utf-8")
-        effects.plot(result, tmp / "effects.png")
-        write_metadata(tmp, seeds={"base_seed": seed, "replicate_seeds": [replicate_seed(seed, r) for r in range(args.replicates)]},
-                       started=started, finished=dt.datetime.now().astimezone(), argv=argv,
-                       scenarios=[base.name, other.name], replicates=args.replicates)
-    if args.json:
-        print(json.dumps(result, indent=2, default=str))
-    elif not args.quiet:
-        print(markdown)
-    print(f"Effects: {final / 'effects.md'} and {final / 'effects.png'}", file=sys.stderr if args.json else sys.stdout)
-    return 0
+    return _lever_study(args, argv, "effects", [base, other], f"effects-{other.name}-vs-{base.name}",
+                        2 + 2 * len(levers),
+                        lambda seed, progress: effects.lever_effects(
+                            base, other, args.replicates, seed, workers=args.workers, progress=progress,
+                            parameters=args.parameters), effects)
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -36,7 +36,7 @@ def add_parsers(sub, int_at_least) -> None:
     c.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="history_matching: simulate on a Dask cluster (tcp://host:8786), or 'local'")
     k = sub.add_parser("check", help="run a targets file's scenarios at their sources' sizes; exit 0 if every observed "
-                                      "figure is inside its 90 % predictive interval, 1 if not")
+                                      "figure is inside its 90 %% predictive interval, 1 if not")
     k.add_argument("targets", help="a targets file (see calibration/targets/)")
     k.add_argument("--members", "--replicates", dest="members", type=int_at_least(2), default=None,
                    help="parameter sets drawn from the posterior ensemble (default: the file's 'replicates'); each "
@@ -44,7 +44,7 @@ def add_parsers(sub, int_at_least) -> None:
     k.add_argument("--max-seeds", type=int_at_least(2), default=None,
                    help="seeds per parameter set at most (default 64); a target that needs more is marked under-sized")
     k.add_argument("--discrepancy", action="append", default=[], metavar="FAMILY=SD",
-                   help="a family's model-discrepancy sd on its scale (levels, effects, denmark; defaults in "
+                   help="a family's model-discrepancy sd on its scale (levels, effects, denmark, labour_market; defaults in "
                         "sim/calibration/observation.py)")
     k.add_argument("--seed", type=int_at_least(0), default=1, help="base seed of the runs (default 1)")
     k.add_argument("--workers", type=int_at_least(1), default=cores, help="worker processes (default: all cores)")

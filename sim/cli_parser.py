@@ -123,8 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     w.set_defaults(fresh=False)  # resume is the default (store_false alone would default to True)
     e = sub.add_parser("effects", help="what each lever that differs between two scenarios does on its own")
     e.add_argument("scenario", help="the scenario whose levers are examined (a file or a built-in name)")
-    e.add_argument("--against", required=True, metavar="BASE",
+    e.add_argument("--against", default=None, metavar="BASE",
                    help="the base scenario: each lever is switched on alone in it, and off alone in SCENARIO")
+    e.add_argument("--doses", action="store_true",
+                   help="instead: each lever of SCENARIO at 4-6 levels across its range, against SCENARIO as it is, "
+                        "with the evidence band where there is one (sim/doses.py; docs/EFFECTS.md)")
     _run_options(e, members=False)  # one draw per replicate: docs/EFFECTS.md's design (sim/effects.py)
     s = sub.add_parser("show", help="print the resolved scenario: each value, its origin and source")
     s.add_argument("file", help="a scenario file or the name of a built-in scenario")

@@ -174,6 +174,8 @@ def run_figures(model) -> dict:
         out[f"{k}_hires"] = ih[k]
         out[f"{k}_deadweight_share"] = ih[f"{k}_deadweight"] / ih[k] if ih[k] else None
     out["hires_by_other_job_seekers"] = float(rec.other_hires.sum())
+    out["by_municipality"] = by_municipality(model, T)
+    out["first_job_within"] = first_job_within(P, T, np.ones(n, bool))
     costs = rec.cost_totals()
     out["costs_sek"] = {k: float(costs[:, i].sum()) for i, k in enumerate(PAYMENTS)}
     spent = [PAYMENTS.index(k) for k in COSTS]
@@ -226,6 +228,51 @@ def employment_during_year(model, T: int) -> dict[str, float | None]:
             break
         had = (P.years_employed[:n] >> np.uint16(k - 1)) & np.uint16(1)
         out[str(k)] = float(np.count_nonzero(had.astype(bool) & base) / d) if d else None
+    return out
+
+
+# Who an agreement (or any rule that moves people) moves, and who it may crowd out, kept apart: a
+# municipality's own refugees (settled there and not moved), those moved in, those moved out, and
+# the other job seekers of its labour market. The pooled figure hides their opposite changes.
+GROUPS = ("own", "moved_in", "moved_out")
+GROUP_NAMES = {"own": "own refugees (settled here, not moved)", "moved_in": "moved here by an agreement",
+               "moved_out": "moved away by an agreement"}
+FIRST_JOB_MONTHS = (12, 24, 36)
+
+
+def first_job_within(P, T: int, mask: np.ndarray) -> dict[str, float | None]:
+    """Share of `mask`'s people with a first paid job within 12, 24 and 36 months of arrival, among
+    those whose window lies inside the run."""
+    n = P.n_arrived
+    arr, first = P.ti_arrival[:n].astype(np.int64), P.ti_first_job[:n].astype(np.int64)
+    out: dict[str, float | None] = {}
+    for mo in FIRST_JOB_MONTHS:
+        window = int(round(mo * 52 / 12))
+        base = mask & (arr + window <= T)
+        d = np.count_nonzero(base)
+        got = base & (first >= 0) & (first - arr < window)
+        out[str(mo)] = float(np.count_nonzero(got) / d) if d else None
+    return out
+
+
+def by_municipality(model, T: int) -> dict[str, dict]:
+    """Per municipality: each group's number and share with a first paid job within 12, 24 and 36
+    months of arrival (among those whose window lies inside the run), and the other job seekers'
+    hires a year."""
+    P = model.population
+    n = P.n_arrived
+    home, now, moved = P.home[:n], P.municipality[:n], P.transferred[:n]
+    years = max(T / 52.0, 1e-9)
+    out: dict[str, dict] = {}
+    other_hires = model.recorder.other_hires
+    for k, name in enumerate(model.config.municipalities):
+        groups = {"own": (home == k) & ~moved, "moved_in": moved & (now == k), "moved_out": moved & (home == k)}
+        row: dict = {}
+        for g, mask in groups.items():
+            row[g] = {"refugees": int(np.count_nonzero(mask)),
+                      **{f"first_job_{mo}": v for mo, v in first_job_within(P, T, mask).items()}}
+        row["local_job_seekers_hires_per_year"] = float(other_hires[k] / years)
+        out[name] = row
     return out
 
 

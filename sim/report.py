@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from . import groups
 from .config.annotate import field_description, flatten
 from .config.inert import inert_levers
 from .headline import ROWS, expected_of, other_horizon, ranges_text, shows_expected, spread_words, title_of, verdicts
@@ -230,6 +231,19 @@ def _collection_summary(name: str, items: dict) -> str:
     return ", ".join(items)
 
 
+# The decision on money (docs/EFFECTS.md, "Money"), shown beside the allowance levers.
+MONEY_LEVERS = {"allowance", "allowance_sek_per_week", "income_offset", "sanctions"}
+MONEY_DECISION = (
+    "The allowance's amount acts on cost only in this model; its type and the income offset act through "
+    "their rules (a wage-like allowance lowers dropout; the offset makes extra work rarer), by about a point "
+    "or less. A decision, not a finding: Denmark's start help, a cut of some 40 % in refugees' benefits, "
+    "raised men's employment sharply but briefly and women's not at all, an effect gone within 5-10 years "
+    "(Andersen, Dustmann and Landersø; Arendt); no study found at hand measures a change of a wage-like "
+    "allowance paid for following the plan within the range the lever spans (1,200-3,500 SEK a week against "
+    "a norm of some 1,650), so the model does not transfer it. A higher amount may lower men's job entry in "
+    "the first year or two; this model cannot say by how much.")
+
+
 def lever_differences(scenario_files: list[Path]) -> str:
     """The levers of every municipality side by side, then every other setting that differs."""
     data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in scenario_files]
@@ -240,12 +254,14 @@ def lever_differences(scenario_files: list[Path]) -> str:
     inert = [inert_levers(m) for _, _, m in cols]
     keys = list(dict.fromkeys(k for f in flat_cols for k in f))
     lever_rows = []
+    money = False  # a money lever shown: the decision on money goes beside it
     for k in keys:
         dotted = ".".join(k)
         vals = [NotUsed(why[dotted]) if dotted in why else f.get(k, "—") for f, why in zip(flat_cols, inert)]
         if len(cols) > 1 and all(v == vals[0] for v in vals):
             continue
         lever_rows.append((_label(("municipalities", "x") + k, show_from=2), vals))
+        money = money or k[-1] in MONEY_LEVERS
     titles = {d["name"]: d.get("title") or d["name"] for d in data}
 
     def column(scenario: str, key: str, m: dict) -> str:
@@ -260,6 +276,8 @@ def lever_differences(scenario_files: list[Path]) -> str:
            _table(header, lever_rows) if lever_rows else "<p>All levers are the same.</p>",
            "<p class='small'>\"not used\": a value that another setting makes inert (hover for why), such as an "
            "allowance amount under social assistance or summer-course hours without summer courses.</p>"]
+    if money or len(cols) == 1:
+        out.append(f"<p class='small'><b>Money.</b> {e(MONEY_DECISION)}</p>")
     # 2. Everything else: collections whose members match are compared field by field.
     other_rows = []
     for coll in COLLECTIONS:
@@ -377,6 +395,7 @@ the sense of "own support" in the municipalities' own figures. <b>On support, no
 {ranges_note(summary)}
 {headline_table(summary)}
 {municipality_tables(folder, summary, labels)}
+{groups.html_table(scen, summary.get("differences", []), labels)}
 
 <h2>Settings that differ</h2>
 {lever_differences(files)}

@@ -98,4 +98,32 @@ def differences(base: list[dict], other: list[dict], seeds_per_member: int = SEE
     out["weeks_in_state_first_3_years"] = {
         k: paired_interval([r["weeks_in_state_first_3_years"][k] for r in base],
                    [r["weeks_in_state_first_3_years"][k] for r in other]) for k in KORA_CATEGORIES}
+    out["by_municipality"] = municipality_differences(base, other, paired_interval)
+    if base and other and "first_job_within" in base[0] and "first_job_within" in other[0]:
+        out["first_job_within"] = {k: paired_interval([r["first_job_within"][k] for r in base],
+                                                      [r["first_job_within"][k] for r in other])
+                                   for k in base[0]["first_job_within"]}
+    return out
+
+
+def municipality_differences(base: list[dict], other: list[dict], paired_interval) -> dict:
+    """Paired differences of each municipality's groups (own refugees, moved in, moved out) and of
+    its other job seekers' hires, for the municipalities both scenarios have: who gains and who
+    loses beside the pooled figure."""
+    if not base or not other or "by_municipality" not in base[0] or "by_municipality" not in other[0]:
+        return {}
+    out: dict = {}
+    for muni, row in base[0]["by_municipality"].items():
+        if muni not in other[0]["by_municipality"]:
+            continue
+        cells: dict = {}
+        for g, cell in row.items():
+            if isinstance(cell, dict):
+                cells[g] = {k: paired_interval([r["by_municipality"][muni][g][k] for r in base],
+                                               [r["by_municipality"][muni][g][k] for r in other])
+                            for k in cell if k != "refugees"}
+            else:
+                cells[g] = paired_interval([r["by_municipality"][muni][g] for r in base],
+                                           [r["by_municipality"][muni][g] for r in other])
+        out[muni] = cells
     return out

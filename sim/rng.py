@@ -105,4 +105,5 @@ SEPARATION_ENDING, SEPARATION_EDUCATION, SEPARATION_BUSINESS, SEPARATION_MOVE, S
 TRANSFER_ORDER = stream_key("transfers")
 # Employer-keyed: the other job seekers' hires, and which employers use nystartsjobb (drawn once).
 VACANCIES = stream_key("vacancies")
+VACANCIES_LAPSE = stream_key("vacancies", 1)
 NYSTARTSJOBB_TAKEUP = stream_key("nystartsjobb")

@@ -247,4 +247,24 @@ def summarise(name: str, runs: list[dict], title: str | None = None, years: int 
         "median_weeks_to_self_sufficiency": interval([r["median_weeks_to_self_sufficiency"] for r in runs]),
         "private_share_of_internships": interval([r["private_share_of_internships"] for r in runs]),
         "costs_sek_per_refugee": interval([r["costs_sek_per_refugee"] for r in runs]),
+        "first_job_within": {k: interval([r["first_job_within"][k] for r in runs])
+                             for k in (runs[0].get("first_job_within") or {} if runs else {})},
+        "by_municipality": by_municipality_summary(runs),
     }
+
+
+def by_municipality_summary(runs: list[dict]) -> dict:
+    """Each municipality's groups (own refugees, moved in, moved out: `metrics.GROUPS`) and its
+    other job seekers' hires, over replicates (mean and 5th-95th percentile)."""
+    if not runs or "by_municipality" not in runs[0]:
+        return {}
+    out: dict = {}
+    for muni, row in runs[0]["by_municipality"].items():
+        cells: dict = {}
+        for g, cell in row.items():
+            if isinstance(cell, dict):
+                cells[g] = {k: interval([r["by_municipality"][muni][g][k] for r in runs]) for k in cell}
+            else:
+                cells[g] = interval([r["by_municipality"][muni][g] for r in runs])
+        out[muni] = cells
+    return out

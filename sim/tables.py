@@ -26,6 +26,8 @@ from numba.experimental import structref
 from .parameters import FIELDS as PARAMETER_FIELDS
 from .states import N_ROUTES, N_STATES
 
+MAX_YEARS = 40  # a run's longest (Simulation.years); the labour market's paths have a row per year
+
 # Weeks are int16 (a run is at most 40 years, 2,080 weeks; a permit some weeks before the start).
 PERSON = np.dtype([
     # Drawn at construction (float32, int32, int16, then one-byte fields: aligned, 132 bytes).
@@ -98,6 +100,10 @@ MUNICIPALITY = np.dtype([
     ("housing_capacity", np.float64),
     ("placement_credit", np.float64), ("coach_credit", np.float64),  # room carried between weeks
     ("other_hires", np.float64),  # hires of other job seekers (displacement), cumulated
+    ("vacancy_index", np.float64),  # this year's vacancies relative to the employers' listed rates
+    # The labour market by simulated year (sim/labour_market.py): the kernels take this year's row.
+    ("unemployment_path", np.float64, (MAX_YEARS,)), ("labour_force_path", np.float64, (MAX_YEARS,)),
+    ("vacancy_index_path", np.float64, (MAX_YEARS,)),
     ("world", np.int32), ("plan_weeks", np.int32), ("summer_break_weeks", np.int32),
     ("first_internship_week", np.int32), ("internship_weeks", np.int32), ("childcare_wait", np.int32),
     ("programme_weeks", np.int32),

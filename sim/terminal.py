@@ -60,6 +60,8 @@ def table(summaries: list[dict], diffs: list[dict] | None = None, uncertainty: d
                  + ranges_text({"uncertainty": uncertainty}))
     if diffs and words:
         lines.append(" ".join(words[k] for k in ("expected_effect", "one_municipality") if words.get(k)))
+    from .groups import terminal_lines
+    lines += terminal_lines(summaries, diffs or [])
     return "\n".join(lines)
 
 

@@ -28,7 +28,8 @@ KEYS = ["refugees", "employment", "self_sufficiency", "employment_by_sex", "empl
         "employment_during_year", "labour_market_contact_year1", "sfi_course_year1", "sfi_completed_year1",
         "job_3_weeks_within_3_years", "weeks_in_state_first_3_years", "median_weeks_to_first_job",
         "first_job_rate_3_years", "hires_by_route", "hires_by_agencies", "hires_by_other_job_seekers",
-        "nystartsjobb_hires", "instegsjobb_hires", "internship_to_job_share", "costs_sek_per_refugee"]
+        "nystartsjobb_hires", "instegsjobb_hires", "internship_to_job_share", "costs_sek_per_refugee",
+        "first_job_within"]
 
 
 def current() -> dict:

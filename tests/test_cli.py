@@ -70,3 +70,25 @@ def test_options_before_the_subcommand_count_and_years_are_saved(tmp_path):
     assert "years: 2" in (tmp_path / "o" / "scenario-typical_2006.yaml").read_text()
     meta = json.loads((tmp_path / "o" / "metadata.json").read_text())
     assert meta["seeds"]["base_seed"] == 5
+
+
+def test_help_of_every_command_prints():
+    """Every command's --help formats (a bare '%' in a help text once made the top-level help fail)."""
+    from sim.cli_parser import build_parser
+    parser = build_parser()
+    parser.format_help()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        assert p.format_help(), name
+
+
+def test_effects_doses_writes_its_curves_and_effects_needs_a_base(tmp_path):
+    out = tmp_path / "doses"
+    r = run("effects", "--doses", "typical_2006", "--replicates", "2", "--years", "2", "--parameters", "point",
+            "--out", str(out), "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    result = json.loads((out / "doses.json").read_text(encoding="utf-8"))
+    assert {d["lever"] for d in result["doses"]} >= {"staff.coaches", "labour_market.unemployment_shift"}
+    assert (out / "doses.png").stat().st_size > 10_000 and "coaches" in (out / "doses.md").read_text(encoding="utf-8")
+    r = run("effects", "typical_2006", cwd=tmp_path)
+    assert r.returncode == 2 and "--against" in r.stderr and "Traceback" not in r.stderr

@@ -51,12 +51,13 @@ def _run(pkg: Path, cache_home: Path, code: str = CHILD) -> list[str]:
 
 
 def _read_only_copy(tmp_path: Path) -> Path:
-    """The package, scenarios and fitted files copied where no cache folder can be made inside the
+    """The package, scenarios, data and fitted files copied where no cache folder can be made inside the
     package (a file stands where it would go): as for a wheel installed read-only, and it holds for
     root too, whom file modes do not stop."""
     pkg = tmp_path / "site"
     shutil.copytree(ROOT / "sim", pkg / "sim", ignore=shutil.ignore_patterns("__pycache__", "*.nbi", "*.nbc"))
     shutil.copytree(ROOT / "scenarios", pkg / "scenarios")
+    shutil.copytree(ROOT / "data", pkg / "data")
     shutil.copytree(ROOT / "calibration" / "fitted", pkg / "calibration" / "fitted")
     for folder in [pkg / "sim", *(p for p in (pkg / "sim").rglob("*") if p.is_dir())]:
         (folder / "__pycache__").write_text("")

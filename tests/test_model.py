@@ -4,6 +4,7 @@ exact counts, the per-refugee view, and Mesa conventions (DataCollector, batch_r
 from __future__ import annotations
 
 import copy
+import math
 
 import mesa
 import numpy as np
@@ -123,7 +124,9 @@ def test_replicates_identical_with_one_or_two_workers():
 CERTAIN_HIRE = {
     "behaviour": {
         "hiring": {"intercept": 20.0},
-        "competition": {"applications_per_unemployed_week": 0.0},  # nobody else applies
+        # Nobody else applies; every hire uses up its vacancy; no vacancy lapses.
+        "competition": {"applications_per_unemployed_week": 0.0, "new_job_share": 0.0,
+                        "vacancy_open_weeks": 1_000_000},
         "search": {"own_contacts_per_week": 5.0, "extra_work_per_week": 0.0},
         "jobs": {"regular_separation_per_week": 0.0, "business_start_per_week": 0.0},
         "mobility": {"onward_move_per_week": 0.0},
@@ -171,7 +174,7 @@ def test_toy_no_employers_means_no_jobs_and_no_internships():
     assert m.figures()["employment"]["6"] == 0.0
 
 
-def test_toy_coordinator_capacity_places_exactly_that_many():
+def test_toy_coordinator_capacity_places_what_its_saturating_caseload_gives():
     data = toy(**{
         "municipalities.t.programme": {"plan_weeks": 0, "first_internship_week": 0, "internship_weeks": 52,
                                         "alternate_sfi_with_internship": True, "job_focus": False},
@@ -182,9 +185,19 @@ def test_toy_coordinator_capacity_places_exactly_that_many():
         "behaviour.search.own_contacts_per_week": 0.0,
     })
     m = IntroductionModel(scenario_from_dict(data), seed=1, collect=False)
-    for week in range(10):
+    # Two placements a week while the caseload is large, saturating as it shrinks (choice.caseload:
+    # at most `placements_most_per_candidate_week` a candidate), fractions carried up to 4 weeks.
+    q = m.config.behaviour.internships.placements_most_per_candidate_week
+    credit, placed = 0.0, 0
+    for _ in range(10):
         m.step()
-        assert m.employers.interns[0] == 2 * (week + 1)
+        n = 100 - placed
+        per_week = -n * q * math.expm1(-2.0 / (n * q))
+        credit = min(credit + per_week, 4 * per_week)
+        placed += math.floor(credit)
+        credit -= math.floor(credit)
+        assert m.employers.interns[0] == placed
+    assert placed >= 15  # about two a week
 
 
 def test_toy_hiring_impossible_when_formal_requirements_unmet():

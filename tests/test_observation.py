@@ -126,20 +126,21 @@ def test_check_simulates_a_trial_at_its_size_and_marks_what_it_cannot(tmp_path):
     base = {"scenario": str(short), "metric": "employment", "month": 12, "observed": 0.4, "tolerance": 0.05,
             "definition": "d", "source": "s"}
     tf.write_text(yaml.safe_dump({"replicates": 3, "targets": [
-        # a register: a third of the interval's half-width is enough
+        # a register: a third of the interval's half-width is enough (Falkenberg's cohort of two years
+        # varies by some 7 points from run to run at 12 months: about 20 seeds reach it)
         {"id": "register", **base, "population": {"design": "register", "n": 20000},
          "uncertainty": {"binomial": True, "basis": "t"}},
-        # a trial with a tiny error: more seeds than --max-seeds 12 allows, so it is marked
+        # a trial with a tiny error: more seeds than --max-seeds 24 allows, so it is marked
         {"id": "trial", **base, "month": 6, "population": {"design": "trial", "n": 100000},
          "uncertainty": {"se": 0.001, "basis": "t"}},
     ]}), encoding="utf-8")
     r = subprocess.run([sys.executable, str(ROOT / "run.py"), "check", str(tf), "--json", "--workers", "1",
-                        "--max-seeds", "12"], capture_output=True, text=True, cwd=tmp_path)
+                        "--max-seeds", "24"], capture_output=True, text=True, cwd=tmp_path)
     out = json.loads(r.stdout)
     rows = {row["id"]: row for row in out["rows"]}
     reg, trial = rows["register"], rows["trial"]
     assert reg["sized"] and reg["mc_sd"] <= reg["mc_sd_needed"]
-    assert not trial["sized"] and trial["seeds_per_member"] == 12
+    assert not trial["sized"] and trial["seeds_per_member"] == 24
     assert trial["simulated_people_needed"] > trial["simulated_people_per_member"] > 0
     assert trial["source_people"] == 100000 and out["summary"]["under_sized"] == ["trial"]
     for row in out["rows"]:

@@ -242,10 +242,12 @@ def _tiny_hm_spec(tmp_path: Path) -> Path:
     scen.write_text(SHORT.format(base=ROOT / "scenarios" / "falkenberg.yaml"))
     targets = tmp_path / "targets.yaml"
     targets.write_text(yaml.safe_dump({"replicates": 2, "targets": [
-        {"id": "emp18", "scenario": str(scen), "metric": "employment", "month": 18, "observed": 0.6,
+        # Falkenberg's employment at 18 months runs from about 31 % (intercept -4) to 70 % (0): a
+        # figure in the middle of that range.
+        {"id": "emp18", "scenario": str(scen), "metric": "employment", "month": 18, "observed": 0.5,
          "tolerance": 0.03, "definition": "test", "source": "test", **SOURCE,
          "population": {"design": "register", "n": 4000}},
-        # Out of the model's reach in these bounds (under 45 % needs an intercept below -4): shown, not fitted.
+        # Out of the model's reach in these bounds (under 30 % needs an intercept below -4): shown, not fitted.
         {"id": "emp18_low", "scenario": str(scen), "metric": "employment", "month": 18, "observed": 0.2,
          "tolerance": 0.03, "definition": "test", "source": "test", **SOURCE}]}))
     spec = {"name": "tiny", "targets": [{"file": str(targets)}],
@@ -280,7 +282,7 @@ def test_history_matching_writes_an_ensemble_the_scenarios_use(tmp_path):
     assert post["parameters"]["behaviour.hiring.intercept"]["sd_ratio"] < 0.6
     assert post["parameters"]["behaviour.passivity.care_reactivation_multiplier"]["unconstrained"]
     t = post["targets"]["emp18"]
-    assert t["lo"] < 0.6 < t["hi"] and t["inside_ppi"]
+    assert t["lo"] < 0.5 < t["hi"] and t["inside_ppi"]
     low = post["targets"]["emp18_low"]
     assert not low["inside_ppi"] and "no parameter set in the bounds reaches it" in low["why"]
     html = (tmp_path / "rep" / "report.html").read_text()

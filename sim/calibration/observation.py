@@ -39,6 +39,11 @@ DISCREPANCY = {
     # Danish figures: a Swedish-built model with an average Danish municipality standing for a
     # national system. Assumption: about 3-4 points of a share of 20-25 %, 20 % of a number of weeks.
     "denmark": 0.20,
+    # The local labour market's response: both arms are the same model one point of unemployment
+    # apart, so definitions cancel; what remains is how a Danish register estimate over a range of
+    # rates stands for a Swedish municipality at one rate. Assumption: about half a point of a
+    # difference of shares.
+    "labour_market": 0.005,
 }
 FAMILIES = tuple(DISCREPANCY)
 MC_SHARE_OF_HALF_WIDTH = 1 / 3   # a register figure: the simulation's own chance at most this share

@@ -127,7 +127,7 @@ class Target(Section):
     tolerance: float = Field(gt=0, description="A policy-relevance band: a difference this large would matter. "
                                                "Not an error: `uncertainty` is.")
     kind: Literal["value", "at_most", "at_least"] = "value"
-    family: Literal["levels", "effects", "denmark"] | None = Field(
+    family: Literal["levels", "effects", "denmark", "labour_market"] | None = Field(
         None, description="The model-discrepancy term it shares (default: levels for a level, effects otherwise).")
     fold: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$",
                              description="Cross-validation: targets of one fold are left out together (default: the family).")

@@ -165,14 +165,30 @@ class Search(Section):
     coach_contacts_per_week: float = _f(
         1.0, 0, 50,
         "M3 (+). Employer contacts a week made by one coach working full time at employers: the "
-        "coach's capacity, shared among the seekers of the caseload, at most one contact a seeker a "
-        "week. Välkommen till jobbet! 2007 prop. 1 (coaches spend much of their time at companies). "
+        "coach's capacity, shared among the seekers of the caseload, saturating as the caseload "
+        "shrinks (coached_contacts_most_per_seeker_week). Välkommen till jobbet! 2007 prop. 1 (coaches spend much of their time at companies). "
         "Size: fitted through the TIP trial (Andersson Joona and Nekby 2009).")
+    coached_contacts_most_per_seeker_week: float = _f(
+        0.015, 0, 1,
+        "M3 (+). The most coached employer contacts a seeker gets a week however small the caseload: "
+        "coaches' contacts saturate as their caseload shrinks (sim/processes/choice.caseload). The "
+        "caseload evidence bounds it: TIP's caseloads of 35-40 against the usual 200-250 gave men "
+        "+4.1 to +5.0 points (Andersson Joona and Nekby 2009); halving caseloads (1:70 against "
+        "1:150) shortened unemployment by about ten days (Hainmueller et al. 2016). Size: "
+        "assumption, chosen so that coaches at the schema's maximum stay inside that envelope "
+        "(docs/EFFECTS.md, 'Staff').")
     network_contacts_per_family_week: float = _f(
         0.05, 0, 5,
         "M3 (+). Employer contacts a week opened by one host or network family. Välkommen till "
         "jobbet! 2007 (Värnamo, about 50 host families); KORA 2016 (Struer, 30 network families). "
         "Size: assumption.")
+    network_contacts_most_per_person_week: float = _f(
+        0.02, 0, 1,
+        "M3 (+). The most network contacts a person gets a week however many families: contacts "
+        "saturate as families outnumber newcomers (sim/processes/choice.caseload), one in 50 weeks at "
+        "the most. No evaluation of host-family programmes was found: size is an assumption, chosen "
+        "so that no number of families takes employment beyond the +10 points set as a single "
+        "lever's ceiling (docs/EFFECTS.md, 'Dose-response').")
     mapped_sector_targeting: float = _f(
         0.8, 0, 1,
         "M2 (+). Chance that a coach contact targets the person's own sector when competences were "
@@ -306,7 +322,23 @@ class Competition(Section):
         "sends to the vacancies in the model (those open to newcomers). With U other unemployed and "
         "V open vacancies, each vacancy gets a = U x this / V other applicants a week, a newcomer "
         "the employer accepts wins it against them with chance (1 - exp(-a)) / a, and others fill a "
-        "vacancy with chance 1 - exp(-a). Size: assumption (fitted with the hiring intercept).")
+        "vacancy with chance 1 - exp(-a). Size: fitted, to the local-labour-market targets (Azlor, "
+        "Damm and Schultz-Nielsen 2020: -0.9 to -1.7 points of employment per point of "
+        "unemployment, 2-4 years after arrival; calibration/targets/labour_market.yaml).")
+    vacancy_open_weeks: float = _f(
+        8.0, 1, 1_000_000,
+        "M2. Mean weeks a vacancy open to newcomers stays open when no one in the model takes it (it "
+        "is then filled through other channels or withdrawn). Without it a slack market piles up "
+        "vacancies and newcomers win every one, a threshold the evidence does not show. Size: "
+        "assumption (Swedish vacancies are mostly advertised for some weeks; not fitted).")
+    new_job_share: float = _f(
+        0.75, 0, 1,
+        "M2 (+). Share of a newcomer's hire that is a job that would not exist without them (local "
+        "labour demand answering supply): it is posted again as a vacancy, so that newcomers crowd out "
+        "other job seekers by 1 - this, not one for one. 0 = a fixed number of jobs. Foged and Peri "
+        "(2016, Danish municipalities 1991-2008) found refugee inflows did not displace low-skilled "
+        "natives; Bratsberg et al. (2014, Norway) that earlier immigrants bear more of an inflow. "
+        "Size: assumption within 0.5-1 (docs/EFFECTS.md, 'Displacement', shows 0, 0.5 and 1).")
 
 
 class Internships(Section):
@@ -317,6 +349,13 @@ class Internships(Section):
         "M6 (+). Internship placements one full-time coordinator arranges a week. Välkommen till "
         "jobbet! 2007 (Värnamo: three internship coordinators). Size: fitted (KORA 2016's spread and "
         "Denmark's weeks in internships bound it).")
+    placements_most_per_candidate_week: float = _f(
+        0.05, 0, 1,
+        "M6 (+). The most coordinator placements a candidate gets a week however many coordinators: "
+        "placements saturate as the caseload of candidates shrinks (sim/processes/choice.caseload). "
+        "No caseload evaluation of internship coordinators was found: size is an assumption (one "
+        "placement in 20 weeks at the most), chosen so that no number of coordinators takes "
+        "employment beyond the +10 points set as a single lever's ceiling (docs/EFFECTS.md, 'Staff').")
     coordinator_credit_cap_weeks: int = Field(
         4, ge=1, le=52,
         description="Unused coordinator time carries over at most this many weeks. Assumption.")

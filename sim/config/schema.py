@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .base import Section
 from .behaviour import EDUCATION_LEVELS, Behaviour, EducationLevel
+from .places import municipalities, national_unemployment, register_labour_market
 
 Education = EducationLevel
 
@@ -230,21 +231,137 @@ class Network(Section):
         0, ge=0, le=1000000, description="Employees of the municipality itself (hosts its own interns).")
 
 
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+def _by_year(v: dict, what: str, low: float, high: float) -> dict:
+    bad = [y for y, x in v.items() if not low <= x <= high]
+    if bad:
+        raise ValueError(f"{what} must be between {low:g} and {high:g}; the value for {bad[0]} is not")
+    return v
+
+
 class LabourMarket(Section):
     """The local labour market in which newcomers compete for vacancies with other job seekers
-    (mechanism 2; the matching function is described at `behaviour.competition`)."""
+    (mechanism 2; the matching function is described at `behaviour.competition`), year by year
+    (sim/labour_market.py: how a year's figures are made from these)."""
 
+    register_code: str | None = Field(
+        None, pattern=r"^(\d{4}|national)$",
+        description="SCB municipality code (kommunkod, e.g. '1382' Falkenberg) whose sourced figures "
+                    "give the labour force (population 2005 x 0.53) and unemployment (its register rate "
+                    "relative to the nation's, times the national rate of each year), unless set "
+                    "below; 'national' = the average municipality (mean size, national rate). "
+                    "data/SOURCES.md.")
     labour_force: int = Field(
         20000, ge=0, le=50_000_000,
         description="People in the local labour market (its size): employed and unemployed residents.")
-    unemployment: float = Field(
-        0.06, ge=0, le=1,
-        description="Unemployment rate of the local labour market: labour_force x unemployment other "
-                    "job seekers compete with newcomers for the vacancies in the model.")
+    unemployment: float | None = Field(
+        None, ge=0, le=1,
+        description="Unemployment rate in the start year (a share: 0.065 = 6.5 %) of the local labour "
+                    "market: labour_force x unemployment other job seekers compete with newcomers for "
+                    "the vacancies. Empty: from register_code, else 0.06 (assumption). Set with a "
+                    "register_code, it overrides the sourced rate.")
+    relative_unemployment: float | None = Field(
+        None, ge=0, le=20,
+        description="This municipality's unemployment relative to the nation's (filled from "
+                    "register_code: SCB BAS 2022); each year's rate is this times the national rate.")
+    unemployment_by_year: dict[Year, float] = Field(
+        {}, description="Unemployment by calendar year (a share); a year not listed takes the last "
+                        "listed before it (the first, before any). Overrides the rates above.")
+    unemployment_shift: float = Field(
+        0.0, ge=-0.2, le=0.2,
+        description="Added to every year's unemployment (0.01 = one percentage point more): a "
+                    "what-if, and how the local-labour-market targets vary it.")
+    labour_force_by_year: dict[Year, int] = Field(
+        {}, description="Labour force by calendar year (carried as unemployment_by_year is).")
     vacancy_scale: float = Field(
         1.0, ge=0, le=100,
         description="Multiplies the vacancies of every employer in this municipality: a what-if of more "
                     "or fewer jobs, or a labour market's level fitted to its figures.")
+    vacancy_index_by_year: dict[Year, float] = Field(
+        {}, description="Vacancies by calendar year relative to the employers' listed rates (1 = as "
+                        "listed), on top of vacancy_scale and the business cycle's index.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_register(cls, data):
+        if not isinstance(data, dict) or not isinstance(data.get("register_code"), str):
+            return data
+        code = data["register_code"]
+        if code != "national" and code not in municipalities():
+            return data  # the field validator below names the problem
+        labour_force, relative, _ = register_labour_market(code)
+        out = dict(data)
+        out.setdefault("labour_force", labour_force)
+        out.setdefault("relative_unemployment", relative)
+        return out
+
+    @field_validator("register_code")
+    @classmethod
+    def _known_code(cls, v):
+        if v is not None and v != "national" and v not in municipalities():
+            raise ValueError(f"'{v}' is not one of Sweden's 290 municipality codes (data/municipalities.csv), "
+                             "nor 'national'")
+        return v
+
+    @field_validator("unemployment_by_year")
+    @classmethod
+    def _rates(cls, v):
+        return _by_year(v, "unemployment rates", 0.0, 1.0)
+
+    @field_validator("vacancy_index_by_year")
+    @classmethod
+    def _index(cls, v):
+        return _by_year(v, "vacancy indices", 0.0, 100.0)
+
+    @field_validator("labour_force_by_year")
+    @classmethod
+    def _sizes(cls, v):
+        return _by_year(v, "labour forces", 0, 50_000_000)
+
+
+class Recession(Section):
+    """A stylised downturn: unemployment rises and vacancies fall over `onset_years`, then recover
+    linearly over `recovery_years` (sim/labour_market.py: recession_depth)."""
+
+    start_year: Year = Field(description="Calendar year the downturn begins.")
+    unemployment_rise: float = Field(
+        0.02, ge=0, le=0.2, description="Percentage points added to every municipality's rate at the trough "
+                                        "(0.022: Sweden 2008 to 2010, SCB AKU 6.3 % to 8.8 %).")
+    vacancy_fall: float = Field(
+        0.35, ge=0, le=0.95, description="Share of vacancies lost at the trough (Sweden 2008 to 2009: some "
+                                         "35-40 % fewer, SCB's vacancy survey and the employment service).")
+    onset_years: int = Field(1, ge=1, le=5, description="Years from the start to the trough.")
+    recovery_years: int = Field(3, ge=0, le=15, description="Years from the trough back to normal.")
+
+
+class BusinessCycle(Section):
+    """The national business cycle every municipality's labour market moves with."""
+
+    national_unemployment_by_year: dict[Year, float] = Field(
+        default_factory=lambda: dict(national_unemployment()),
+        description="The national unemployment rate by calendar year; Sweden's (SCB AKU 15-74, "
+                    "data/national_unemployment.csv) unless given. Municipalities with a register_code "
+                    "take their relative rate times this.")
+    scale_local_rates: bool = Field(
+        False, description="Municipalities with an explicit 'unemployment' (no register code) follow the "
+                           "national rate too: their rate x national(year) / national(start year).")
+    vacancy_index_by_year: dict[Year, float] = Field(
+        {}, description="National vacancies by calendar year relative to normal (1), for every municipality.")
+    recession: Recession | None = Field(None, description="A stylised downturn on top of the series.")
+
+    @field_validator("national_unemployment_by_year")
+    @classmethod
+    def _rates(cls, v):
+        if not v:
+            raise ValueError("give at least one year's national rate")
+        return _by_year(v, "national unemployment rates", 0.0, 1.0)
+
+    @field_validator("vacancy_index_by_year")
+    @classmethod
+    def _index(cls, v):
+        return _by_year(v, "vacancy indices", 0.0, 100.0)
 
 
 # Keys that older scenario files may still have, with what replaced them (shown instead of a bare
@@ -387,6 +504,7 @@ class Scenario(Section):
     staffing_agencies: dict[str, StaffingAgency] = {}
     secondary_agreements: dict[str, SecondaryAgreement] = {}
     national: National = National()
+    business_cycle: BusinessCycle = BusinessCycle()
     parameters: str | None = Field(
         None, description="The calibration this scenario rests on: a fitted-parameters file "
                           "(e.g. fitted/shipped.yaml, under calibration/) whose behavioural values "

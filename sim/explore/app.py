@@ -21,6 +21,7 @@ from typing import Any
 import solara
 import solara.lab
 
+from .. import groups
 from ..config import load_scenario_with_sources
 from ..config.errors import ScenarioError
 from ..config.loader import resolve_scenario_path, shipped_scenarios
@@ -544,6 +545,12 @@ def Results(key: tuple, settings, ref: str):
             f"is beyond the ranges' spread. " + ranges_text(summary) + " " + " ".join(
                 ((summary.get("uncertainty") or {}).get("ranges") or {}).get(k, "")
                 for k in ("expected_effect", "one_municipality"))))
+        if groups.shows(summary["scenarios"]):  # several municipalities: who gains and who loses
+            base, _ = load_base(ref)
+            names = {k: (m.label or k) for k, m in base.municipalities.items()}
+            labels = {s["scenario"]: names for s in summary["scenarios"]}
+            solara.HTML(tag="div", classes=["groups"], unsafe_innerHTML=groups.html_table(
+                summary["scenarios"], summary["differences"], labels))
         solara.HTML(tag="h3", unsafe_innerHTML="Weeks in each state, first three years (mean)")
         solara.HTML(tag="div", unsafe_innerHTML=outcome.charts["weeks_in_state"], classes=["chart-weeks"])
         solara.HTML(tag="h3", unsafe_innerHTML="Spending on the introduction, thousand SEK per refugee")

@@ -21,10 +21,21 @@ def arrivals(B: Batch, first: int, last: int, t: int) -> None:
     """This week's arrivals and transfers, and the vacancies employers post."""
     for w in range(first, last):
         b = B.worlds[w]
+        this_years_market(B.munis, b, t)
         arrive(B.people, B.munis, b, t, B.payments)
         for g in range(b.g0, b.g1):
             transfer(B, b, B.agreements[g], t)
-        post_vacancies(B.employers, b, t)
+        post_vacancies(B.employers, B.munis, b, t)
+
+
+@njit(cache=True)
+def this_years_market(M, b, t: int) -> None:
+    """The labour market of the current simulated year (sim/labour_market.py): other job seekers
+    and the vacancy index."""
+    y = min(t // 52, M[b.k0].unemployment_path.shape[0] - 1)
+    for k in range(b.k0, b.k1):
+        M[k].other_job_seekers = M[k].labour_force_path[y] * M[k].unemployment_path[y]
+        M[k].vacancy_index = M[k].vacancy_index_path[y]
 
 
 @njit(cache=True)
@@ -44,15 +55,15 @@ def arrive(P, M, b, t: int, payments) -> None:
 
 
 @njit(cache=True)
-def post_vacancies(E, b, t: int) -> None:
-    """Open this week's vacancies at each employer's yearly rate (fractions carried over; a credit
-    below zero, from conversions taken ahead, opens nothing until it is paid back). Subsidised
-    places are per year."""
+def post_vacancies(E, M, b, t: int) -> None:
+    """Open this week's vacancies at each employer's yearly rate times its municipality's vacancy
+    index of the year (fractions carried over; a credit below zero, from conversions taken ahead,
+    opens nothing until it is paid back). Subsidised places are per year."""
     for k in range(b.e0, b.e1):
         e = E[k]
         if t % 52 == 0:
             e.subsidised_left = e.subsidised_places
-        e.vacancy_credit += e.vacancies_per_week
+        e.vacancy_credit += e.vacancies_per_week * M[e.municipality].vacancy_index
         new = max(np.floor(e.vacancy_credit), 0.0)
         e.vacancy_credit -= new
         e.open_vacancies += int(new)

@@ -8,6 +8,8 @@ own segment or group and a world's choices are those it makes alone.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -22,6 +24,18 @@ def carried(room: float, per_week: float, weeks: float, at_least: float) -> floa
     fractions carried: what was not used carries over up to `weeks` weeks' worth, and the room can
     always reach `at_least` (so that a rate below one a week still gives a whole one now and then)."""
     return min(room + per_week, max(weeks * per_week, at_least))
+
+
+@njit(inline="always")
+def caseload(capacity: float, n: float, most_per_head: float) -> float:
+    """What staff capacity (contacts or placements a week) delivers among n people: about the
+    capacity while the caseload is large, saturating at `most_per_head` a person as it shrinks
+    (n x most x (1 - exp(-capacity / (n x most)))): more staff for the same people brings less
+    and less (docs/EFFECTS.md, "Staff")."""
+    if n <= 0.0 or most_per_head <= 0.0:
+        return 0.0
+    top = n * most_per_head
+    return -top * math.expm1(-capacity / top)
 
 
 @njit(cache=True)

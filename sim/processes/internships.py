@@ -31,7 +31,7 @@ from ..states import (
     ROUTES,
 )
 from ..tables import Batch
-from .choice import carried, choose, cumulate, first_by_priority
+from .choice import carried, caseload, choose, cumulate, first_by_priority
 from .hiring import acceptance, end_internship, mark_contact, start_job, take_vacancy
 from .programme import availability, in_period
 from .search import search_effort
@@ -87,7 +87,8 @@ def convert_or_return(P, M, E, w: int, b, t: int, ended, after, listed) -> None:
     # the lead time (taken ahead).
     room = np.zeros(b.e1 - b.e0 + 1)
     for e in range(b.e0, b.e1):
-        ahead = np.floor(E[e].vacancy_credit + b.internships_conversion_lead_weeks * E[e].vacancies_per_week)
+        ahead = np.floor(E[e].vacancy_credit + b.internships_conversion_lead_weeks * E[e].vacancies_per_week
+                         * M[E[e].municipality].vacancy_index)
         room[e - b.e0] = E[e].open_vacancies + max(ahead, 0.0)
     group = np.empty(m, np.int64)
     for k in range(m):
@@ -100,6 +101,7 @@ def convert_or_return(P, M, E, w: int, b, t: int, ended, after, listed) -> None:
             b.hires_route[CONVERSION] += 1
             record_instruments(b, nystartsjobb[k], subsidised[k], u_hire[k] < p_unsubsidised[k])
             take_vacancy(E[host[k]])
+            E[host[k]].vacancy_credit += b.competition_new_job_share  # demand answers supply (M2)
             u_hours = uniform(b.seed, INTERNSHIP_CONVERT_HOURS, ending[k] - b.p0, t)
             start_job(P, E, w, b, ending[k], host[k], subsidised[k], u_hours, t, ended, after)
         else:
@@ -148,17 +150,21 @@ def place(B: Batch, w: int, b, t: int) -> None:
     (alternating SFI with the internship, or with enough Swedish)."""
     P, M, E = B.people, B.munis, B.employers
     k0, k1, e0, e1 = b.k0, b.k1, b.e0, b.e1
-    credit = np.empty(k1 - k0)
-    for k in range(k0, k1):
-        per_week = M[k].coordinators * b.internships_placements_per_coordinator_week
-        M[k].placement_credit = carried(M[k].placement_credit, per_week, b.internships_coordinator_credit_cap_weeks, 0.0)
-        credit[k - k0] = np.floor(M[k].placement_credit)
     listed = B.listed
     c = 0
+    candidates = np.zeros(k1 - k0)
     for i in range(b.p0, b.p0 + b.arrived):
         if _may_intern(P[i], M[P[i].municipality], b, t):
             listed[b.p0 + c] = i
+            candidates[P[i].municipality - k0] += 1.0
             c += 1
+    # Coordinators' placements a week, saturating as their caseload of candidates shrinks.
+    credit = np.empty(k1 - k0)
+    for k in range(k0, k1):
+        per_week = caseload(M[k].coordinators * b.internships_placements_per_coordinator_week, candidates[k - k0],
+                            b.internships_placements_most_per_candidate_week)
+        M[k].placement_credit = carried(M[k].placement_credit, per_week, b.internships_coordinator_credit_cap_weeks, 0.0)
+        credit[k - k0] = np.floor(M[k].placement_credit)
     if c == 0:
         return
     cand, group = listed[b.p0:b.p0 + c], np.empty(c, np.int64)

@@ -24,6 +24,7 @@ from ..rng import (
     MATCHING_PRIORITY,
     MATCHING_TARGETING,
     VACANCIES,
+    VACANCIES_LAPSE,
     binomial,
     uniform,
 )
@@ -40,7 +41,7 @@ from ..states import (
 )
 from ..tables import Batch
 from .agencies import agencies
-from .choice import choose, cumulate, first_by_priority
+from .choice import caseload, choose, cumulate, first_by_priority
 from .hiring import acceptance, start_job, take_vacancy, win_against_others
 from .internships import record_instruments, subsidy_caps
 from .programme import availability
@@ -151,7 +152,9 @@ def _routes(p, m, b, who: int, t: int, woy: int, searching: bool, coached: bool,
         if coached:
             made |= 1 << COACH
         if m.host_families > 0:
-            net_rate = m.host_families * b.search_network_contacts_per_family_week / max(n_present, 1.0)
+            # The families' contacts shared among the present, saturating per person (choice.caseload).
+            net_rate = caseload(m.host_families * b.search_network_contacts_per_family_week, max(n_present, 1.0),
+                                b.search_network_contacts_most_per_person_week) / max(n_present, 1.0)
             if uniform(b.seed, MATCHING_CONTACT + NETWORK, who, t) < -math.expm1(-net_rate) * avail:
                 made |= 1 << NETWORK
         if p.extra_work:
@@ -251,6 +254,9 @@ def hire(B: Batch, w: int, b, t: int, seekers, contacts, a) -> None:
         record_instruments(b, nystartsjobb[k], subsidised[k], u_hire[k] < p_unsubsidised[k])
         b.hires_route[route[k]] += 1
         take_vacancy(E[emp[k]])
+        # Demand answers supply: a share of a newcomer's hire is a job that would not otherwise
+        # exist (behaviour.competition.new_job_share), posted again as a vacancy.
+        E[emp[k]].vacancy_credit += b.competition_new_job_share
         u_hours = uniform(b.seed, MATCHING_HOURS, who[k] - b.p0, t)
         start_job(P, E, w, b, who[k], emp[k], subsidised[k], u_hours, t, ended, after)
 
@@ -258,7 +264,8 @@ def hire(B: Batch, w: int, b, t: int, seekers, contacts, a) -> None:
 @njit(cache=True)
 def others_fill_vacancies(M, E, b, t: int, a) -> None:
     """Each vacancy still open is taken by one of its other applicants if it had any this week
-    (chance 1 - exp(-a) under the urn-ball matching function); draws keyed by employer."""
+    (chance 1 - exp(-a) under the urn-ball matching function), and what is left may lapse; draws
+    keyed by employer."""
     for k in range(b.e0, b.e1):
         e = E[k]
         if e.open_vacancies <= 0:
@@ -267,3 +274,9 @@ def others_fill_vacancies(M, E, b, t: int, a) -> None:
         taken = binomial(u, e.open_vacancies, -math.expm1(-a[e.municipality - b.k0]))
         e.open_vacancies -= taken
         M[e.municipality].other_hires += taken
+        # A vacancy no one here took lapses (filled through channels outside the model, or
+        # withdrawn) after `vacancy_open_weeks` on average: the stock of open vacancies stays near
+        # the flow times that, so a slack market does not pile up vacancies without end.
+        lapse = binomial(uniform(b.seed, VACANCIES_LAPSE, e.keys, t), e.open_vacancies,
+                         1.0 / max(b.competition_vacancy_open_weeks, 1.0))
+        e.open_vacancies -= lapse

@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit
 
 from ..states import INTERNSHIP, NO_SUPPORT, PASSIVE, PROGRAMME
-from .choice import carried, first_by_priority
+from .choice import carried, caseload, first_by_priority
 from .programme import in_period, summer_pause
 
 
@@ -58,22 +58,27 @@ def coach_contacts(P, M, b, seekers, priority, t: int, out) -> None:
     """out[k] = whether a coach contacts an employer for seekers[k] this week.
 
     A municipality's coaches make coaches x share of time at employers x contacts per coach-week
-    contacts a week (fractions carried to the next week, unused time not saved up), one per seeker
-    at most, for seekers inside the introduction period, in an order drawn each week (`priority`,
-    already stretched for carers of young children, who come forward less often)."""
+    contacts a week while the caseload is large, saturating as it shrinks (`choice.caseload`;
+    fractions and at most one week's unused time carried), one per seeker at most, for seekers
+    inside the introduction period, in an order drawn each week (`priority`, already stretched for
+    carers of young children, who come forward less often)."""
     k0, k1 = b.k0, b.k1
-    room = np.empty(k1 - k0)
-    for k in range(k0, k1):
-        m = M[k]
-        capacity = m.coaches * m.coach_share * b.search_coach_contacts_per_week
-        m.coach_credit = carried(m.coach_credit, capacity, 1.0, 1.0)  # unused time is not saved up
-        room[k - k0] = np.floor(m.coach_credit)
+    caseload_of = np.zeros(k1 - k0)
     n = 0
     for k in range(len(seekers)):
         out[k] = False
         p = P[seekers[k]]
         if in_period(p, M[p.municipality], t):
+            caseload_of[p.municipality - k0] += 1.0
             n += 1
+    room = np.empty(k1 - k0)
+    for k in range(k0, k1):
+        m = M[k]
+        capacity = caseload(m.coaches * m.coach_share * b.search_coach_contacts_per_week, caseload_of[k - k0],
+                            b.search_coached_contacts_most_per_seeker_week)
+        # Fractions carried, and a week's unused time at most (a rate below one still gives one).
+        m.coach_credit = carried(m.coach_credit, capacity, 2.0, 1.0)
+        room[k - k0] = np.floor(m.coach_credit)
     group = np.empty(n, np.int64)
     pri = np.empty(n)
     pos = np.empty(n, np.int64)

@@ -1,0 +1,70 @@
+"""Sweden's municipalities and national unemployment, read from the project's data folder.
+
+The configuration reads them once, so that a scenario can name a municipality by its SCB code and
+get its labour market from sourced figures (data/SOURCES.md); the model only ever sees the numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+
+from .paths import shipped
+
+# Sweden's labour force 15-74 was about 4.8 million of 9.1 million inhabitants in 2006 (SCB AKU):
+# a labour force of 0.53 per inhabitant, assumed the same in every municipality (data/SOURCES.md).
+LABOUR_FORCE_PER_INHABITANT = 0.53
+NATIONAL = "national"  # the register code of the typical (national-average) municipality
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    county: str
+    population_2005: int
+    unemployment_2022: float  # SCB BAS 2022, register unemployment 16-64, a share
+
+
+@functools.cache
+def municipalities() -> dict[str, Place]:
+    with open(shipped("data") / "municipalities.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {r["municipality_code"]: Place(r["municipality_code"], r["municipality_name"], r["county_name"],
+                                          int(r["population_2005"]),
+                                          float(r["unemployment_rate_16_64_2022_pct"]) / 100.0)
+            for r in rows}
+
+
+@functools.cache
+def national_register_unemployment() -> float:
+    """BAS 2022 for the nation: the municipal rates weighted by population (4.72 %)."""
+    with open(shipped("data") / "municipalities.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    pop = sum(int(r["population_2021"]) for r in rows)
+    return sum(int(r["population_2021"]) * float(r["unemployment_rate_16_64_2022_pct"]) for r in rows) / pop / 100.0
+
+
+@functools.cache
+def mean_population_2005() -> float:
+    places = municipalities().values()
+    return sum(p.population_2005 for p in places) / len(places)
+
+
+@functools.cache
+def national_unemployment() -> dict[int, float]:
+    """Sweden's unemployment 15-74 by calendar year (SCB AKU; data/national_unemployment.csv), shares."""
+    with open(shipped("data") / "national_unemployment.csv", encoding="utf-8", newline="") as f:
+        return {int(r["year"]): float(r["unemployment_15_74_pct"]) / 100.0 for r in csv.DictReader(f)}
+
+
+def register_labour_market(code: str) -> tuple[int, float, str]:
+    """(labour force, unemployment relative to the nation's, name) of a municipality by SCB code,
+    or of the typical municipality (`national`: the mean size, 31,200 inhabitants in 2005, and the
+    national rate)."""
+    if code == NATIONAL:
+        return round(mean_population_2005() * LABOUR_FORCE_PER_INHABITANT), 1.0, "Sweden (average municipality)"
+    place = municipalities()[code]
+    return (round(place.population_2005 * LABOUR_FORCE_PER_INHABITANT),
+            place.unemployment_2022 / national_register_unemployment(), place.name)

@@ -60,6 +60,8 @@ def summary_of(names: list[str], scenarios: list, figures: list[list[dict]], par
     about = uncertainty(scenarios, parameters, base_seed, replicates, seeds_per_member)
     summaries = [summarise(name, f, s.display_title, s.simulation.years)
                  for name, s, f in zip(names, scenarios, figures)]
+    for summary, s in zip(summaries, scenarios):  # municipalities' names for people (groups.py)
+        summary["municipality_labels"] = {k: m.label or k for k, m in s.municipalities.items()}
     diffs = [{"scenario": name, "baseline": names[0],
               "differences": differences(figures[0], f, seeds_per_member, about["ensemble"] is not None)}
              for name, f in zip(names[1:], figures[1:])]

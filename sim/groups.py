@@ -27,7 +27,7 @@ def rows(summaries: list[dict], diffs: list[dict], labels: dict[str, dict[str, s
     """(label, each scenario's figure, each difference from the first, is a share) per row: pooled
     first, then per municipality its groups (those with people in some scenario) and its other job
     seekers' hires a year."""
-    labels = labels or {}
+    labels = labels or {s["scenario"]: s.get("municipality_labels") or {} for s in summaries}
     out: list[tuple[str, list[dict | None], list[dict | None], bool]] = []
     out.append(("All refugees (pooled)",
                 [(s.get("first_job_within") or {}).get(MONTH) for s in summaries],

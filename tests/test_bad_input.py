@@ -237,3 +237,25 @@ def test_any_mutation_of_a_shipped_scenario_loads_or_is_refused_with_a_location(
         for _ in range(3):
             model.step()
         assert model.check_invariants() == []
+
+
+@pytest.mark.parametrize("lines, words", [
+    ("      register_code: '9999'\n", ["register_code", "'9999' is not one of Sweden's 290 municipality codes"]),
+    ("      register_code: 0114\n", ["register_code", "'0076'", "in quotes"]),  # YAML's octal 76
+    ("      unemployment_by_year: {2009: 1.5}\n", ["unemployment_by_year", "between 0 and 1"]),
+    ("      unemployment_by_year: {next: 0.1}\n", ["unemployment_by_year.next", "integer"]),
+    ("      unemployment_shift: 0.5\n", ["unemployment_shift", "less than or equal to 0.2"]),
+])
+def test_a_bad_labour_market_is_refused_with_its_location(here, capsys, lines, words):
+    path = here / "s.yaml"
+    path.write_text("extends: typical_2006\nmunicipalities:\n  typical:\n    labour_market:\n" + lines, encoding="utf-8")
+    code, err = cli(capsys, "validate", str(path))
+    assert_refused(code, err, f"{path}:5", *words)
+
+
+def test_an_unquoted_register_code_is_read_as_the_code_it_spells(here, capsys):
+    path = here / "s.yaml"
+    path.write_text("extends: falkenberg\nmunicipalities:\n  falkenberg:\n    labour_market:\n      register_code: 1382\n",
+                    encoding="utf-8")
+    code, err = cli(capsys, "validate", str(path))
+    assert code == 0, err

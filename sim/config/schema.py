@@ -286,6 +286,10 @@ class LabourMarket(Section):
     @model_validator(mode="before")
     @classmethod
     def _from_register(cls, data):
+        if isinstance(data, dict) and isinstance(data.get("register_code"), int) \
+                and not isinstance(data.get("register_code"), bool) and 0 <= data["register_code"] <= 9999:
+            # An unquoted code in YAML is a number: 1382 reads back as '1382' (but see _known_code).
+            data = {**data, "register_code": f"{data['register_code']:04d}"}
         if not isinstance(data, dict) or not isinstance(data.get("register_code"), str):
             return data
         code = data["register_code"]
@@ -302,7 +306,8 @@ class LabourMarket(Section):
     def _known_code(cls, v):
         if v is not None and v != "national" and v not in municipalities():
             raise ValueError(f"'{v}' is not one of Sweden's 290 municipality codes (data/municipalities.csv), "
-                             "nor 'national'")
+                             "nor 'national'; give the code in quotes (register_code: '0114': YAML reads an "
+                             "unquoted 0114 as the octal number 76)")
         return v
 
     @field_validator("unemployment_by_year")

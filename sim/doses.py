@@ -33,6 +33,7 @@ class Evidence:
     low: float = 0.0
     high: float = 0.0
     per_unit: bool = False             # low and high are per unit of the lever (a slope)
+    at_times_own: bool = False         # `at` is a multiple of the scenario's own level
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Dose:
 # Evidence for kinds of levers (docs/SOURCES.md has the sources).
 TIP = Evidence("TIP trial: caseloads of 35-40 instead of 200-250 (about 6 times the coaching), men +4.1 to "
                "+5.0 points in unsubsidised work at about 15 months; women none (Andersson Joona and Nekby "
-               "2009)", at=6.0, low=0.0, high=0.05)
+               "2009)", at=6.0, low=0.0, high=0.05, at_times_own=True)
 AZLOR = Evidence("1 point more unemployment: -0.9 to -1.7 points of employment 2-4 years after arrival "
                  "(Azlor, Damm and Schultz-Nielsen 2020)", low=-1.7, high=-0.9, per_unit=True)
 JOBS = Evidence("twice the jobs near the first placement: +2.9 points 8-9 years later (Åslund, Östh and Zenou "
@@ -147,10 +148,10 @@ def evidence_band(row: dict, level: float) -> tuple[float, float] | None:
 
 
 def evidence_level(row: dict) -> float:
-    """Where an evidence range applies: at its level, or for coaches at that multiple of the
-    scenario's own number (TIP: about six times the coaching)."""
+    """Where an evidence range applies: at its level, or at that multiple of the scenario's own
+    level (TIP: about six times the coaching)."""
     ev = row["evidence"]
-    return ev["at"] * row["scenario_level"] if row["unit"] == "coaches" else ev["at"]
+    return ev["at"] * row["scenario_level"] if ev.get("at_times_own") else ev["at"]
 
 
 def to_markdown(result: dict) -> str:

@@ -73,7 +73,6 @@ class Paths:
     unemployment: np.ndarray
     labour_force: np.ndarray
     vacancy_index: np.ndarray
-    first_year: int
 
     def other_job_seekers(self) -> np.ndarray:
         return self.labour_force * self.unemployment
@@ -88,5 +87,4 @@ def paths(scenario: Scenario) -> Paths:
     lf = np.array([[carried(m.labour_market.labour_force_by_year, y, m.labour_market.labour_force) for y in years]
                    for m in ms], np.float64)
     vi = np.array([[vacancy_index(m.labour_market, cycle, y) for y in years] for m in ms], np.float64)
-    return Paths(u.reshape(len(ms), MAX_YEARS), lf.reshape(len(ms), MAX_YEARS), vi.reshape(len(ms), MAX_YEARS),
-                 start)
+    return Paths(u, lf, vi)

@@ -14,6 +14,7 @@ import pandas as pd
 from .metrics import HEADLINE_MONTHS, PAYMENTS
 from .ranges import SEEDS_PER_MEMBER, two_ranges
 from .states import KORA_CATEGORIES, N_STATES, SEX_NAMES, STATE_NAMES
+from .stats import combine
 
 BY_MONTH_COLUMNS = ["observed", "employed", "self_sufficient", "had_contact", "sfi_passed", "occupied_off_support",
                     "passive_support"]
@@ -112,18 +113,5 @@ def municipality_differences(base: list[dict], other: list[dict], paired_interva
     loses beside the pooled figure."""
     if not base or not other or "by_municipality" not in base[0] or "by_municipality" not in other[0]:
         return {}
-    out: dict = {}
-    for muni, row in base[0]["by_municipality"].items():
-        if muni not in other[0]["by_municipality"]:
-            continue
-        cells: dict = {}
-        for g, cell in row.items():
-            if isinstance(cell, dict):
-                cells[g] = {k: paired_interval([r["by_municipality"][muni][g][k] for r in base],
-                                               [r["by_municipality"][muni][g][k] for r in other])
-                            for k in cell if k != "refugees"}
-            else:
-                cells[g] = paired_interval([r["by_municipality"][muni][g] for r in base],
-                                           [r["by_municipality"][muni][g] for r in other])
-        out[muni] = cells
-    return out
+    return combine(paired_interval, [r["by_municipality"] for r in base], [r["by_municipality"] for r in other],
+                   skip=frozenset({"refugees"}))

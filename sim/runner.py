@@ -22,7 +22,7 @@ from .metrics import HEADLINE_MONTHS
 from .ranges import SEEDS_PER_MEMBER
 from .results import by_month_table, timeseries_long
 from .states import KORA_CATEGORIES
-from .stats import interval
+from .stats import combine, interval
 from .worlds import Worlds, batch_key
 
 
@@ -258,13 +258,4 @@ def by_municipality_summary(runs: list[dict]) -> dict:
     other job seekers' hires, over replicates (mean and 5th-95th percentile)."""
     if not runs or "by_municipality" not in runs[0]:
         return {}
-    out: dict = {}
-    for muni, row in runs[0]["by_municipality"].items():
-        cells: dict = {}
-        for g, cell in row.items():
-            if isinstance(cell, dict):
-                cells[g] = {k: interval([r["by_municipality"][muni][g][k] for r in runs]) for k in cell}
-            else:
-                cells[g] = interval([r["by_municipality"][muni][g] for r in runs])
-        out[muni] = cells
-    return out
+    return combine(interval, [r["by_municipality"] for r in runs])

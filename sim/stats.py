@@ -28,6 +28,17 @@ def paired_by_replicate(a: list, b: list) -> list[tuple[int, float]]:
     return [(r, float(y) - float(x)) for r, (x, y) in enumerate(zip(a, b)) if has_value(x) and has_value(y)]
 
 
+def combine(leaf, *sides: list, skip: frozenset = frozenset()):
+    """Same-shaped nested mappings, one per replicate on each side, combined leaf by leaf:
+    `leaf(side 1's values, side 2's values, ...)` at every key all sides have (those in `skip` left
+    out), e.g. an interval over replicates, or a paired difference of two scenarios."""
+    first = sides[0][0]
+    if not isinstance(first, dict):
+        return leaf(*sides)
+    keys = [k for k in first if k not in skip and all(k in side[0] for side in sides)]
+    return {k: combine(leaf, *[[tree[k] for tree in side] for side in sides], skip=skip) for k in keys}
+
+
 def paired_interval(a: list, b: list) -> dict:
     """Mean and interval of y - x over the replicates where both have a value."""
     return interval([d for _, d in paired_by_replicate(a, b)])

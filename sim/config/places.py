@@ -24,6 +24,7 @@ class Place:
     name: str
     county: str
     population_2005: int
+    population_2021: int
     unemployment_2022: float  # SCB BAS 2022, register unemployment 16-64, a share
 
 
@@ -32,7 +33,7 @@ def municipalities() -> dict[str, Place]:
     with open(shipped("data") / "municipalities.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     return {r["municipality_code"]: Place(r["municipality_code"], r["municipality_name"], r["county_name"],
-                                          int(r["population_2005"]),
+                                          int(r["population_2005"]), int(r["population_2021"]),
                                           float(r["unemployment_rate_16_64_2022_pct"]) / 100.0)
             for r in rows}
 
@@ -40,10 +41,8 @@ def municipalities() -> dict[str, Place]:
 @functools.cache
 def national_register_unemployment() -> float:
     """BAS 2022 for the nation: the municipal rates weighted by population (4.72 %)."""
-    with open(shipped("data") / "municipalities.csv", encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    pop = sum(int(r["population_2021"]) for r in rows)
-    return sum(int(r["population_2021"]) * float(r["unemployment_rate_16_64_2022_pct"]) for r in rows) / pop / 100.0
+    places = municipalities().values()
+    return sum(p.population_2021 * p.unemployment_2022 for p in places) / sum(p.population_2021 for p in places)
 
 
 @functools.cache

@@ -234,6 +234,15 @@ class Network(Section):
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
+# What each path by calendar year holds, and its bounds.
+BY_YEAR_BOUNDS = {
+    "unemployment_by_year": ("unemployment rates", 0.0, 1.0),
+    "national_unemployment_by_year": ("national unemployment rates", 0.0, 1.0),
+    "vacancy_index_by_year": ("vacancy indices", 0.0, 100.0),
+    "labour_force_by_year": ("labour forces", 0, 50_000_000),
+}
+
+
 def _by_year(v: dict, what: str, low: float, high: float) -> dict:
     bad = [y for y, x in v.items() if not low <= x <= high]
     if bad:
@@ -310,20 +319,10 @@ class LabourMarket(Section):
                              "unquoted 0114 as the octal number 76)")
         return v
 
-    @field_validator("unemployment_by_year")
+    @field_validator("unemployment_by_year", "vacancy_index_by_year", "labour_force_by_year")
     @classmethod
-    def _rates(cls, v):
-        return _by_year(v, "unemployment rates", 0.0, 1.0)
-
-    @field_validator("vacancy_index_by_year")
-    @classmethod
-    def _index(cls, v):
-        return _by_year(v, "vacancy indices", 0.0, 100.0)
-
-    @field_validator("labour_force_by_year")
-    @classmethod
-    def _sizes(cls, v):
-        return _by_year(v, "labour forces", 0, 50_000_000)
+    def _paths(cls, v, info):
+        return _by_year(v, *BY_YEAR_BOUNDS[info.field_name])
 
 
 class Recession(Section):
@@ -356,17 +355,12 @@ class BusinessCycle(Section):
         {}, description="National vacancies by calendar year relative to normal (1), for every municipality.")
     recession: Recession | None = Field(None, description="A stylised downturn on top of the series.")
 
-    @field_validator("national_unemployment_by_year")
+    @field_validator("national_unemployment_by_year", "vacancy_index_by_year")
     @classmethod
-    def _rates(cls, v):
-        if not v:
+    def _paths(cls, v, info):
+        if info.field_name == "national_unemployment_by_year" and not v:
             raise ValueError("give at least one year's national rate")
-        return _by_year(v, "national unemployment rates", 0.0, 1.0)
-
-    @field_validator("vacancy_index_by_year")
-    @classmethod
-    def _index(cls, v):
-        return _by_year(v, "vacancy indices", 0.0, 100.0)
+        return _by_year(v, *BY_YEAR_BOUNDS[info.field_name])
 
 
 # Keys that older scenario files may still have, with what replaced them (shown instead of a bare

@@ -30,9 +30,9 @@ always is):
 - `falkenberg_run_s`: one 5-year run of the shipped `falkenberg` scenario (construction and run,
   `collect=False` as in replicates and sweeps), after one untimed warm-up run; median of 9, each
   with its own replicate seed.
-- `national_run_s`: the generated national scenario (`benchmarks/national.py`: 290
-  municipalities, 25,000 arrivals a year for 10 years, employers, staffing agencies, secondary
-  agreements), construction and run, `collect=False`; one run (it is long).
+- `national_run_s`: the national world (`benchmarks/national.py`: Sweden's 290 municipalities
+  with their own labour markets, 25,000 arrivals a year for 10 years placed by the Settlement Act,
+  some 20,000 employers, 21 staffing agencies), construction and run, `collect=False`; one run.
 - `sweep_runs_per_s`: 1,000 five-year Falkenberg runs through the project's sweep machinery
   (`sim.sweeps.run_sweep` on a local process pool with one worker per core, in a subprocess, as
   `benchmarks/sweep_bench.py` does), runs per second of the whole sweep (pool start, checking

@@ -25,7 +25,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import cli_calibration
+from . import cli_calibration, cli_placement
 from .cli_parser import EXIT_BAD_INPUT, EXIT_INTERRUPTED, build_parser
 from .config.errors import ScenarioError
 from .errors import BackendError, OutputError
@@ -312,6 +312,10 @@ def main(argv: list[str] | None = None) -> int:
             return _effects(args, ["run.py", *argv])
         if args.command == "explore":
             return _explore(args)
+        if args.command == "national":
+            return cli_placement.national(args)
+        if args.command == "placement-gap":
+            return cli_placement.placement_gap(args, ["run.py", *argv])
         names = {"run": lambda: [args.scenario], "compare": lambda: _baseline_first(args)}.get(
             args.command, lambda: DEFAULT_SCENARIOS)()
         return _simulate(names, args, ["run.py", *argv])

@@ -7,7 +7,7 @@ import argparse
 import os
 from pathlib import Path
 
-from . import cli_calibration
+from . import cli_calibration, cli_placement
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -152,5 +152,6 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--results", type=Path, default=Path("results"),
                    help="where 'Write full report' puts its folder (default results)")
     cli_calibration.add_parsers(sub, _int_at_least)
+    cli_placement.add_parsers(sub, _int_at_least, _int_between)
     _run_options(p, top=True)
     return p

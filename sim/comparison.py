@@ -62,6 +62,10 @@ def summary_of(names: list[str], scenarios: list, figures: list[list[dict]], par
                  for name, s, f in zip(names, scenarios, figures)]
     for summary, s in zip(summaries, scenarios):  # municipalities' names for people (groups.py)
         summary["municipality_labels"] = {k: m.label or k for k, m in s.municipalities.items()}
+    if all(sc.placement is not None for sc in scenarios) and figures and figures[0]:
+        from .placement.figures import placement_summaries
+        for summary, block in zip(summaries, placement_summaries(scenarios, figures)):
+            summary["placement"] = block
     diffs = [{"scenario": name, "baseline": names[0],
               "differences": differences(figures[0], f, seeds_per_member, about["ensemble"] is not None)}
              for name, f in zip(names[1:], figures[1:])]
@@ -81,8 +85,11 @@ def write_comparison(tmp: Path, names: list[str], loaded: list[tuple], runs: lis
     replicates = summary["scenarios"][0]["replicates"] if summary["scenarios"] else 0
     for name, (s, _) in zip(names, loaded):
         write_scenario(tmp, s, name)
+    def annotated(s, src) -> list:
+        # A national world's generated municipalities, employers and agencies are in its scenario file.
+        return annotate(s, src, skip=("municipalities", "employers", "staffing_agencies") if s.placement else ())
     (tmp / "sources.json").write_text(json.dumps(
-        {name: annotate(s, src) for name, (s, src) in zip(names, loaded)}, indent=1, default=str), encoding="utf-8")
+        {name: annotated(s, src) for name, (s, src) in zip(names, loaded)}, indent=1, default=str), encoding="utf-8")
     note("writing tables")
     write_tables(tmp, names, runs)
     write_summary(tmp, summary)

@@ -174,7 +174,12 @@ def run_figures(model) -> dict:
         out[f"{k}_hires"] = ih[k]
         out[f"{k}_deadweight_share"] = ih[f"{k}_deadweight"] / ih[k] if ih[k] else None
     out["hires_by_other_job_seekers"] = float(rec.other_hires.sum())
-    out["by_municipality"] = by_municipality(model, T)
+    if model.config.placement is None:
+        out["by_municipality"] = by_municipality(model, T)
+    else:  # a national placement: its own figures (the agreements' groups would be 290 rows)
+        from .placement.figures import run_placement
+        out["by_municipality"] = {}
+        out["placement"] = run_placement(model, T)
     out["first_job_within"] = first_job_within(P, T, np.ones(n, bool))
     costs = rec.cost_totals()
     out["costs_sek"] = {k: float(costs[:, i].sum()) for i, k in enumerate(PAYMENTS)}

@@ -206,8 +206,10 @@ def write_scenario(folder: Path, scenario, name: str | None = None) -> Path:
     path = folder / f"scenario-{name}.yaml"
     data = scenario.model_dump(mode="json", by_alias=True)
     data["name"] = name
+    # libyaml's emitter where PyYAML has it: a national world is some 1.4 MB of YAML.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     path.write_text(f"# The resolved scenario '{name}': every value, defaults included.\n"
-                    + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+                    + yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from .config.arrivals import arrivals_by_year, municipality_profile
 from .config.behaviour import EDUCATION_LEVELS
 from .config.schema import SECTORS, Scenario
+from .placement.place import place
 from .rng import Streams
 from .states import EDUCATION_NAMES, STATE_NAMES, State
 from .tables import PERSON, names
@@ -33,7 +34,7 @@ def _beta(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarra
 
 
 def _households(scenario: Scenario, prof, m: int, week0: int, count: int, offset: int, hh_offset: int,
-                rng_arr: np.random.Generator, rng_hh: np.random.Generator) -> tuple[dict, int]:
+                rng_arr: np.random.Generator, rng_hh: np.random.Generator, cohort: bool) -> tuple[dict, int]:
     """One arrival block's households of one or two adults (couples arrive together), their
     children and arrival weeks: columns per person, and the number of households."""
     hh = prof.household
@@ -46,7 +47,7 @@ def _households(scenario: Scenario, prof, m: int, week0: int, count: int, offset
     if sizes.sum() < count:
         sizes = np.append(sizes, 1)
     n_hh = len(sizes)
-    if list(scenario.municipalities.values())[m].arrivals.cohort is not None:
+    if cohort:
         hh_week = np.full(n_hh, week0, dtype=np.int64)
     else:  # spread over the year
         hh_week = week0 + np.floor(rng_arr.random(n_hh) * 52).astype(np.int64)
@@ -120,14 +121,24 @@ def draw_everyone(scenario: Scenario, streams: Streams) -> dict[str, np.ndarray]
     parts: dict[str, list[np.ndarray]] = {}
     offset = hh_offset = 0
     names = list(scenario.municipalities)
+    national = scenario.placement is not None
     for m, week0, count in arrivals_by_year(scenario):
-        prof = municipality_profile(scenario, names[m])
-        hh_cols, n_hh = _households(scenario, prof, m, week0, count, offset, hh_offset, rng_arr, rng_hh)
+        # Under a placement, the country's arrivals are drawn from the national profile and placed
+        # afterwards; `home` is set by the rule below.
+        prof = scenario.refugee_profile if national else municipality_profile(scenario, names[m])
+        muni = scenario.municipalities[names[m]]
+        cohort = not national and muni.arrivals is not None and muni.arrivals.cohort is not None
+        hh_cols, n_hh = _households(scenario, prof, m, week0, count, offset, hh_offset, rng_arr, rng_hh, cohort)
         for key, col in {**hh_cols, **_persons(scenario, prof, hh_cols["female"], rng_prof)}.items():
             parts.setdefault(key, []).append(col)
         offset += count
         hh_offset += n_hh
-    return {k: np.concatenate(v) for k, v in parts.items()}
+    drawn = {k: np.concatenate(v) for k, v in parts.items()}
+    if national and drawn:
+        placed = place(scenario, drawn, streams.get("placement"))
+        drawn["home"] = placed.home
+        drawn["placement_notes"] = np.array(placed.notes, dtype=object)
+    return drawn
 
 
 # Weeks are stored as int16 (a run is at most 40 years, 2,080 weeks; a permit some weeks before
@@ -141,6 +152,8 @@ class Population:
 
     def __init__(self, scenario: Scenario, streams: Streams):
         drawn = draw_everyone(scenario, streams)
+        # What the placement rule had to relax (reported with the run's figures).
+        self.placement_notes = [str(x) for x in drawn.pop("placement_notes", ())]
         self.n = len(drawn.get("ti_arrival", ()))
         self.rows = np.zeros(self.n, PERSON)
         prior_swedish = self._set_fixed(scenario, drawn)

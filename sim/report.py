@@ -17,6 +17,7 @@ from .config.inert import inert_levers
 from .headline import ROWS, expected_of, other_horizon, ranges_text, shows_expected, spread_words, title_of, verdicts
 from .metrics import OCCUPIED_OFF_SUPPORT_DEFINITION, PASSIVE_SUPPORT_DEFINITION
 from .page import e, img_inline, page
+from .placement import report as placement_report
 from .plots import make_plots
 from .sources import expand
 
@@ -244,10 +245,18 @@ MONEY_DECISION = (
     "the first year or two; this model cannot say by how much.")
 
 
-def lever_differences(scenario_files: list[Path]) -> str:
+def read_yaml(path: Path) -> dict:
+    """A written scenario file's data (libyaml's parser where PyYAML has it: five times faster)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+
+
+def lever_differences(scenario_files: list[Path], loaded: dict | None = None) -> str:
     """The levers of every municipality side by side, then every other setting that differs."""
-    data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in scenario_files]
+    data = [(loaded or {}).get(p) or read_yaml(p) for p in scenario_files]
     names = [d["name"] for d in data]
+    if all(d.get("placement") for d in data):
+        return _national_lever_differences(data)
     # 1. Each municipality's levers, one column per (scenario, municipality).
     cols = [(d["name"], k, m) for d in data for k, m in d["municipalities"].items()]
     flat_cols = [flatten({sec: m.get(sec, {}) for sec in LEVER_SECTIONS}) for _, _, m in cols]
@@ -292,13 +301,47 @@ def lever_differences(scenario_files: list[Path]) -> str:
             vals = [f.get(k, "—") for f in flats]
             if any(v != vals[0] for v in vals):
                 other_rows.append((_label(k), vals))
+    other_rows += _settings_rows(data)
+    out.append("<h3>Other settings that differ</h3>")
+    out.append(_table(["setting"] + [titles[n] for n in names], other_rows) if other_rows else "<p>None.</p>")
+    return "".join(out)
+
+
+def _settings_rows(data: list[dict]) -> list[tuple[str, list]]:
+    """The settings outside the collections (municipalities, employers, ...) that differ."""
     rest = [flatten({k: v for k, v in d.items() if k not in COLLECTIONS + ("name", "description")}) for d in data]
+    rows = []
     for k in sorted(set().union(*rest)):
         vals = [f.get(k, "—") for f in rest]
         if any(v != vals[0] for v in vals):
-            other_rows.append((_label(k), vals))
+            rows.append((_label(k), vals))
+    return rows
+
+
+def _national_lever_differences(data: list[dict]) -> str:
+    """National worlds (290 municipalities each): the levers that differ between the scenarios,
+    one row per municipality and lever, then every other setting that differs."""
+    titles = [d.get("title") or d["name"] for d in data]
+    rows = []
+    keys = list(dict.fromkeys(k for d in data for k in d["municipalities"]))
+    for k in keys:
+        flats = [flatten({sec: (d["municipalities"].get(k) or {}).get(sec, {}) for sec in LEVER_SECTIONS})
+                 for d in data]
+        for lever in sorted(set().union(*flats)):
+            vals = [f.get(lever, "—") for f in flats]
+            if any(v != vals[0] for v in vals):
+                label = (data[0]["municipalities"].get(k) or {}).get("label") or k
+                rows.append((f"{e(label)}: {_label(('municipalities', 'x') + lever, show_from=2)}", vals))
+    out = [f"<h3>Introduction levers by municipality</h3><p>{len(keys)} municipalities; "
+           + (f"{len(rows)} of their levers differ between the scenarios.</p>" + _table(["lever"] + titles, rows)
+              if rows else "their levers are the same in every scenario.</p>")]
+    other = []
+    for coll in ("employers", "staffing_agencies", "secondary_agreements"):
+        if any((d.get(coll) or {}) != (data[0].get(coll) or {}) for d in data):
+            other.append((e(coll.replace("_", " ")), [_collection_summary(coll, d.get(coll) or {}) for d in data]))
+    other += _settings_rows(data)
     out.append("<h3>Other settings that differ</h3>")
-    out.append(_table(["setting"] + [titles[n] for n in names], other_rows) if other_rows else "<p>None.</p>")
+    out.append(_table(["setting"] + titles, other) if other else "<p>None.</p>")
     return "".join(out)
 
 
@@ -323,9 +366,15 @@ def _relative(origin: str) -> str:
     return origin
 
 
-def sources_section(sources: dict) -> str:
-    """Every value of each scenario with where it came from and its source comment."""
+def sources_section(sources: dict, national: bool = False) -> str:
+    """Every value of each scenario with where it came from and its source comment (for national
+    worlds, sources.json leaves out the generated municipalities, employers and agencies: their
+    sources are the generated file's header and docs/PLACEMENT.md)."""
     out = []
+    if national:
+        out.append("<p class='small'>The 290 municipalities, their employers and agencies are generated "
+                   "(<code>run.py national</code>; the scenario files in this folder hold every value, and "
+                   "docs/PLACEMENT.md says where each comes from); they are left out below.</p>")
     for name, rows in sources.items():
         assumed = [r for r in rows if r["comment"] and "assumption" in r["comment"].lower()]
         body = "".join(
@@ -344,16 +393,20 @@ def build_report(folder: Path) -> Path:
     sources = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
     scen = summary["scenarios"]
     files = [folder / f"scenario-{s['scenario']}.yaml" for s in scen]
-    labels = {s["scenario"]: {k: (m.get("label") or k) for k, m in
-                              yaml.safe_load(f.read_text(encoding="utf-8"))["municipalities"].items()}
+    loaded = {f: read_yaml(f) for f in files}  # each once: a national world's file is some 1.4 MB
+    labels = {s["scenario"]: {k: (m.get("label") or k) for k, m in loaded[f]["municipalities"].items()}
               for s, f in zip(scen, files)}
     plots = make_plots(folder, scen, labels)
     described = []
+    national = all("placement" in s for s in scen)
     for s, f in zip(scen, files):
-        d = yaml.safe_load(f.read_text(encoding="utf-8"))
+        d = loaded[f]
         munis = ", ".join(
             f"{(m.get('label') or k)} (agreement {m.get('reception_agreement_per_year', 0):g} a year)"
             for k, m in d["municipalities"].items())
+        if national:
+            munis = (f"all {len(d['municipalities'])} of Sweden's, placed by the rule "
+                     f"'{d['placement']['rule'].replace('_', ' ')}'")
         described.append(f"<li><b>{e(title_of(s))}</b> (<code>{e(s['scenario'])}</code>): "
                          f"{e(expand((d.get('description') or '').strip()))} "
                          f"<span class='small'>{s['refugees']} refugees over {d['simulation']['years']} years; "
@@ -368,7 +421,7 @@ def build_report(folder: Path) -> Path:
                    for k, p in plots.items())
     base = title_of(scen[0])
     title = " vs ".join(title_of(s) for s in scen)
-    ss = yaml.safe_load(files[0].read_text(encoding="utf-8"))["metrics"]["self_sufficiency"]
+    ss = loaded[files[0]]["metrics"]["self_sufficiency"]
     share = ss["threshold_share_of_living_costs"]
     ss_text = "living costs" if share == 1 else f"{100 * share:.0f} % of living costs"
     body = f"""<h1>Refugee introduction: {e(title)}</h1>
@@ -394,11 +447,12 @@ the sense of "own support" in the municipalities' own figures. <b>On support, no
 (passive support) means {e(PASSIVE_SUPPORT_DEFINITION)}. "–" means beyond the simulated period.</p>
 {ranges_note(summary)}
 {headline_table(summary)}
-{municipality_tables(folder, summary, labels)}
+{placement_report.section(folder, scen)}
+{"" if national else municipality_tables(folder, summary, labels)}
 {groups.html_table(scen, summary.get("differences", []), labels)}
 
 <h2>Settings that differ</h2>
-{lever_differences(files)}
+{lever_differences(files, loaded)}
 
 <h2>Plots</h2>{figs}
 
@@ -408,7 +462,7 @@ the sense of "own support" in the municipalities' own figures. <b>On support, no
 behavioural parameters (<code>behaviour.*</code>) are the model's assumptions about how people and employers
 respond; the list below gives, for each scenario, every value, the file and line it came from (or
 "default"), and its source comment. The model itself is described in <code>docs/ODD.md</code>.</p>
-{sources_section(sources)}
+{sources_section(sources, national)}
 
 <h2>How to reproduce</h2>
 <p>From the project folder, with the same version of the model:</p><pre>{e(meta['command'])}</pre>

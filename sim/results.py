@@ -20,19 +20,40 @@ BY_MONTH_COLUMNS = ["observed", "employed", "self_sufficient", "had_contact", "s
                     "passive_support"]
 
 
+def areas(model) -> tuple[list[str], np.ndarray]:
+    """The areas the tables are kept by: each municipality, or in a national placement world its
+    county (290 municipalities' weekly series would be some 100 MB a comparison; the county is
+    what a county board reads). Returns the area names and each municipality's area."""
+    if model.config.placement is None:
+        return list(model.munis.names), np.arange(model.munis.n)
+    from .config.places import counties
+    from .placement.place import scenario_places
+    codes = [p.county_code for p in scenario_places(model.config)]
+    order = sorted(set(codes))
+    table = counties()
+    return [table[c].name for c in order], np.array([order.index(c) for c in codes])
+
+
 def timeseries_long(model) -> pd.DataFrame:
-    """Weekly series per municipality in tidy long form: week, municipality, group, metric, value.
+    """Weekly series per municipality (per county in a national placement world) in tidy long form:
+    week, municipality, group, metric, value.
 
     Groups: 'all' for states and payments; 'all', 'female' and 'male' for people present,
     employed and self-sufficient.
     """
     rec = model.recorder
-    T, K = model.t + 1, model.munis.n
-    names = np.array(model.munis.names)
+    T = model.t + 1
+    area_names, area_of = areas(model)
+    K = len(area_names)
+    names = np.array(area_names)
     parts = []
 
     def add(values: np.ndarray, metric: str, group: str):
-        # values: (T, K)
+        # values: (T, municipalities), summed into the areas
+        if K != len(area_of) or not np.array_equal(area_of, np.arange(K)):
+            summed = np.zeros((values.shape[0], K), dtype=np.float64)
+            np.add.at(summed.T, area_of, values.T)
+            values = summed
         parts.append(pd.DataFrame({
             "week": np.repeat(np.arange(T), K), "municipality": np.tile(names, T),
             "group": group, "metric": metric, "value": values[:T].reshape(-1).astype(np.float64)}))
@@ -52,7 +73,14 @@ def timeseries_long(model) -> pd.DataFrame:
 def by_month_table(model) -> pd.DataFrame:
     """Counts by months since arrival, municipality, sex and education at arrival."""
     df = model.by_duration("arrival")
-    return df[["months_since_arrival", "municipality", "sex", "education", *BY_MONTH_COLUMNS]]
+    df = df[["months_since_arrival", "municipality", "sex", "education", *BY_MONTH_COLUMNS]]
+    if model.config.placement is not None:  # by county (see `areas`)
+        area_names, area_of = areas(model)
+        to_area = dict(zip(model.munis.names, (area_names[a] for a in area_of)))
+        df = (df.assign(municipality=df["municipality"].map(to_area))
+              .groupby(["months_since_arrival", "municipality", "sex", "education"], sort=False, as_index=False)
+              [list(BY_MONTH_COLUMNS)].sum())
+    return df
 
 
 @dataclass

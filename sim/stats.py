@@ -4,13 +4,14 @@ differences between scenarios that ran with the same seeds."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
 SUMMARY_INTERVAL = (5, 95)  # percentiles of the replicate distribution
 
 
-def interval(values: list[float | None]) -> dict[str, float | None]:
+def interval(values: Sequence[float | None]) -> dict[str, float | None]:
     """Mean and 5th-95th percentile over replicates; None if no replicate has a value."""
     xs = np.array([v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))], dtype=float)
     if len(xs) == 0:

@@ -168,7 +168,10 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(here, capsys):
 
 # --- property-based: random mutations of the shipped scenarios --------------------------------
 
-SHIPPED = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
+# The national worlds (sweden_*: 290 generated municipalities) are left out: a mutation of one
+# would take a second to validate; their placement block's bad input is tests/test_placement.py's.
+SHIPPED = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(SCENARIO_DIR.glob("*.yaml"))
+           if not p.name.startswith("sweden_")}
 ODD_VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=20), st.lists(st.integers(-5, 5), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),

@@ -97,6 +97,7 @@ def unflatten(leaves: Iterable[tuple[tuple[str, ...], Any]]) -> dict:
     return out
 
 
+@lru_cache(maxsize=256)
 def shown_path(file: str) -> str:
     """A file as a reader can use it: relative to the working folder, or to the project (the
     shipped scenarios and calibration), else as given; never another machine's absolute path in
@@ -112,10 +113,13 @@ def shown_path(file: str) -> str:
     return file
 
 
-def annotate(scenario: Scenario, sources: Sources | None) -> list[dict]:
-    """One row per value: path, value, origin ('file:line', '--set' or 'default'), comment."""
+def annotate(scenario: Scenario, sources: Sources | None, skip: tuple[str, ...] = ()) -> list[dict]:
+    """One row per value: path, value, origin ('file:line', '--set' or 'default'), comment;
+    without the top-level sections named in `skip`."""
     rows = []
     data = scenario.model_dump(mode="json", by_alias=True)
+    for key in skip:
+        data.pop(key, None)
     for path, value in flatten(data).items():
         hit = sources.lines.get(path) if sources is not None else None
         if hit is None:  # not written in any file: the schema's default

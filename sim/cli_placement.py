@@ -48,7 +48,7 @@ def _slack(text: str) -> float:
     return v
 
 
-def add_parsers(sub, int_at_least, int_between) -> None:
+def add_parsers(sub, int_at_least, int_between, set_pair) -> None:
     n = sub.add_parser("national", help="build Sweden's 290 municipalities as placement scenarios (one per rule)")
     n.add_argument("--year", type=int_between(2017, 2026), default=2018,
                    help="first simulated year; its published county numbers are used (default 2018)")
@@ -76,6 +76,8 @@ def add_parsers(sub, int_at_least, int_between) -> None:
     g.add_argument("--years", type=int_between(1, 40), default=None, help="simulated years (default: the scenario's)")
     g.add_argument("--seed", type=int_between(0, 2**32 - 1), default=None, help="base seed (default: the scenario's)")
     g.add_argument("--workers", type=int_at_least(1), default=2, help="worker processes")
+    g.add_argument("--set", dest="overrides", type=set_pair, action="append", default=[], metavar="KEY.PATH=VALUE",
+                   help="change one value of every scenario of the study, e.g. placement.onward_within_share=0.8")
     g.add_argument("--out", type=Path, default=None, help="results folder (default results/placement-gap-<time>)")
     g.add_argument("--quiet", action="store_true", help="no progress")
 
@@ -155,7 +157,7 @@ def placement_gap(args, argv: list[str]) -> int:
     progress = None if args.quiet else (lambda text: print(text, file=sys.stderr, flush=True))
     with StagedFolder(final) as tmp:
         result = run_gap(args.scenario, args.shares, args.slack, args.replicates, args.seed, args.years,
-                         args.workers, progress)
+                         args.workers, progress, args.overrides)
         result["command"] = " ".join(argv)
         (tmp / "placement_gap.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
         text = gap_table(result)

@@ -79,7 +79,7 @@ def write_comparison(tmp: Path, names: list[str], loaded: list[tuple], runs: lis
     each value came from, the tables, summary.json, metadata.json, the plots and report.html.
     `loaded` holds (scenario, sources) per name; `runs` what `run_comparison` returned."""
     from .config.annotate import annotate
-    from .output import write_metadata, write_scenario, write_summary, write_tables
+    from .output import write_metadata, write_placement_table, write_scenario, write_summary, write_tables
     from .report import build_report
     from .runner import replicate_seed
     replicates = summary["scenarios"][0]["replicates"] if summary["scenarios"] else 0
@@ -93,6 +93,7 @@ def write_comparison(tmp: Path, names: list[str], loaded: list[tuple], runs: lis
     note("writing tables")
     write_tables(tmp, names, runs)
     write_summary(tmp, summary)
+    write_placement_table(tmp, summary)
     write_metadata(tmp, seeds={"base_seed": base_seed,
                                "replicate_seeds": [replicate_seed(base_seed, r) for r in range(replicates)],
                                "parameter_sets": summary["uncertainty"]["members"],

@@ -237,5 +237,22 @@ def write_tables(folder: Path, names: list[str], runs: list[dict]) -> None:
     by_month.to_parquet(folder / "by_month.parquet", index=False)
 
 
+def write_placement_table(folder: Path, summary: dict) -> None:
+    """placement_municipalities.csv: for each placement scenario and municipality, its arrivals a
+    year, share with a first job within 24 months and share of low-prospect arrivals (pooled over
+    replicates); nothing for scenarios without placement."""
+    import pandas as pd
+    rows = []
+    for s in summary["scenarios"]:
+        m = (s.get("placement") or {}).get("municipalities")
+        if not m:
+            continue
+        rows.append(pd.DataFrame({"scenario": s["scenario"], "code": m["codes"], "municipality": m["names"],
+                                  "arrivals_per_year": m["arrivals_per_year"], "first_job_24": m["first_job_24"],
+                                  "low_prospect_share": m["low_prospect_share"]}))
+    if rows:
+        pd.concat(rows, ignore_index=True).to_csv(folder / "placement_municipalities.csv", index=False)
+
+
 def write_summary(folder: Path, summary: dict) -> None:
     (folder / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")

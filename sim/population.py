@@ -137,12 +137,13 @@ def draw_everyone(scenario: Scenario, streams: Streams) -> dict[str, np.ndarray]
     if national and drawn:
         placed = place(scenario, drawn, streams.get("placement"))
         drawn["home"] = placed.home
+        drawn["onward_to"] = placed.onward_to
         drawn["placement_notes"] = np.array(placed.notes, dtype=object)
     return drawn
 
 
 # Weeks are stored as int16 (a run is at most 40 years, 2,080 weeks; a permit some weeks before
-# the start), counts and small codes as int8 or uint8 (`tables.PERSON`: 132 bytes a person).
+# the start), counts and small codes as int8 or uint8 (`tables.PERSON`: 136 bytes a person).
 WEEK = np.int16
 
 
@@ -190,6 +191,9 @@ class Population:
         self.ti_arrival = ti_arrival[order].astype(WEEK)         # week settled in the municipality
         self.ti_permit = (ti_arrival[order] - take("permit_lag", np.int32)).astype(WEEK)  # week of residence permit
         self.home = take("home", np.int16)                       # municipality of settlement
+        # Where an onward move leads: another modelled municipality (a national placement world's
+        # `placement.onward_within_share`), or -1: out of the modelled municipalities.
+        self.onward_to = take("onward_to", np.int16) if "onward_to" in drawn else np.full(self.n, NO_ONE, np.int16)
         self.female = take("female", bool)
         partner = take("partner", np.int32)
         self.partner = np.where(partner >= 0, rank[np.maximum(partner, 0)], NO_ONE).astype(np.int32)

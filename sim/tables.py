@@ -30,7 +30,7 @@ MAX_YEARS = 40  # a run's longest (Simulation.years); the labour market's paths 
 
 # Weeks are int16 (a run is at most 40 years, 2,080 weeks; a permit some weeks before the start).
 PERSON = np.dtype([
-    # Drawn at construction (float32, int32, int16, then one-byte fields: aligned, 132 bytes).
+    # Drawn at construction (float32, int32, int16, then one-byte fields: aligned, 136 bytes).
     ("youngest_age", np.float32),         # years at arrival; -1 = no young child
     ("age0", np.float32),                 # age at arrival
     ("aptitude", np.float32),             # learning speed, mean 1
@@ -51,6 +51,7 @@ PERSON = np.dtype([
     ("ti_permit", np.int16),              # week of the residence permit
     ("home", np.int16),                   # municipality of settlement
     ("municipality", np.int16),           # municipality now (a transfer changes it)
+    ("onward_to", np.int16),              # where an onward move leads inside the world, -1 out of it
     ("ti_state", np.int16),               # week the current state began
     ("ti_validated", np.int16),           # week validation completes
     ("agency", np.int16),                 # staffing agency of an agency job

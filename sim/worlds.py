@@ -125,6 +125,7 @@ def _people(P: Population, p0: int, p1: int, k0: int, e0: int, a0: int, arrived:
         rows[name] = np.where(rows[name] >= 0, rows[name] - first, NO_ONE)
     rows["home"] -= k0
     rows["municipality"] -= k0
+    rows["onward_to"] = np.where(rows["onward_to"] >= 0, rows["onward_to"] - k0, NO_ONE)
     object.__setattr__(out, "rows", rows)
     object.__setattr__(out, "n", p1 - p0)
     object.__setattr__(out, "n_arrived", arrived)

@@ -20,6 +20,7 @@ from sim.placement import numbers
 from sim.placement.assignment import Infeasible, Problem, solve, solve_with_gap
 from sim.placement.prediction import N_PROFILES, Predictions, fit, profile_of
 from sim.runner import run_figures_of
+from sim.states import State
 
 # Three real municipalities of different size and labour market: Falkenberg, Värnamo, Sorsele.
 TOY_CODES = ("1382", "0683", "2422")
@@ -333,3 +334,58 @@ def test_national_writes_the_world_and_its_rules(tmp_path, capsys):
     s = load_scenario(tmp_path / "sweden_2019_danish_quota.yaml")
     assert s.placement.rule == "danish_quota" and s.placement.per_year(2) == [9000, 9000]
     assert s.simulation.start_date.year == 2019
+
+
+def test_computed_county_numbers_against_the_published_ones_as_documented():
+    """docs/PLACEMENT.md: the share of arrivals the computed rule (2019 weights) would place in
+    another county than the government did."""
+    from sim.config.places import counties
+    places = list(municipalities().values())
+    w = numbers.settlement_weights(places, {"labour_market": 0.43, "population": 0.37, "earlier_reception": 0.2})
+    codes = sorted(counties())
+    computed = np.array([w[[p.county_code == c for p in places]].sum() for c in codes])
+    for year, displaced in ((2019, 10.8), (2020, 10.6), (2022, 3.5), (2026, 14.4)):
+        published = np.array([counties()[c].numbers[year] for c in codes], float)
+        assert 50 * np.abs(computed - published / published.sum()).sum() == pytest.approx(displaced, abs=0.05)
+
+
+def test_a_placement_comparison_writes_the_county_boards_report(tmp_path):
+    import pandas as pd
+
+    from sim.cli import main
+    files = []
+    for rule in ("settlement_act", "danish_quota"):
+        data = toy_world(rule, arrivals=200, years=3)
+        data["name"], data["title"] = f"toy_{rule}", f"Toy: {rule.replace('_', ' ')}"
+        path = tmp_path / f"toy_{rule}.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        files.append(str(path))
+    out = tmp_path / "out"
+    assert main(["compare", *files, "--replicates", "2", "--quiet", "--out", str(out)]) == 0
+    report = (out / "report.html").read_text(encoding="utf-8")
+    for heading in ("Placement: where arrivals are settled", "Fairness", "By county", "By sex and education"):
+        assert heading in report
+    assert (out / "map.png").stat().st_size > 0
+    table = pd.read_csv(out / "placement_municipalities.csv", dtype={"code": str})
+    assert len(table) == 6 and set(table["code"]) == set(TOY_CODES)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    block = summary["scenarios"][1]["placement"]
+    assert block["rule"] == "danish_quota" and set(block["by_county"]) == {"13", "06", "24"}
+    assert str(tmp_path) not in (out / "summary.json").read_text(encoding="utf-8")
+
+
+def test_onward_moves_inside_the_world_change_municipality_not_presence():
+    def run(share):
+        data = toy_world("settlement_act", arrivals=300, years=2, onward_within_share=share)
+        data["behaviour"] = {"mobility": {"onward_move_per_week": 0.02}}
+        m = IntroductionModel(scenario_from_dict(data), seed=5)
+        for _ in range(104):
+            m.step()
+            assert m.check_invariants() == [], f"week {m.t}"
+        return m.population
+    stay, move = run(0.0), run(1.0)
+    moved = (move.municipality != move.home) & (move.state != State.NOT_ARRIVED)
+    assert moved.sum() > 20 and (stay.municipality == stay.home).all()
+    np.testing.assert_array_equal(move.municipality[moved], move.onward_to[moved])
+    assert (move.state == State.MOVED_AWAY).sum() < (stay.state == State.MOVED_AWAY).sum()
+    assert not np.isin(move.state[moved], [State.MOVED_AWAY, State.LEFT]).all()

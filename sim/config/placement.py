@@ -130,6 +130,11 @@ class Placement(Section):
     settlement_act: SettlementAct = SettlementAct()
     self_arranged: SelfArranged = SelfArranged()
     optimised: Optimised = Optimised()
+    onward_within_share: float = Field(
+        0.0, ge=0, le=1,
+        description="Share of those who move on (behaviour.mobility.onward_move_per_week) who move to another "
+                    "modelled municipality, chosen as self-arranged housing is, instead of leaving the world "
+                    "(secondary migration towards the cities, seed 001). Assumption; 0 = everyone leaves.")
 
     @field_validator("arrivals_per_year")
     @classmethod

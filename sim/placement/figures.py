@@ -51,6 +51,12 @@ def _ratio(a, b):
     return np.where(b > 0, a / np.maximum(b, 1), np.nan)
 
 
+def _spread(rates: np.ndarray) -> float | None:
+    """The highest rate minus the lowest, over the groups observed (None if none is)."""
+    seen = rates[np.isfinite(rates)]
+    return float(seen.max() - seen.min()) if len(seen) else None
+
+
 def _rounded(values: np.ndarray) -> list:
     return [None if not np.isfinite(v) else round(float(v), 4) for v in values]
 
@@ -104,8 +110,7 @@ def summarise(scenario, runs: list[dict], low: np.ndarray, promised: list[float]
             if what == "employed":
                 # The spread between groups: the best group's rate minus the worst's.
                 out["fairness"][f"group_spread_employed_{mo}"] = interval(
-                    [float(np.nanmax(_ratio(n_.sum(0), o.sum(0))) - np.nanmin(_ratio(n_.sum(0), o.sum(0))))
-                     for n_, o in zip(num, obs)])
+                    [_spread(_ratio(n_.sum(0), o.sum(0))) for n_, o in zip(num, obs)])
     arrivals = np.array([np.asarray(r["placement"]["arrivals"], float) for r in runs])  # [R, profile, M]
     per_muni = arrivals.sum(1)
     obs24 = np.array([np.asarray(r["placement"]["observed_24"], float).sum(0) for r in runs])

@@ -29,16 +29,19 @@ def load_ratio(scenario, run: dict) -> float:
 
 
 def run_gap(name: str, shares: list[float], slacks: list[float], replicates: int, seed: int | None,
-            years: int | None, workers: int, progress: Callable[[str], None] | None = None) -> dict:
-    if load_scenario(name).placement is None:
+            years: int | None, workers: int, progress: Callable[[str], None] | None = None,
+            overrides: list | None = None) -> dict:
+    """`overrides` ((key path, value) pairs) apply to every scenario of the study."""
+    given = list(overrides or [])
+    if load_scenario(name, given).placement is None:
         raise ScenarioError.single(name, None, "placement", "placement-gap needs a scenario with a 'placement:' block "
                                                              "(e.g. sweden_2018_optimised)")
-    base = load_scenario(name, [("placement.rule", "settlement_act")])
-    probe = load_scenario(name, [("placement.rule", "optimised")])
+    base = load_scenario(name, given + [("placement.rule", "settlement_act")])
+    probe = load_scenario(name, given + [("placement.rule", "optimised")])
     assert probe.placement is not None and probe.placement.optimised.predicted is not None
     horizon = probe.placement.optimised.predicted.horizon_months
     points = [(s, k) for k in slacks for s in shares]
-    scenarios = [base] + [load_scenario(name, [("placement.rule", "optimised"), ("placement.optimised.share", s),
+    scenarios = [base] + [load_scenario(name, given + [("placement.rule", "optimised"), ("placement.optimised.share", s),
                                                ("placement.optimised.capacity_slack", k)]) for s, k in points]
     seed = base.simulation.seed if seed is None else seed
     done = [0]
@@ -71,7 +74,7 @@ def run_gap(name: str, shares: list[float], slacks: list[float], replicates: int
                      "employment_gain": {mo: interval(v) for mo, v in emp.items()},
                      "load_ratio": interval([load_ratio(scenarios[0], r) for r in runs]),
                      "local_job_seekers_hires_per_year": interval(list(np.array(locals_) / years_run))})
-    return {"scenario": name, "horizon_months": horizon, "replicates": replicates, "seed": seed,
+    return {"scenario": name, "overrides": [f"{k}={v}" for k, v in given], "horizon_months": horizon, "replicates": replicates, "seed": seed,
             "baseline_first_job": interval([delivered(b) for b in base_runs]),
             "baseline_promised": interval([promised(b, prob, horizon) for b in base_runs]),
             "baseline_load_ratio": interval([load_ratio(scenarios[0], b) for b in base_runs]),
@@ -89,6 +92,7 @@ def gap_table(result: dict) -> str:
              f"Settlement Act: {100 * result['baseline_first_job']['mean']:.1f} % delivered, "
              f"{100 * result['baseline_promised']['mean']:.1f} % predicted; arrivals per planned place "
              f"{result['baseline_load_ratio']['mean']:.2f}", "",
+             *([f"Every scenario with: {', '.join(result['overrides'])}"] if result.get("overrides") else []),
              "| share assigned | capacity slack | promised gain | delivered gain | gap (promised - delivered) "
              "| employed at 24 months | arrivals per planned place | local job seekers' hires a year |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]

@@ -48,6 +48,7 @@ class Households:
 @dataclass
 class Placed:
     home: np.ndarray                    # per person
+    onward_to: np.ndarray               # per person: where an onward move leads, -1 out of the world
     notes: list[str] = field(default_factory=list)
 
 
@@ -218,4 +219,11 @@ def place(scenario: Scenario, cols: dict[str, np.ndarray], rng: np.random.Genera
                 capacity = np.maximum(np.ceil(shares * total * (1 + pl.optimised.capacity_slack) - taken), 0)
                 _optimised(scenario, H, pred, capacity.astype(np.int64), shares, opt, month_of[opt],
                            low_profile, rng, home_hh, notes, int(year))
-    return Placed(home_hh[H.person_household].astype(np.int16), notes)
+    # Onward moves inside the world: a share of those who move on go to another modelled
+    # municipality, towards where self-arranged housing goes (large municipalities, co-nationals).
+    n = len(H.person_household)
+    onward = np.full(n, -1, dtype=np.int16)
+    if pl.onward_within_share > 0:
+        inside = rng.random(n) < pl.onward_within_share
+        onward[inside] = rng.choice(len(places), size=int(inside.sum()), p=ebo)
+    return Placed(home_hh[H.person_household].astype(np.int16), onward, notes)

@@ -54,7 +54,7 @@ def separations(B: Batch, first: int, last: int, t: int) -> None:
                     q.n_children += 1
                     q.primary_carer = False
                 intern = p.state == INTERNSHIP
-                if leave(p, b, t, uniform(b.seed, SEPARATION_MOVE, who, t)) and intern:
+                if leave(p, M, b, t, uniform(b.seed, SEPARATION_MOVE, who, t)) and intern:
                     end_internship(p, E, w, t, ended)
             earn(p, b)  # this week's work income (income.py), once the person's week is settled
 
@@ -132,9 +132,11 @@ def birth(p, b, t: int, u: float) -> bool:
 
 
 @njit(inline="always")
-def leave(p, b, t: int, u: float) -> bool:
-    """Leaving the modelled municipalities: moving on (less often when in work) or pension age.
-    Returns whether the person left (an internship then ends too: the caller's)."""
+def leave(p, M, b, t: int, u: float) -> bool:
+    """Moving on (less often when in work) or pension age: out of the modelled municipalities, or,
+    in a national world, once to another modelled municipality (`p.onward_to`), where work,
+    education and an internship end and the programme goes on. Returns whether the person left
+    their municipality (an internship then ends too: the caller's)."""
     s = p.state
     if not PRESENT[s]:
         return False
@@ -142,6 +144,12 @@ def leave(p, b, t: int, u: float) -> bool:
     old = age(p, t) >= b.mobility_retirement_age
     if not (u < move_p or old):
         return False
+    if not old and p.onward_to >= 0 and p.onward_to != p.municipality:
+        p.municipality = p.onward_to
+        p.extra_work = False
+        if WORKING[s] or s == EDUCATION or s == INTERNSHIP:
+            end_job(p, t, in_period(p, M[p.municipality], t))
+        return True
     p.state = LEFT if old else MOVED_AWAY
     p.ti_state = t
     p.ti_left = t

@@ -135,7 +135,7 @@ def draw_everyone(scenario: Scenario, streams: Streams) -> dict[str, np.ndarray]
         hh_offset += n_hh
     drawn = {k: np.concatenate(v) for k, v in parts.items()}
     if national and drawn:
-        placed = place(scenario, drawn, streams.get("placement"))
+        placed = place(scenario, drawn, streams)
         drawn["home"] = placed.home
         drawn["onward_to"] = placed.onward_to
         drawn["placement_notes"] = np.array(placed.notes, dtype=object)

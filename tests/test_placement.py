@@ -276,10 +276,42 @@ def test_predictions_missing_or_not_covering_the_world_are_refused(tmp_path):
     (tmp_path / "other.json").write_text(json.dumps(pred.to_json()), encoding="utf-8")
     data = toy_world("optimised", optimised={"predictions": str(tmp_path / "other.json")})
     assert "do not cover municipality 2422" in problems(data)
-    (tmp_path / "bad.json").write_text('{"horizon_months": 24, "municipalities": ["1382"], "probability": [[2]]}',
-                                       encoding="utf-8")
-    data = toy_world("optimised", optimised={"predictions": str(tmp_path / "bad.json")})
-    assert "not a predictions file" in problems(data)
+    for bad, says in (('{"horizon_months": 24, "municipalities": ["1382"], "probability": [[2]]}', "16 rows (profiles)"),
+                      ('{"horizon_months": 18, "municipalities": ["1382"], "probability": [[0.2]]}', "one of 12, 24"),
+                      ('{"horizon_months": {}, "municipalities": 5, "probability": [[{}]]}', "horizon_months"),
+                      ('{"horizon_months": 24, "municipalities": 5, "probability": []}', "list of SCB codes"),
+                      ('{"horizon_months": 24, "municipalities": ["1382"], "probability": [[{}]]}', "rows of numbers"),
+                      ('{"horizon_months": 24, "municipalities": ["1382", "1382"], "probability": []}', "twice")):
+        (tmp_path / "bad.json").write_text(bad, encoding="utf-8")
+        data = toy_world("optimised", optimised={"predictions": str(tmp_path / "bad.json")})
+        msg = problems(data)
+        assert "not a predictions file" in msg and says in msg, (bad, msg)
+
+
+def test_a_municipality_given_twice_is_refused():
+    data = toy_world()
+    first, second = list(data["municipalities"].values())[:2]
+    second["labour_market"]["register_code"] = first["labour_market"]["register_code"]
+    assert "already" in problems(data)
+
+
+def test_self_arranged_homes_and_onward_moves_are_the_same_under_every_rule(tmp_path):
+    homes, onward = [], []
+    for rule in ("settlement_act", "danish_quota", "optimised"):
+        data = toy_world(rule, arrivals=300, years=2, self_arranged_share=0.8, onward_within_share=0.5)
+        if rule == "optimised":
+            data["placement"]["optimised"] = {"predictions": toy_predictions(tmp_path / "p.json")}
+        P = IntroductionModel(scenario_from_dict(data), seed=8, collect=False).population
+        homes.append(P.home.copy())
+        onward.append(P.onward_to.copy())
+    # Who arranges their own housing (8 in 10), and where, does not depend on the rule: at least
+    # they are placed alike under all three; nor does who moves on inside the world.
+    same = (homes[0] == homes[1]) & (homes[1] == homes[2])
+    assert same.mean() > 0.8
+    for o in onward[1:]:
+        np.testing.assert_array_equal((o >= 0), (onward[0] >= 0))
+    for h, o in zip(homes, onward):
+        assert not np.any(o[o >= 0] == h[o >= 0])  # never back home
 
 
 # --- the shipped national world -------------------------------------------------------------------
@@ -311,7 +343,8 @@ def test_a_toy_national_world_keeps_its_invariants_week_by_week(tmp_path):
 
 
 @pytest.mark.parametrize("argv, says", [
-    (["national", "--year", "2016"], "expected 2017 or more"),
+    (["national", "--year", "2021"], "invalid choice"),
+    (["national", "--horizon", "18"], "invalid choice"),
     (["national", "--arrivals", "0"], "expected 1 or more"),
     (["placement-gap", "--shares", "1.5"], "--shares"),
     (["placement-gap", "--slack", "-1"], "--slack"),

@@ -310,6 +310,16 @@ def _check_placement(s: Scenario, sources: Sources) -> list[Problem]:
                     "settlement numbers and reception come from data/municipalities.csv")
     if pl is None or problems:
         return problems
+    seen: dict[str, str] = {}
+    for name, m in s.municipalities.items():
+        code = str(m.labour_market.register_code)
+        if code in seen:
+            problem(("municipalities", name, "labour_market", "register_code"),
+                    f"municipality {code} is already '{seen[code]}': each of a placement's municipalities must be "
+                    "a different one (its settlement numbers would count twice)")
+        seen.setdefault(code, name)
+    if problems:
+        return problems
     from .places import counties  # noqa: PLC0415
     sa = pl.settlement_act
     year = sa.year or s.simulation.start_date.year

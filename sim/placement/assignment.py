@@ -82,7 +82,7 @@ def solve_with_gap(p: Problem) -> tuple[np.ndarray, float]:
         b_ub.append(np.zeros(M))
     res = linprog(-p.value.ravel(), A_ub=sparse.vstack(ub).tocsr(), b_ub=np.concatenate(b_ub), A_eq=a_eq,
                   b_eq=p.counts.astype(float), bounds=(0, None), method="highs")
-    if res.status == 2 or res.x is None:
+    if res.status != 0 or res.x is None:
         raise Infeasible(res.message)
     bound = -float(res.fun)
     x = _round(res.x.reshape(K, M), p)

@@ -10,9 +10,8 @@ from ..config.places import counties
 from ..states import CHANNELS, EDUCATION_NAMES
 from ..stats import interval
 from .place import scenario_places
-from .prediction import N_PROFILES, profile_names, profile_of
+from .prediction import HORIZONS, N_PROFILES, profile_names, profile_of
 
-HORIZONS = (12, 24, 36)       # months: first paid job within (the predictions' target)
 PANEL_MONTHS = (24, 36, 60)   # months: employment and self-sufficiency by county and group
 GROUP_NAMES = [f"{'women' if f else 'men'}, {e.replace('_', ' ')}" for f in (0, 1) for e in EDUCATION_NAMES]
 
@@ -72,7 +71,7 @@ def low_prospect_profiles(runs: list[dict], horizon: int = 24, quantile: float =
     obs = total(runs, f"observed_{horizon}").sum(1)
     got = total(runs, f"first_job_{horizon}").sum(1)
     arrivals = total(runs, "arrivals").sum(1)
-    rate = np.where(obs > 0, got / np.maximum(obs, 1), 1.0)
+    rate = np.where(obs > 0, got / np.maximum(obs, 1), np.inf)  # profiles never observed last
     order = np.argsort(rate, kind="stable")
     share = np.cumsum(arrivals[order]) / max(arrivals.sum(), 1)
     low = np.zeros(N_PROFILES, bool)
@@ -169,7 +168,8 @@ def placement_summaries(scenarios: list, figures: list[list[dict]]) -> list[dict
     out = []
     for s, runs in zip(scenarios, figures):
         prom = ([promised(r, prob, horizon) for r in runs]
-                if prob is not None and horizon in HORIZONS and len(s.municipalities) == prob.shape[1] else None)
+                if prob is not None and horizon in HORIZONS and carrier is not None
+                and [p.code for p in scenario_places(s)] == [p.code for p in scenario_places(carrier)] else None)
         block = summarise(s, runs, low, prom)
         block["rule"] = s.placement.rule
         block["low_prospect_profiles"] = [n for n, is_low in zip(profile_names(), low) if is_low]

@@ -18,12 +18,12 @@ from .figures import promised
 from .place import predictions_matrix, scenario_places
 
 
-def load_ratio(scenario, run: dict) -> float:
+def load_ratio(scenario, run: dict, years: int | None = None) -> float:
     """Arrivals per planned place (reception the staff were sized for), weighted by arrivals: 1 when
     everyone goes where the plan expected them, above 1 when a rule concentrates them."""
     arrivals = np.asarray(run["placement"]["arrivals"], float).sum(0)
     planned = np.array([m.reception_agreement_per_year for m in scenario.municipalities.values()])
-    per_year = arrivals / max(scenario.simulation.years, 1)
+    per_year = arrivals / max(years or scenario.simulation.years, 1)
     ratio = per_year / np.maximum(planned, 0.5)
     return float((ratio * arrivals).sum() / max(arrivals.sum(), 1))
 
@@ -72,12 +72,12 @@ def run_gap(name: str, shares: list[float], slacks: list[float], replicates: int
                      "promised_gain": interval(prom), "delivered_gain": interval(deliv),
                      "gap": interval(list(np.array(prom) - np.array(deliv))),
                      "employment_gain": {mo: interval(v) for mo, v in emp.items()},
-                     "load_ratio": interval([load_ratio(scenarios[0], r) for r in runs]),
+                     "load_ratio": interval([load_ratio(scenarios[0], r, years) for r in runs]),
                      "local_job_seekers_hires_per_year": interval(list(np.array(locals_) / years_run))})
     return {"scenario": name, "overrides": [f"{k}={v}" for k, v in given], "horizon_months": horizon, "replicates": replicates, "seed": seed,
             "baseline_first_job": interval([delivered(b) for b in base_runs]),
             "baseline_promised": interval([promised(b, prob, horizon) for b in base_runs]),
-            "baseline_load_ratio": interval([load_ratio(scenarios[0], b) for b in base_runs]),
+            "baseline_load_ratio": interval([load_ratio(scenarios[0], b, years) for b in base_runs]),
             "points": rows}
 
 

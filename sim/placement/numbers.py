@@ -27,12 +27,17 @@ def _normalised(w: np.ndarray) -> np.ndarray:
     return w / s if s > 0 else np.full(len(w), 1.0 / len(w))
 
 
+def _share_or_zero(w: np.ndarray) -> np.ndarray:
+    s = w.sum()
+    return w / s if s > 0 else np.zeros(len(w))
+
+
 def danish_quota(population: np.ndarray, earlier: np.ndarray) -> np.ndarray:
     """Denmark's municipal quotas (bekendtgørelse 550/2022 §4): a municipality's share is twice its
     share of the population minus its share of the immigrants already there; negative shares are set
     to zero and the rest rescaled to the national number. `earlier` stands for the immigrants the
     order counts (in the Swedish world: those received in 2018, an assumption)."""
-    share = 2 * _normalised(np.asarray(population, float)) - _normalised(np.asarray(earlier, float))
+    share = 2 * _normalised(np.asarray(population, float)) - _share_or_zero(np.asarray(earlier, float))
     return _normalised(np.maximum(share, 0.0))
 
 

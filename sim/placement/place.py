@@ -161,7 +161,7 @@ def low_prospect_profiles(pred: np.ndarray, weights: np.ndarray, profile_counts:
     """Profiles whose predicted outcome (mean over municipalities, weighted by `weights`) is among
     the lowest `quantile` of arrivals (whole profiles, lowest first, while the share stays within it;
     at least the lowest one)."""
-    national = pred @ weights
+    national = np.where(profile_counts > 0, pred @ weights, np.inf)  # only profiles that arrive
     order = np.argsort(national, kind="stable")
     share = np.cumsum(profile_counts[order]) / max(profile_counts.sum(), 1)
     low = np.zeros(N_PROFILES, dtype=bool)
@@ -178,8 +178,10 @@ def predictions_matrix(scenario: Scenario, places: list[Place]) -> np.ndarray:
     return pred.probability[:, [col[p.code] for p in places]]
 
 
-def place(scenario: Scenario, cols: dict[str, np.ndarray], rng: np.random.Generator) -> Placed:
-    """Each person's municipality of settlement under the scenario's placement rule."""
+def place(scenario: Scenario, cols: dict[str, np.ndarray], streams) -> Placed:
+    """Each person's municipality of settlement under the scenario's placement rule. Each kind of
+    draw has its own stream (`streams`: sim.rng.Streams), so that who arranges their own housing,
+    where they go, and where onward moves lead are the same under every rule."""
     pl = scenario.placement
     assert pl is not None
     places = scenario_places(scenario)
@@ -187,7 +189,8 @@ def place(scenario: Scenario, cols: dict[str, np.ndarray], rng: np.random.Genera
     n_hh = len(H.adults)
     home_hh = np.zeros(n_hh, dtype=np.int64)
     notes: list[str] = []
-    own = rng.random(n_hh) < pl.self_arranged_share
+    own = streams.get("placement.own_housing").random(n_hh) < pl.self_arranged_share
+    rng_own, rng_rule = streams.get("placement.self_arranged"), streams.get("placement.rule")
     if pl.rule == "self_arranged":
         own[:] = True
     ebo = rule_shares(scenario, places, "self_arranged")
@@ -197,7 +200,7 @@ def place(scenario: Scenario, cols: dict[str, np.ndarray], rng: np.random.Genera
     optimised = np.zeros(n_hh, dtype=bool)
     pred = low_profile = None
     if pl.rule == "optimised":
-        optimised = ~own & (rng.random(n_hh) < pl.optimised.share)
+        optimised = ~own & (streams.get("placement.optimised_share").random(n_hh) < pl.optimised.share)
         pred = predictions_matrix(scenario, places)
         profiles = H.profiles[H.profiles >= 0]
         low_profile = low_prospect_profiles(pred, shares, np.bincount(profiles, minlength=N_PROFILES),
@@ -205,9 +208,9 @@ def place(scenario: Scenario, cols: dict[str, np.ndarray], rng: np.random.Genera
     for year in np.unique(year_of):
         in_year = year_of == year
         mine = np.flatnonzero(in_year & own)
-        _self_arranged(rng, mine, month_of[mine], ebo, pl.self_arranged.crowding, home_hh)
+        _self_arranged(rng_own, mine, month_of[mine], ebo, pl.self_arranged.crowding, home_hh)
         by_rule = np.flatnonzero(in_year & ~own & ~optimised)
-        _deal(rng, by_rule, numbers.largest_remainders(len(by_rule), shares), home_hh)
+        _deal(rng_rule, by_rule, numbers.largest_remainders(len(by_rule), shares), home_hh)
         if pl.rule == "optimised":
             opt = np.flatnonzero(in_year & optimised)
             if len(opt):
@@ -218,12 +221,23 @@ def place(scenario: Scenario, cols: dict[str, np.ndarray], rng: np.random.Genera
                 taken = np.bincount(home_hh[by_rule], weights=H.adults[by_rule], minlength=len(places))
                 capacity = np.maximum(np.ceil(shares * total * (1 + pl.optimised.capacity_slack) - taken), 0)
                 _optimised(scenario, H, pred, capacity.astype(np.int64), shares, opt, month_of[opt],
-                           low_profile, rng, home_hh, notes, int(year))
-    # Onward moves inside the world: a share of those who move on go to another modelled
-    # municipality, towards where self-arranged housing goes (large municipalities, co-nationals).
-    n = len(H.person_household)
-    onward = np.full(n, -1, dtype=np.int16)
+                           low_profile, rng_rule, home_hh, notes, int(year))
+    # Onward moves inside the world: a share of households whose members move on go to another
+    # modelled municipality (the household's own, its partner too when they move), towards where
+    # self-arranged housing goes (large municipalities, co-nationals), never back home.
+    onward_hh = np.full(n_hh, -1, dtype=np.int64)
     if pl.onward_within_share > 0:
-        inside = rng.random(n) < pl.onward_within_share
-        onward[inside] = rng.choice(len(places), size=int(inside.sum()), p=ebo)
-    return Placed(home_hh[H.person_household].astype(np.int16), onward, notes)
+        rng_on = streams.get("placement.onward")
+        inside = rng_on.random(n_hh) < pl.onward_within_share
+        onward_hh[inside] = elsewhere(rng_on, ebo, home_hh[inside])
+    return Placed(home_hh[H.person_household].astype(np.int16), onward_hh[H.person_household].astype(np.int16), notes)
+
+
+def elsewhere(rng: np.random.Generator, weights: np.ndarray, home: np.ndarray) -> np.ndarray:
+    """For each entry of `home`, a municipality drawn in proportion to `weights` with `home` left
+    out (its weight removed and the rest renormalised)."""
+    cdf = np.cumsum(weights)
+    below = cdf[home] - weights[home]  # the weight of the municipalities before home
+    u = rng.random(len(home)) * (cdf[-1] - weights[home])
+    v = np.where(u < below, u, u + weights[home])
+    return np.minimum(np.searchsorted(cdf, v, side="right"), len(weights) - 1)

@@ -17,6 +17,7 @@ from scipy.optimize import minimize
 from ..states import EDUCATION_NAMES
 
 N_PROFILES = 16
+HORIZONS = (12, 24, 36)  # months: the first-job horizons a run records (placement.figures)
 
 
 def profile_of(female: np.ndarray, education: np.ndarray, prior_work: np.ndarray) -> np.ndarray:
@@ -52,14 +53,25 @@ class Predictions:
         for key in ("horizon_months", "municipalities", "probability"):
             if key not in data:
                 raise ValueError(f"'{key}' missing")
+        horizon = data["horizon_months"]
+        if not isinstance(horizon, int) or isinstance(horizon, bool) or horizon not in HORIZONS:
+            raise ValueError(f"'horizon_months' must be one of {', '.join(map(str, HORIZONS))} (the horizons a run "
+                             f"records); found {horizon!r}")
+        if not isinstance(data["municipalities"], list):
+            raise ValueError("'municipalities' must be a list of SCB codes")
         codes = tuple(str(c) for c in data["municipalities"])
-        prob = np.asarray(data["probability"], dtype=float)
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"'municipalities' lists {next(c for c in codes if codes.count(c) > 1)} twice")
+        try:
+            prob = np.asarray(data["probability"], dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError("'probability' must be rows of numbers between 0 and 1") from None
         if prob.shape != (N_PROFILES, len(codes)):
             raise ValueError(f"'probability' must be {N_PROFILES} rows (profiles) of {len(codes)} values "
                              f"(municipalities); found shape {prob.shape}")
         if not np.all((prob >= 0) & (prob <= 1)):
             raise ValueError("'probability' values must lie between 0 and 1")
-        return cls(int(data["horizon_months"]), codes, prob, str(data.get("trained_on", "")))
+        return cls(horizon, codes, prob, str(data.get("trained_on", "")))
 
 
 def fit(observed: np.ndarray, succeeded: np.ndarray, features: np.ndarray, ridge: float = 1.0) -> np.ndarray:

@@ -69,8 +69,12 @@ def _run_options(p: argparse.ArgumentParser, top: bool = False, members: bool = 
     same option placed before the subcommand (run.py --seed 7 run X) is not overwritten."""
     d = (lambda k: RUN_DEFAULTS[k]) if top else (lambda k: argparse.SUPPRESS)
     p.add_argument("--replicates", type=_int_at_least(1), default=d("replicates"), help="replicates per scenario (default 10)")
-    p.add_argument("--seed", type=_int_at_least(0), default=d("seed"), help="base seed (default: the first scenario's)")
-    p.add_argument("--years", type=_int_at_least(1), default=d("years"), help="simulated years (default: the scenario's)")
+    # 2**32 - 1 and 40 are sim.config.schema's MAX_SEED and Simulation.years' bound (not imported:
+    # `--help` answers without pydantic); the same bounds as in a scenario file.
+    p.add_argument("--seed", type=_int_between(0, 2**32 - 1), default=d("seed"),
+                   help="base seed (default: the first scenario's)")
+    p.add_argument("--years", type=_int_between(1, 40), default=d("years"),
+                   help="simulated years, 1 to 40 (default: the scenario's)")
     p.add_argument("--workers", type=_int_at_least(1), default=d("workers"),
                    help="worker processes (the results do not depend on it)")
     p.add_argument("--set", dest="overrides", type=_set_pair, action="append", default=d("overrides"),

@@ -262,3 +262,50 @@ def test_an_unquoted_register_code_is_read_as_the_code_it_spells(here, capsys):
                     encoding="utf-8")
     code, err = cli(capsys, "validate", str(path))
     assert code == 0, err
+
+
+# --- defects a newcomer met (issue 26) ------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, words", [
+    (["run", "typical_2006", "--years", "500"], ["argument --years", "40 or less"]),
+    (["run", "typical_2006", "--seed", "18446744073709551616"], ["argument --seed", "4294967295 or less"]),
+    (["compare", "typical_2006", "falkenberg", "--seed", "-1"], ["argument --seed", "0 or more"]),
+])
+def test_options_out_of_range_are_attributed_to_the_option(here, capsys, argv, words):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and all(w in err for w in words), err
+    assert "--set" not in err and nothing_written(here)
+
+
+def test_the_same_seed_bound_in_a_file_and_on_the_command_line(here, capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "typical_2006", "--seed", "4294967296"])
+    assert "4294967295 or less" in capsys.readouterr().err
+    from sim.config import ScenarioError, load_scenario
+    with pytest.raises(ScenarioError, match="less than or equal to 4294967295"):
+        load_scenario("typical_2006", [("simulation.seed", 2**32)])
+    assert load_scenario("typical_2006", [("simulation.seed", 2**32 - 1)]).simulation.seed == 2**32 - 1
+
+
+def test_a_bad_boolean_names_what_is_accepted(here, capsys):
+    code, err = cli(capsys, "run", "typical_2006", "--set", "national.nystartsjobb.enabled=maybe", *FAST)
+    assert_refused(code, err, "national.nystartsjobb.enabled", "expected true or false", "'maybe'")
+
+
+def test_a_tab_indented_file_says_to_use_spaces(here, capsys):
+    path = here / "s.yaml"
+    path.write_text("name: x\nsimulation:\n\tyears: 3\n", encoding="utf-8")
+    code, err = cli(capsys, "validate", str(path))
+    assert_refused(code, err, f"{path}:3", "indented with a tab", "spaces")
+
+
+def test_a_name_with_a_swedish_letter_is_refused_as_ascii_only_and_a_title_accepted(here, capsys):
+    path = here / "s.yaml"
+    path.write_text('extends: typical_2006.yaml\nname: "Malmö"\n', encoding="utf-8")
+    code, err = cli(capsys, "validate", str(path))
+    assert_refused(code, err, "name", "ASCII letters", "no å, ä or ö", "'title' takes any text")
+    path.write_text('extends: typical_2006.yaml\nname: malmo\ntitle: "Malmö, Göteborg och Västerås"\n'
+                    'municipalities: {typical: {label: "Åmål"}}\n', encoding="utf-8")
+    assert cli(capsys, "validate", str(path))[0] == 0

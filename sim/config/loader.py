@@ -274,8 +274,11 @@ def problems_from_validation(exc: ValidationError, sources: Sources, prefix: Key
         if err["type"] == "missing":
             text = "is required but missing"
         elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NAME_PATTERN:
-            text = (f"expected a name of letters, digits, '_', '.' and '-' (starting with a letter or digit, "
-                    f"at most 64 characters), found {_describe(err.get('input'))}")
+            text = (f"expected a name of ASCII letters, digits, '_', '.' and '-' (starting with a letter or digit, "
+                    f"at most 64 characters; no å, ä or ö: the name becomes part of a folder name), found "
+                    f"{_describe(err.get('input'))}; 'title' takes any text, e.g. title: Malmö")
+        elif err["type"] == "bool_parsing":
+            text = f"expected true or false, found {_describe(err.get('input'))}"
         elif err["type"] == "value_error":
             text = msg.removeprefix("Value error, ")
         else:

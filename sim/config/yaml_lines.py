@@ -109,8 +109,12 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, dict[KeyPath, tuple[str, int]
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = f", column {mark.column + 1}" if mark else ""
+        lines_of_text = text.splitlines()
+        tab = (line is not None and 0 < line <= len(lines_of_text)
+               and "\t" in lines_of_text[line - 1][:len(lines_of_text[line - 1]) - len(lines_of_text[line - 1].lstrip())])
+        hint = "; the line is indented with a tab: YAML indents with spaces only" if tab else ""
         raise ScenarioError.single(
-            file, line, "", f"YAML syntax error{col}: {exc.problem or exc.context}") from None
+            file, line, "", f"YAML syntax error{col}: {exc.problem or exc.context}{hint}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError.single(file, None, "", f"YAML error: {exc}") from None
     finally:

@@ -29,7 +29,7 @@ import unicodedata
 from .config import load_scenario
 from .config.places import mean_population_2005, municipalities
 from .config.schema import Staff
-from .placement.numbers import largest_remainders, planned_reception
+from .placement.numbers import planned_reception
 
 # Municipalities with a shipped scenario of their own (SCB code: scenario and its municipality).
 OWN_PROGRAMMES = {"1382": ("falkenberg", "falkenberg"), "0683": ("varnamo", "varnamo"),
@@ -120,7 +120,3 @@ def national_dict(year: int = 2018, arrivals_per_year: int = DEFAULT_ARRIVALS, y
         data["staffing_agencies"][f"agency_{county}"] = a
     return data
 
-
-def planned_arrivals(arrivals_per_year: int) -> list[int]:
-    """Each municipality's planned reception in whole people (for reports)."""
-    return largest_remainders(arrivals_per_year, planned_reception(list(municipalities().values()))).tolist()

@@ -3,7 +3,7 @@ profile. Pure functions of a validated scenario (used by the loader's checks and
 
 from __future__ import annotations
 
-from .base import deep_merge
+from .base import deep_merge, per_year_counts
 from .schema import RefugeeProfile, Scenario
 
 
@@ -21,10 +21,9 @@ def arrivals_by_year(scenario: Scenario) -> list[tuple[int, int, int]]:
                 blocks.append((m, a.cohort_week, a.cohort))
             continue
         assert a.per_year is not None  # the schema gives exactly one of per_year and cohort
-        per_year = a.per_year if isinstance(a.per_year, list) else [a.per_year] * scenario.simulation.years
-        for y, n in enumerate(per_year[: scenario.simulation.years]):
-            if round(n) > 0:
-                blocks.append((m, 52 * y, int(round(n))))
+        for y, n in enumerate(per_year_counts(a.per_year, scenario.simulation.years)):
+            if n > 0:
+                blocks.append((m, 52 * y, n))
     return blocks
 
 

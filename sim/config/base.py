@@ -17,3 +17,10 @@ def deep_merge(base: dict, override: dict) -> dict:
         else:
             out[key] = value
     return out
+
+
+def per_year_counts(value: float | list[float], years: int) -> list[int]:
+    """Arrivals each simulated year from a number for every year or a list, one per year (later
+    years none), rounded to whole people."""
+    values = value if isinstance(value, list) else [value] * years
+    return [int(round(x)) for x in values[:years]] + [0] * max(0, years - len(values))

@@ -323,10 +323,10 @@ def _check_placement(s: Scenario, sources: Sources) -> list[Problem]:
         seen.setdefault(code, name)
     if problems:
         return problems
-    from .places import counties  # noqa: PLC0415
+    from ..placement.numbers import published_years  # noqa: PLC0415
     sa = pl.settlement_act
     year = sa.year or s.simulation.start_date.year
-    published = sorted(set.intersection(*(set(c.numbers) for c in counties().values())))
+    published = published_years()
     uses_act = pl.rule in ("settlement_act", "optimised")
     if uses_act and sa.county_numbers == "published" and year not in published:
         problem(("placement", "settlement_act", "year") if sa.year else ("simulation", "start_date"),

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Section
+from .base import Section, per_year_counts
 
 # Arrivals a year in a national world: about 25,000 refugees a year in the mid-2000s, 15,200 by
 # the county numbers of 2018, some 160,000 asylum seekers in 2015 (MAX_ARRIVALS in the schema).
@@ -147,5 +147,4 @@ class Placement(Section):
         return v
 
     def per_year(self, years: int) -> list[int]:
-        values = self.arrivals_per_year if isinstance(self.arrivals_per_year, list) else [self.arrivals_per_year] * years
-        return [int(round(x)) for x in values[:years]] + [0] * max(0, years - len(values))
+        return per_year_counts(self.arrivals_per_year, years)

@@ -10,7 +10,7 @@ from ..config.places import counties
 from ..states import CHANNELS, EDUCATION_NAMES
 from ..stats import interval
 from .place import scenario_places
-from .prediction import HORIZONS, N_PROFILES, profile_names, profile_of
+from .prediction import HORIZONS, N_PROFILES, lowest_profiles, profile_names, profile_of
 
 PANEL_MONTHS = (24, 36, 60)   # months: employment and self-sufficiency by county and group
 GROUP_NAMES = [f"{'women' if f else 'men'}, {e.replace('_', ' ')}" for f in (0, 1) for e in EDUCATION_NAMES]
@@ -72,12 +72,7 @@ def low_prospect_profiles(runs: list[dict], horizon: int = 24, quantile: float =
     got = total(runs, f"first_job_{horizon}").sum(1)
     arrivals = total(runs, "arrivals").sum(1)
     rate = np.where(obs > 0, got / np.maximum(obs, 1), np.inf)  # profiles never observed last
-    order = np.argsort(rate, kind="stable")
-    share = np.cumsum(arrivals[order]) / max(arrivals.sum(), 1)
-    low = np.zeros(N_PROFILES, bool)
-    low[order[share <= quantile + 1e-12]] = True
-    low[order[0]] = True
-    return low
+    return lowest_profiles(rate, arrivals, quantile)
 
 
 def summarise(scenario, runs: list[dict], low: np.ndarray, promised: list[float] | None = None) -> dict:

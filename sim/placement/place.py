@@ -14,7 +14,7 @@ from ..config.places import Place, municipalities
 from ..config.schema import Scenario
 from . import numbers
 from .assignment import Infeasible, Problem, solve
-from .prediction import N_PROFILES, Predictions, profile_of
+from .prediction import N_PROFILES, Predictions, lowest_profiles, profile_of
 
 
 @dataclass
@@ -162,12 +162,7 @@ def low_prospect_profiles(pred: np.ndarray, weights: np.ndarray, profile_counts:
     the lowest `quantile` of arrivals (whole profiles, lowest first, while the share stays within it;
     at least the lowest one)."""
     national = np.where(profile_counts > 0, pred @ weights, np.inf)  # only profiles that arrive
-    order = np.argsort(national, kind="stable")
-    share = np.cumsum(profile_counts[order]) / max(profile_counts.sum(), 1)
-    low = np.zeros(N_PROFILES, dtype=bool)
-    low[order[share <= quantile + 1e-12]] = True
-    low[order[0]] = True
-    return low
+    return lowest_profiles(national, profile_counts, quantile)
 
 
 def predictions_matrix(scenario: Scenario, places: list[Place]) -> np.ndarray:

@@ -25,6 +25,17 @@ def profile_of(female: np.ndarray, education: np.ndarray, prior_work: np.ndarray
     return ((female.astype(np.int64) * 4 + education.astype(np.int64)) * 2 + prior_work.astype(np.int64))
 
 
+def lowest_profiles(rate: np.ndarray, counts: np.ndarray, quantile: float) -> np.ndarray:
+    """The profiles with the lowest `rate` that together hold at most `quantile` of `counts` (whole
+    profiles, lowest first; at least the lowest one). A profile to leave out has rate inf."""
+    order = np.argsort(rate, kind="stable")
+    share = np.cumsum(counts[order]) / max(counts.sum(), 1)
+    low = np.zeros(N_PROFILES, dtype=bool)
+    low[order[share <= quantile + 1e-12]] = True
+    low[order[0]] = True
+    return low
+
+
 def profile_names() -> list[str]:
     return [f"{'woman' if f else 'man'}, {EDUCATION_NAMES[e].replace('_', ' ')}, "
             f"{'worked before' if w else 'no work experience'}"

@@ -157,20 +157,13 @@ _WEEKS: Any = None
 _STOP: Any = None
 
 
-def _worker_init(weeks, stop) -> None:
-    import os
+def worker_setup(weeks, stop) -> None:
+    """A worker's start, after `watchdog.worker_init` has begun watching the server."""
     import signal
     global _WEEKS, _STOP
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _WEEKS, _STOP = weeks, stop
     single_threaded()  # the pool already uses every core
-    parent = os.getppid()
-
-    def watch() -> None:  # a server killed outright (SIGKILL) cannot stop its workers: they stop themselves
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def _worker_part(args) -> list[dict] | None:
@@ -199,7 +192,8 @@ class _Pool:
         self.weeks = ctx.Array("l", _SLOTS, lock=False)
         self.stop = ctx.Value("l", 0, lock=False)
         self.ticket = 0
-        self.executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
+        from .watchdog import worker_init
+        self.executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=worker_init,
                                             initargs=(self.weeks, self.stop))
 
     def warm(self) -> None:
